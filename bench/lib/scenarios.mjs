@@ -1,0 +1,130 @@
+// Scenario definitions for the bench runner.
+//
+// A *scenario* is one kind of request; a *case* is a scenario at a given
+// connection count (e.g. `hello@100`). Every server answers the same four
+// routes, see bench/servers/*.mjs and bench/raw-hyper/src/main.rs.
+
+import { isDeepStrictEqual } from 'node:util';
+
+/**
+ * A deterministic JSON document whose serialised form is exactly `size`
+ * bytes: a few realistic fields plus a padding string.
+ */
+export function makeJsonBody(size = 1024) {
+  const doc = {
+    id: 123456,
+    name: 'Vectora bench payload',
+    active: true,
+    ratio: 0.75,
+    tags: ['alpha', 'beta', 'gamma', 'delta'],
+    owner: { login: 'octo', id: 42, roles: ['admin', 'dev'] },
+    items: Array.from({ length: 8 }, (_, i) => ({ sku: `sku-${i}`, qty: i + 1, price: 9.5 + i })),
+    note: '',
+  };
+  const base = Buffer.byteLength(JSON.stringify(doc));
+  if (base > size) throw new Error(`payload skeleton is already ${base} bytes`);
+  doc.note = 'x'.repeat(size - base);
+  const text = JSON.stringify(doc);
+  if (Buffer.byteLength(text) !== size) throw new Error('payload size mismatch');
+  return { doc, text };
+}
+
+const echoBody = makeJsonBody(1024);
+
+/** Every scenario, in report order. */
+export const SCENARIOS = [
+  {
+    name: 'hello',
+    title: 'JSON hello',
+    describe: 'GET / -> {"hello":"world"}',
+    method: 'GET',
+    path: '/',
+    expectStatus: 200,
+    expectJson: { hello: 'world' },
+  },
+  {
+    name: 'param',
+    title: 'path param',
+    describe: 'GET /users/:id -> {"id":"<id>"}',
+    method: 'GET',
+    path: '/users/12345',
+    expectStatus: 200,
+    expectJson: { id: '12345' },
+  },
+  {
+    name: 'echo',
+    title: 'POST 1 KiB JSON',
+    describe: 'POST /echo, 1 KiB JSON body parsed and echoed back',
+    method: 'POST',
+    path: '/echo',
+    body: echoBody.text,
+    expectStatus: 200,
+    expectJson: echoBody.doc,
+  },
+  {
+    name: '404',
+    title: 'not found',
+    describe: 'GET /nope -> 404 (Vectora: answered wholly in Rust)',
+    method: 'GET',
+    path: '/nope',
+    expectStatus: 404,
+    // Bodies differ per framework (each keeps its default 404); only the
+    // status is checked. Run once, at the highest connection count.
+    onlyAtMaxConnections: true,
+  },
+];
+
+/**
+ * Expand scenarios x connection counts into the ordered list of cases.
+ * @param {string[]} names  scenario filter (empty = all)
+ * @param {number[]} connections
+ */
+export function buildCases(names, connections) {
+  const maxConn = Math.max(...connections);
+  const cases = [];
+  for (const scenario of SCENARIOS) {
+    if (names.length && !names.includes(scenario.name)) continue;
+    for (const c of connections) {
+      if (scenario.onlyAtMaxConnections && c !== maxConn) continue;
+      cases.push({ id: `${scenario.name}@${c}`, scenario, connections: c });
+    }
+  }
+  return cases;
+}
+
+/**
+ * One request against a running server to check it answers the scenario
+ * correctly before it is measured. Returns null when fine, else a reason.
+ */
+export async function checkScenario(port, scenario) {
+  const init = { method: scenario.method, headers: {} };
+  if (scenario.body) {
+    init.body = scenario.body;
+    init.headers['content-type'] = 'application/json';
+  }
+  let res;
+  try {
+    res = await fetch(`http://127.0.0.1:${port}${scenario.path}`, {
+      ...init,
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch (err) {
+    return `request failed: ${err.cause?.message ?? err.message}`;
+  }
+  const text = await res.text();
+  if (res.status !== scenario.expectStatus) {
+    return `expected status ${scenario.expectStatus}, got ${res.status}: ${text.slice(0, 120)}`;
+  }
+  if (scenario.expectJson !== undefined) {
+    let got;
+    try {
+      got = JSON.parse(text);
+    } catch {
+      return `response is not JSON: ${text.slice(0, 120)}`;
+    }
+    if (!isDeepStrictEqual(got, scenario.expectJson)) {
+      return `unexpected body: ${text.slice(0, 120)}`;
+    }
+  }
+  return null;
+}

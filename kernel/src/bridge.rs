@@ -1,0 +1,211 @@
+//! The crossing into JavaScript: one reused neon `Channel`, a queue drained per wake-up.
+//!
+//! tokio threads push jobs (requests to answer, aborts to signal); the first push after
+//! the queue went empty schedules one callback on Node's main thread, which drains every
+//! job queued by then — under load, one wake-up serves many requests. JavaScript answers
+//! through `respond`, a direct synchronous call that completes the request's oneshot.
+
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use neon::prelude::*;
+use neon::types::buffer::TypedArray;
+use rustc_hash::FxHashMap;
+use tokio::sync::oneshot;
+
+/// A request JavaScript must answer.
+pub(crate) struct RequestJob {
+    pub(crate) id: u64,
+    /// Route id, or -1 (no route) / -2 (method not allowed) for unmatched requests.
+    pub(crate) route_id: i32,
+    pub(crate) method: u8,
+    pub(crate) other_method: Option<String>,
+    pub(crate) url: String,
+    pub(crate) headers: String,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) params: Vec<String>,
+}
+
+/// Work for the JavaScript thread.
+pub(crate) enum Job {
+    Request(RequestJob),
+    Abort { id: u64, reason: AbortReason },
+}
+
+/// Why a request ended before JavaScript answered it (wire codes of `ABORT_*` in native.ts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AbortReason {
+    Client = 0,
+    Deadline = 1,
+    Drain = 2,
+}
+
+/// JavaScript's answer: status, a `name:value\n` header block and the body.
+pub(crate) struct JsReply {
+    pub(crate) status: u16,
+    pub(crate) headers: String,
+    pub(crate) body: Bytes,
+}
+
+struct Pending {
+    tx: oneshot::Sender<JsReply>,
+    peer: Option<SocketAddr>,
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: Vec<Job>,
+    scheduled: bool,
+}
+
+/// One per server: the channel, the two JS callbacks, the queue and the requests awaiting an answer.
+pub(crate) struct Bridge {
+    channel: Channel,
+    dispatch: Root<JsFunction>,
+    abort: Root<JsFunction>,
+    queue: Mutex<Queue>,
+    pending: Mutex<FxHashMap<u64, Pending>>,
+}
+
+impl Bridge {
+    pub(crate) fn new(channel: Channel, dispatch: Root<JsFunction>, abort: Root<JsFunction>) -> Self {
+        Self { channel, dispatch, abort, queue: Mutex::default(), pending: Mutex::default() }
+    }
+
+    /// Registers a request awaiting JavaScript's answer; the receiver completes on `respond`.
+    pub(crate) fn register(&self, id: u64, peer: Option<SocketAddr>) -> oneshot::Receiver<JsReply> {
+        let (tx, rx) = oneshot::channel();
+        lock(&self.pending).insert(id, Pending { tx, peer });
+        rx
+    }
+
+    /// Forgets a request JavaScript did not answer; true when it was still pending.
+    pub(crate) fn forget(&self, id: u64) -> bool {
+        lock(&self.pending).remove(&id).is_some()
+    }
+
+    /// Completes request `id` with JavaScript's answer; false when it is already gone.
+    pub(crate) fn respond(&self, id: u64, reply: JsReply) -> bool {
+        match lock(&self.pending).remove(&id) {
+            Some(p) => p.tx.send(reply).is_ok(),
+            None => false,
+        }
+    }
+
+    /// The peer address of a pending request.
+    pub(crate) fn peer(&self, id: u64) -> Option<SocketAddr> {
+        lock(&self.pending).get(&id).and_then(|p| p.peer)
+    }
+
+    /// Queues a job, waking the JavaScript thread only if no wake-up is already scheduled.
+    pub(crate) fn push(self: &std::sync::Arc<Self>, job: Job) {
+        let wake = {
+            let mut q = lock(&self.queue);
+            q.jobs.push(job);
+            !std::mem::replace(&mut q.scheduled, true)
+        };
+        if wake {
+            let me = self.clone();
+            // Send fails only while Node is shutting down; the requests then end with their connections.
+            let _ = self.channel.try_send(move |mut cx| {
+                me.run_jobs(&mut cx);
+                Ok(())
+            });
+        }
+    }
+
+    /// On the JavaScript thread: run every queued job, until the queue stays empty.
+    fn run_jobs(&self, cx: &mut TaskContext) {
+        let mut batch = Vec::new();
+        loop {
+            {
+                let mut q = lock(&self.queue);
+                if q.jobs.is_empty() {
+                    q.scheduled = false;
+                    return;
+                }
+                std::mem::swap(&mut q.jobs, &mut batch);
+            }
+            for job in batch.drain(..) {
+                // A fresh handle scope per job; a JS exception is reported, never unwound into Rust.
+                let failure = cx.execute_scoped(|mut cx| match cx.try_catch(|cx| self.call_js(cx, job)) {
+                    Ok(()) => None,
+                    Err(exception) => Some(exception_to_string(&mut cx, exception)),
+                });
+                if let Some(message) = failure {
+                    report_exception(&message);
+                }
+            }
+        }
+    }
+
+    fn call_js<'a, C: Context<'a>>(&self, cx: &mut C, job: Job) -> NeonResult<()> {
+        let undefined = cx.undefined();
+        match job {
+            Job::Request(r) => {
+                let f = self.dispatch.to_inner(cx);
+                let body: Handle<JsValue> = match r.body {
+                    Some(b) => JsBuffer::from_slice(cx, &b)?.upcast(),
+                    None => undefined.upcast(),
+                };
+                let params: Handle<JsValue> = if r.params.is_empty() {
+                    undefined.upcast()
+                } else {
+                    let arr = JsArray::new(cx, r.params.len());
+                    for (i, p) in r.params.iter().enumerate() {
+                        let s = cx.string(p);
+                        arr.set(cx, i as u32, s)?;
+                    }
+                    arr.upcast()
+                };
+                let other: Handle<JsValue> = match &r.other_method {
+                    Some(m) => cx.string(m).upcast(),
+                    None => undefined.upcast(),
+                };
+                let args: [Handle<JsValue>; 8] = [
+                    cx.number(r.id as f64).upcast(),
+                    cx.number(r.route_id).upcast(),
+                    cx.number(r.method).upcast(),
+                    cx.string(&r.url).upcast(),
+                    cx.string(&r.headers).upcast(),
+                    body,
+                    params,
+                    other,
+                ];
+                f.call(cx, undefined, args)?;
+            }
+            Job::Abort { id, reason } => {
+                let f = self.abort.to_inner(cx);
+                let args: [Handle<JsValue>; 2] = [cx.number(id as f64).upcast(), cx.number(reason as u8).upcast()];
+                f.call(cx, undefined, args)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads a reply body handed over from JavaScript: a string, a Buffer/Uint8Array, or nothing.
+pub(crate) fn body_from_js<'a>(cx: &mut FunctionContext<'a>, value: Handle<'a, JsValue>) -> NeonResult<Bytes> {
+    if let Ok(s) = value.downcast::<JsString, _>(cx) {
+        return Ok(Bytes::from(s.value(cx)));
+    }
+    if let Ok(b) = value.downcast::<JsTypedArray<u8>, _>(cx) {
+        return Ok(Bytes::copy_from_slice(b.as_slice(cx)));
+    }
+    Ok(Bytes::new())
+}
+
+fn exception_to_string<'a, C: Context<'a>>(cx: &mut C, exception: Handle<'a, JsValue>) -> String {
+    exception.to_string(cx).map(|s| s.value(cx)).unwrap_or_else(|_| "unknown JavaScript exception".into())
+}
+
+/// The dispatcher catches everything itself; reaching here is a framework bug, so say so loudly.
+fn report_exception(message: &str) {
+    eprintln!("[vectora-kernel] VEC_ERR_INTERNAL: the JavaScript dispatcher threw: {message}");
+}
+
+/// Locks a mutex, recovering from poisoning (a panic elsewhere must not wedge the server).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

@@ -1,0 +1,114 @@
+/**
+ * @module internal/native — the typed boundary to the Rust kernel (kernel/src/exports.rs).
+ *
+ * Everything that crosses into Rust goes through the functions typed here. Keep this
+ * file in step with `exports.rs`; the kernel is never imported anywhere else.
+ */
+import { createRequire } from 'node:module'
+
+/** Opaque handle to one kernel server (a neon JsBox). */
+export interface ServerHandle { readonly __brand: 'vectora.server' }
+
+/** Limits and tuning handed to `serverNew`. All durations in milliseconds, sizes in bytes; 0 disables a limit. */
+export interface KernelOptions {
+  bodyLimit: number
+  requestTimeout: number
+  headerReadTimeout: number
+  keepAliveTimeout: number
+  maxHeaderSize: number
+  maxConnections: number
+  maxPending: number
+  threads: number
+  requestIdPrefix: string
+}
+
+/**
+ * Called by the kernel (batched: many calls per event-loop wake-up) for each request JS must answer.
+ * - `routeId` >= 0: a registered route; -1: no route matched (404); -2: path matched but not the method (405,
+ *   `params[0]` is the Allow header value). Unmatched requests reach JS only when `serverReady(h, true)`.
+ * - `method`: index into METHODS; 7 = another method whose name is in `otherMethod`.
+ * - `headers`: the request header block, `name:value` lines joined by `\n`, names lower-case.
+ * - `params`: raw (still percent-encoded) path parameter values in pattern order, or undefined.
+ * JS must answer each id exactly once with `serverRespond` (or the deadline answers for it).
+ */
+export type DispatchFn = (
+  id: number,
+  routeId: number,
+  method: number,
+  url: string,
+  headers: string,
+  body: Buffer | undefined,
+  params: string[] | undefined,
+  otherMethod: string | undefined,
+) => void
+
+/** Why a request ended without JS answering it: the client went away, the deadline passed, or drain force-closed it. */
+export const ABORT_CLIENT = 0
+export const ABORT_DEADLINE = 1
+export const ABORT_DRAIN = 2
+export type AbortFn = (id: number, reason: number) => void
+
+/** Method codes used on the wire between Rust and JS. */
+export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+export interface ListenResult { address: string; port: number }
+export interface DrainResult { completed: number; aborted: number }
+
+export interface NativeKernel {
+  serverNew(options: KernelOptions, dispatch: DispatchFn, abort: AbortFn): ServerHandle
+  /** Adds a route before ready. bodyLimit/timeout -1 = inherit the server's. Throws VEC_ERR_ROUTE_* errors. */
+  serverRoute(h: ServerHandle, method: string, pattern: string, routeId: number, bodyLimit: number, timeout: number): void
+  /** Freezes the route table; `dispatchUnmatched` sends 404/405 to JS instead of answering in Rust. */
+  serverReady(h: ServerHandle, dispatchUnmatched: boolean): void
+  serverListen(h: ServerHandle, host: string, port: number): Promise<ListenResult>
+  /**
+   * Answers request `id`; `headers` uses the same block format, one `name:value\n` line per field (JS always
+   * ends each line with `\n`, so the kernel must ignore the empty tail). Names are lower-case and validated
+   * in JS. Returns false when the request is already gone (aborted, timed out, drained).
+   */
+  serverRespond(h: ServerHandle, id: number, status: number, headers: string, body: string | Buffer | undefined): boolean
+  /** The peer address (`ip`) of a request still pending, or undefined. */
+  serverPeer(h: ServerHandle, id: number): string | undefined
+  /** Zero-network dispatch through the same router and limits. Resolves [status, headerBlock, body]. */
+  serverInject(h: ServerHandle, method: string, url: string, headers: string, body: Buffer | undefined, remoteAddress: string): Promise<[number, string, Buffer]>
+  /** Drain: stop accepting, finish in-flight requests, force-close at `deadlineMs`. */
+  serverClose(h: ServerHandle, deadlineMs: number): Promise<DrainResult>
+}
+
+const require = createRequire(import.meta.url)
+let loaded: NativeKernel | undefined
+let loadError: unknown
+
+/**
+ * Loads the kernel on first use and caches it (or the failure). Importing `vectora` for its types or
+ * error classes never touches the binary; the first `app.ready()` does. A missing binary throws the
+ * error built by load.cjs unchanged (code VEC_ERR_KERNEL_NOT_FOUND, message with the build command).
+ */
+export function loadNative(): NativeKernel {
+  if (loaded !== undefined) return loaded
+  if (loadError !== undefined) throw loadError
+  try {
+    loaded = require('../../load.cjs') as NativeKernel
+  } catch (error) {
+    loadError = error
+    throw error
+  }
+  return loaded
+}
+
+/**
+ * The kernel, loaded lazily: each call forwards to `loadNative()`. Hot paths call `loadNative()` once
+ * and keep the object instead of going through this facade.
+ */
+export const native: NativeKernel = {
+  serverNew: (options, dispatch, abort) => loadNative().serverNew(options, dispatch, abort),
+  serverRoute: (h, method, pattern, routeId, bodyLimit, timeout) =>
+    loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout),
+  serverReady: (h, dispatchUnmatched) => loadNative().serverReady(h, dispatchUnmatched),
+  serverListen: (h, host, port) => loadNative().serverListen(h, host, port),
+  serverRespond: (h, id, status, headers, body) => loadNative().serverRespond(h, id, status, headers, body),
+  serverPeer: (h, id) => loadNative().serverPeer(h, id),
+  serverInject: (h, method, url, headers, body, remoteAddress) =>
+    loadNative().serverInject(h, method, url, headers, body, remoteAddress),
+  serverClose: (h, deadlineMs) => loadNative().serverClose(h, deadlineMs),
+}
