@@ -11,7 +11,19 @@ const path = require('node:path')
 
 function loadKernel() {
   const override = process.env.VECTORA_KERNEL_PATH
-  if (override) return require(path.resolve(override))
+  if (override) {
+    try {
+      return require(path.resolve(override))
+    } catch (cause) {
+      const error = new Error(
+        `VEC_ERR_KERNEL_NOT_FOUND: VECTORA_KERNEL_PATH=${override} does not load as a Vectora kernel; ` +
+          'point it at a built index.node or unset it.',
+        { cause },
+      )
+      error.code = 'VEC_ERR_KERNEL_NOT_FOUND'
+      throw error
+    }
+  }
   try {
     return require('./index.node')
   } catch (localError) {

@@ -79,6 +79,9 @@ impl Kernel {
         let Some(router) = self.router.get() else {
             return self.problem(&problem::SHUTTING_DOWN, req.uri().path(), n);
         };
+        if head_size(&req) > self.limits.max_header_size {
+            return self.problem(&problem::HEADERS_TOO_LARGE, req.uri().path(), n);
+        }
         let method = method_code(req.method());
         let unmatched_to_js = self.dispatch_unmatched.load(Ordering::Relaxed);
         let (route_id, body_limit, timeout, params) = match router.lookup(method, req.uri().path()) {
@@ -236,6 +239,12 @@ fn method_code(m: &Method) -> u8 {
         Method::OPTIONS => 6,
         _ => router::METHOD_OTHER,
     }
+}
+
+/// The size of the request head as sent: request line and `name: value` lines.
+fn head_size<B>(req: &Request<B>) -> usize {
+    let line = req.method().as_str().len() + req.uri().path_and_query().map_or(1, |pq| pq.as_str().len()) + 12;
+    req.headers().iter().fold(line, |sum, (name, value)| sum + name.as_str().len() + value.len() + 4)
 }
 
 /// The request head as `name:value` lines joined by `\n` (names are lower-case already).

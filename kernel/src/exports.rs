@@ -235,8 +235,15 @@ fn server_inject(mut cx: FunctionContext) -> JsResult<JsPromise> {
             };
             let reply = match reply {
                 Some(r) => {
-                    let (parts, body) = r.into_parts();
+                    let (mut parts, body) = r.into_parts();
                     let bytes = body.collect().await.map(|c| c.to_bytes()).unwrap_or_default();
+                    // What hyper adds on the wire, so injected and real responses look alike.
+                    let bodiless = parts.status.is_informational()
+                        || parts.status == hyper::StatusCode::NO_CONTENT
+                        || parts.status == hyper::StatusCode::NOT_MODIFIED;
+                    if !bodiless && !parts.headers.contains_key(hyper::header::CONTENT_LENGTH) {
+                        parts.headers.insert(hyper::header::CONTENT_LENGTH, bytes.len().into());
+                    }
                     Some((parts, bytes))
                 }
                 None => None,
@@ -277,7 +284,8 @@ fn build_request(method: &str, url: &str, headers: &str, body: Bytes) -> Result<
         builder = builder.header(name.trim(), value.trim_start());
     }
     let len = body.len();
-    if len > 0 {
+    let has_length = builder.headers_ref().is_some_and(|h| h.contains_key(hyper::header::CONTENT_LENGTH));
+    if len > 0 && !has_length {
         builder = builder.header(hyper::header::CONTENT_LENGTH, len);
     }
     builder.body(Full::new(body)).map_err(|e| format!("invalid request: {e}"))

@@ -26,6 +26,11 @@ pub(crate) const BODY_TOO_LARGE: Problem = Problem {
     code: "VEC_ERR_BODY_TOO_LARGE",
     detail: "The request body is larger than this route accepts.",
 };
+pub(crate) const HEADERS_TOO_LARGE: Problem = Problem {
+    status: StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    code: "VEC_ERR_HEADERS_TOO_LARGE",
+    detail: "The request head is larger than the server accepts.",
+};
 pub(crate) const BAD_REQUEST: Problem = Problem {
     status: StatusCode::BAD_REQUEST,
     code: "VEC_ERR_BAD_REQUEST",
@@ -58,7 +63,8 @@ impl Problem {
         let status = self.status.as_u16();
         let title = self.status.canonical_reason().unwrap_or("Error");
         format!(
-            r#"{{"type":"about:blank","title":"{title}","status":{status},"detail":"{}","instance":"{}","code":"{}","requestId":"{}"}}"#,
+            r#"{{"type":"{}","title":"{title}","status":{status},"detail":"{}","instance":"{}","code":"{}","requestId":"{}"}}"#,
+            docs_url(self.code),
             escape(self.detail),
             escape(instance),
             self.code,
@@ -77,6 +83,11 @@ impl Problem {
         }
         res
     }
+}
+
+/// The problem `type`: the code's entry in docs/errors.md (the same URL the TypeScript side uses).
+pub(crate) fn docs_url(code: &str) -> String {
+    format!("https://vectora.dev/docs/errors#{}", code.to_ascii_lowercase())
 }
 
 /// Minimal JSON string escaping (the inputs are paths and fixed texts).
@@ -102,7 +113,7 @@ mod tests {
         let body = NOT_FOUND.body("/a\"b\\c\n", "abc-1");
         assert_eq!(
             body,
-            r#"{"type":"about:blank","title":"Not Found","status":404,"detail":"No route matches this path.","instance":"/a\"b\\c\u000a","code":"VEC_ERR_NOT_FOUND","requestId":"abc-1"}"#
+            r#"{"type":"https://vectora.dev/docs/errors#vec_err_not_found","title":"Not Found","status":404,"detail":"No route matches this path.","instance":"/a\"b\\c\u000a","code":"VEC_ERR_NOT_FOUND","requestId":"abc-1"}"#
         );
     }
 

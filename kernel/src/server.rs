@@ -58,7 +58,8 @@ pub(crate) async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
 
 /// Answers a connection over the limit with 503 and closes it, before reading anything.
 async fn refuse(mut stream: TcpStream) {
-    let body = r#"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"The server has too many open connections; retry later.","code":"VEC_ERR_TOO_MANY_CONNECTIONS"}"#;
+    // No request was read, so there is no instance or request id to report.
+    let body = r#"{"type":"https://vectora.dev/docs/errors#vec_err_too_many_connections","title":"Service Unavailable","status":503,"detail":"The server has too many open connections; retry later.","code":"VEC_ERR_TOO_MANY_CONNECTIONS"}"#;
     let head = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
         body.len()
@@ -105,7 +106,9 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     };
     let limits = &kernel.limits;
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).keep_alive(true).max_header_size(limits.max_header_size);
+    // The parser's own cap is twice the limit: heads between the two get a problem+json 431 from
+    // dispatch; only heads past the cap meet hyper's bare 431, before any request exists.
+    builder.timer(TokioTimer::new()).keep_alive(true).max_header_size(limits.max_header_size.saturating_mul(2));
     builder.header_read_timeout(limits.header_read_timeout);
     let conn = builder.serve_connection(TokioIo::new(stream), svc);
     tokio::pin!(conn);

@@ -10,6 +10,8 @@ export interface ErrorEntry {
   readonly title: string
   /** Default `detail` of the reply (or the start of the thrown message). */
   readonly message: string
+  /** What it means, for the docs, when `message` does not say it. */
+  readonly meaning?: string
   /** What to do about it. */
   readonly hint: string
 }
@@ -71,7 +73,8 @@ export const errorCatalogue = {
   VEC_ERR_INTERNAL: {
     status: 500, raisedBy: 'request', title: 'Internal server error',
     message: 'Internal Server Error',
-    hint: 'A handler threw or rejected with something that is not an HttpError; the server log has the error and the request id.',
+    meaning: 'A handler threw or rejected with something that is not an HttpError (details stay in the server log).',
+    hint: 'Find the error in the server log by its requestId and fix it; throw HttpError for expected failures.',
   },
   VEC_ERR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415, raisedBy: 'request', title: 'Unsupported media type',
@@ -132,6 +135,11 @@ export const errorCatalogue = {
     status: null, raisedBy: 'boot', title: 'App closed',
     message: 'The app is closed or closing.',
     hint: 'Create a new app; close() is final.',
+  },
+  VEC_ERR_INVALID_INJECT: {
+    status: null, raisedBy: 'kernel', title: 'Invalid injected request',
+    message: 'app.inject() was given a request the kernel cannot build.',
+    hint: 'Give inject() a valid method, a url starting with "/", and valid header names and values.',
   },
   VEC_ERR_KERNEL_NOT_FOUND: {
     status: null, raisedBy: 'boot', title: 'Kernel binary not found',

@@ -1,0 +1,192 @@
+/** @module route — path patterns (`/users/:id`, `/files/*`), their typed params and the route table. */
+import { VectoraError } from './error-catalogue.js'
+import { describe } from './headers.js'
+import { METHODS } from './internal/native.js'
+import { checkInteger } from './options.js'
+import type { VectoraRequest } from './request.js'
+
+type Segments<P extends string> = P extends `${infer Head}/${infer Rest}` ? Head | Segments<Rest> : P
+type ParamOf<S extends string> = S extends `:${infer Name}` ? Name : S extends '*' ? '*' : never
+
+/**
+ * The params object of a path pattern, inferred from its literal type.
+ *
+ * @example
+ * type P = PathParams<'/users/:id/files/*'> // { id: string; '*': string }
+ */
+export type PathParams<P extends string> = string extends P
+  ? Record<string, string>
+  : { [K in ParamOf<Segments<P>>]: string }
+
+/** A route handler: returns a value (JSON), a string, a Buffer, a Reply, undefined (204), or a promise of one. */
+export type Handler<P extends string = string> = (req: VectoraRequest<PathParams<P>>) => unknown
+
+/** A handler whose params type was erased, as stored in the table. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyHandler = (req: VectoraRequest<any>) => unknown
+
+/** Per-route options. */
+export interface RouteOptions {
+  /** Largest request body for this route, bytes (0 = no limit). Default: the app's `bodyLimit`. */
+  bodyLimit?: number
+  /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
+  timeout?: number
+}
+
+/** The object form of a route, for `app.route()`. */
+export interface RouteDefinition<P extends string = string> extends RouteOptions {
+  method: string | readonly string[]
+  path: P
+  handler: Handler<P>
+}
+
+/** The shorthand registrars (`app.get(path, [options], handler)`). */
+export interface RouteShorthand<Self> {
+  <P extends string>(path: P, handler: Handler<P>): Self
+  <P extends string>(path: P, options: RouteOptions, handler: Handler<P>): Self
+}
+
+/** A registered route; `id` is its index in the table and the id the kernel dispatches with. */
+export interface Route {
+  readonly id: number
+  readonly method: string
+  readonly path: string
+  /** The pattern in the kernel's matchit syntax. */
+  readonly pattern: string
+  /** Param names in pattern order (the order the kernel sends values in); the wildcard is `*`. */
+  readonly paramNames: readonly string[]
+  readonly handler: AnyHandler
+  /** -1 = inherit the app's. */
+  readonly bodyLimit: number
+  /** -1 = inherit the app's. */
+  readonly timeout: number
+  /** Flattened per-route hooks (the plugin host fills it at ready); null = the fast path. */
+  hooks: null
+}
+
+/** A compiled path. `shape` names no params, so `/a/:x` and `/a/:y` share it (same route for the router). */
+export interface CompiledPath { pattern: string; paramNames: string[]; shape: string }
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+// Query and fragment are never part of a route; controls and spaces are never valid in a path.
+const BAD_PATH_CHARS = /[?#\s\x00-\x1f\x7f]/
+// The plugin host extends this set with the route options plugins declare (contracts, config...).
+const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'timeout'])
+const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/**
+ * Validates a path pattern and converts it to matchit syntax: `:id` -> `{id}`, a last `*` -> `{*wildcard}`,
+ * literal braces escaped. Throws VEC_ERR_ROUTE_INVALID with the reason.
+ */
+export function compilePath(path: unknown): CompiledPath {
+  if (typeof path !== 'string' || !path.startsWith('/')) fail(path, 'a path is a string starting with "/"')
+  if (BAD_PATH_CHARS.test(path)) fail(path, 'a path has no "?", "#", spaces or control characters')
+  const segments = path.split('/')
+  const paramNames: string[] = []
+  let pattern = ''
+  let shape = ''
+  for (let i = 1; i < segments.length; i++) {
+    const seg = segments[i]
+    pattern += '/'
+    shape += '/'
+    if (seg.startsWith(':')) {
+      const name = seg.slice(1)
+      if (!PARAM_NAME.test(name)) {
+        fail(path, `parameter "${seg}" must fill its whole segment and be named like [A-Za-z_][A-Za-z0-9_]*`)
+      }
+      if (paramNames.includes(name)) fail(path, `parameter ":${name}" appears twice`)
+      paramNames.push(name)
+      pattern += `{${name}}`
+      shape += ':'
+    } else if (seg.includes('*')) {
+      if (seg !== '*' || i !== segments.length - 1) fail(path, '"*" is only allowed as the whole last segment')
+      let name = 'wildcard'
+      while (paramNames.includes(name)) name += '_'
+      paramNames.push('*')
+      pattern += `{*${name}}`
+      shape += '*'
+    } else {
+      const literal = seg.replaceAll('{', '{{').replaceAll('}', '}}')
+      pattern += literal
+      shape += literal
+    }
+  }
+  return { pattern, paramNames, shape }
+}
+
+/** Validates a method name (an HTTP token) and returns it upper-cased. */
+export function checkMethod(method: unknown): string {
+  if (typeof method !== 'string' || !METHOD.test(method)) {
+    throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Method ${describe(method)} is not an HTTP token.`)
+  }
+  return method.toUpperCase()
+}
+
+/** A route method: one the kernel's router knows (METHODS); others can be requested but never routed. */
+export function checkRouteMethod(method: unknown): string {
+  const upper = checkMethod(method)
+  if (!(METHODS as readonly string[]).includes(upper)) {
+    throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Method ${upper} cannot be routed; use one of ${METHODS.join(', ')}.`)
+  }
+  return upper
+}
+
+/** The app's routes, indexed by route id. Refuses duplicates (same method and shape). */
+export class RouteTable {
+  readonly routes: Route[] = []
+  readonly #byKey = new Map<string, Route>()
+  #frozen = false
+
+  /** Adds a definition (one route per method); throws VEC_ERR_APP_READY once frozen. */
+  add<P extends string>(def: RouteDefinition<P>): void {
+    if (this.#frozen) {
+      throw new VectoraError('VEC_ERR_APP_READY', `Cannot add route ${String(def.method)} ${String(def.path)}: the app is ready.`)
+    }
+    for (const key of Object.keys(def)) {
+      if (!ROUTE_KEYS.has(key)) {
+        throw new VectoraError('VEC_ERR_INVALID_OPTION', `Unknown route option "${key}" on ${String(def.path)}; known: ${[...ROUTE_KEYS].join(', ')}.`)
+      }
+    }
+    if (typeof def.handler !== 'function') {
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${String(def.path)} needs a handler function (got ${describe(def.handler)}).`)
+    }
+    const compiled = compilePath(def.path)
+    const bodyLimit = def.bodyLimit === undefined ? -1 : checkInteger('bodyLimit', def.bodyLimit, 0)
+    const timeout = def.timeout === undefined ? -1 : checkInteger('timeout', def.timeout, 0)
+    const methods = typeof def.method === 'string' ? [def.method] : def.method
+    if (!Array.isArray(methods) || methods.length === 0) {
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${def.path} needs a method or a non-empty array of methods.`)
+    }
+    const upper = [...new Set(methods.map(checkRouteMethod))]
+    for (const method of upper) {
+      const existing = this.#byKey.get(`${method} ${compiled.shape}`)
+      if (existing !== undefined) {
+        throw new VectoraError(
+          'VEC_ERR_ROUTE_DUPLICATE',
+          `Route ${method} ${def.path} duplicates ${existing.method} ${existing.path}, registered before it.`,
+        )
+      }
+    }
+    for (const method of upper) {
+      const route: Route = {
+        id: this.routes.length, method, path: def.path, pattern: compiled.pattern, paramNames: compiled.paramNames,
+        handler: def.handler, bodyLimit, timeout, hooks: null,
+      }
+      this.routes.push(route)
+      this.#byKey.set(`${method} ${compiled.shape}`, route)
+    }
+  }
+
+  /** Refuses further routes. */
+  freeze(): void {
+    this.#frozen = true
+  }
+
+  get frozen(): boolean {
+    return this.#frozen
+  }
+}
+
+function fail(path: unknown, reason: string): never {
+  throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route path ${describe(path)} is invalid: ${reason}.`)
+}
