@@ -114,7 +114,13 @@ async function autocannonGen(threads) {
       opts.body = scenario.body;
       opts.headers = { 'content-type': 'application/json' };
     }
-    const r = await autocannon(opts);
+    // autocannon's own histogram has whole-millisecond resolution and skips
+    // non-2xx answers, so record every response time (float ms) ourselves.
+    // Not available with worker threads; then its percentiles are used.
+    const instance = autocannon(opts);
+    const latencies = new Recorder();
+    if (!opts.workers) instance.on('response', (_client, _status, _bytes, ms) => latencies.add(ms));
+    const r = await instance;
     let statusErrors = 0;
     for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) {
       if (Number(code) >= 400) statusErrors += count;
@@ -123,8 +129,8 @@ async function autocannonGen(threads) {
       requests: r.requests.total,
       durationS: r.duration,
       rps: r.duration > 0 ? r.requests.total / r.duration : 0,
-      p50Ms: r.latency.p50,
-      p99Ms: r.latency.p99,
+      p50Ms: latencies.size ? latencies.percentile(50) : r.latency.p50,
+      p99Ms: latencies.size ? latencies.percentile(99) : r.latency.p99,
       socketErrors: r.errors,
       statusErrors,
     };
@@ -137,6 +143,34 @@ async function autocannonGen(threads) {
     run,
     close: () => {},
   };
+}
+
+/** Growable list of samples with nearest-rank percentiles. */
+class Recorder {
+  constructor() {
+    this.values = new Float64Array(1 << 16);
+    this.size = 0;
+  }
+
+  add(v) {
+    if (this.size === this.values.length) {
+      const next = new Float64Array(this.values.length * 2);
+      next.set(this.values);
+      this.values = next;
+    }
+    this.values[this.size++] = v;
+    this.sorted = false;
+  }
+
+  percentile(p) {
+    const sorted = this.values.subarray(0, this.size);
+    if (!this.sorted) {
+      sorted.sort();
+      this.sorted = true;
+    }
+    const rank = Math.max(1, Math.ceil((p / 100) * this.size));
+    return sorted[rank - 1];
+  }
 }
 
 function exec(cmd, args, env) {

@@ -81,6 +81,7 @@ export function renderReport(report) {
   );
   for (const c of report.cases) {
     out.push('', `${c.id}  ${c.title}: ${c.describe}, ${c.connections} connections`);
+    const globalNote = new Map(report.servers.map((s) => [s.name, s.note]));
     const rows = c.results.map((e) =>
       e.status === 'ok'
         ? [
@@ -94,14 +95,14 @@ export function renderReport(report) {
             fmt.ratio(e.vsRawHyper),
             String(e.errors),
           ]
-        : [e.server, `skipped: ${e.note}`],
+        : [e.server, 'skipped', '-', '-', '-', '-', '-', '-', '-'],
     );
     const header = ['server', 'req/s', 'spread', 'p50', 'p99', 'peak RSS', 'vs fastify', 'vs hyper', 'errors'];
-    // Skipped rows only have 2 cells; keep them out of the width computation.
-    const ok = rows.filter((r) => r.length > 2);
-    const text = table(header, ok).split('\n');
-    const skipped = rows.filter((r) => r.length === 2).map((r) => `${r[0]}  (${r[1]})`);
-    out.push(...text, ...skipped);
+    out.push(table(header, rows));
+    // Case-specific reasons (wrong answer, crash); run-wide ones come last.
+    for (const e of c.results) {
+      if (e.status !== 'ok' && e.note !== globalNote.get(e.server)) out.push(`  ${e.server}: ${e.note}`);
+    }
   }
   const skippedServers = report.servers.filter((s) => s.status !== 'ok');
   if (skippedServers.length) {

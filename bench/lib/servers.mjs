@@ -107,7 +107,7 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
     pid: child.pid,
     port: 0,
     exited: null, // { code, signal } once the process is gone
-    stderrTail: (lines = 6) => stderr.trim().split('\n').slice(-lines).join('\n'),
+    stderrTail: () => summarizeStderr(stderr),
   };
   const exitedP = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
@@ -141,8 +141,8 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
     exitedP.then(() => {
       clearTimeout(timer);
       const how = handle.exited.signal ?? `code ${handle.exited.code}`;
-      const tail = handle.stderrTail();
-      reject(new Error(`exited (${how}) before READY${tail ? `:\n${indent(tail)}` : ''}`));
+      const why = handle.stderrTail();
+      reject(new Error(`exited (${how}) before READY${why ? `: ${why}` : ''}`));
     });
   });
   return handle;
@@ -168,6 +168,12 @@ export function peakRssKiB(pid) {
   }
 }
 
-function indent(text) {
-  return text.replace(/^/gm, '    ');
+/**
+ * The most telling line of a server's stderr: the first error message
+ * (Node's `Error [CODE]: ...`, Rust's `panicked at`), else the last line.
+ */
+function summarizeStderr(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const hit = lines.find((l) => /^(\w*Error\b|Error \[|thread .* panicked|error:)/.test(l));
+  return (hit ?? lines.at(-1) ?? '').slice(0, 300);
 }

@@ -16,10 +16,10 @@ const COLORS = {
 };
 const FALLBACK = '#334155';
 
-const W = 820;
+const W = 880;
 const PAD = 20;
 const LABEL_W = 90;
-const VALUE_W = 250;
+const VALUE_W = 300;
 const BAR_H = 18;
 const BAR_GAP = 6;
 const PANEL_TITLE_H = 26;
@@ -52,7 +52,7 @@ export function renderSvg(report) {
     parts.push(
       `<text x="${PAD}" y="${y + 17}" font-size="13" font-weight="600" fill="#0f172a">${esc(
         `${c.title}, ${c.connections} connections`,
-      )}<tspan font-weight="400" fill="#64748b">${esc(`  ${c.describe}`)}</tspan></text>`,
+      )}<tspan dx="8" font-weight="400" fill="#64748b">${esc(c.describe)}</tspan></text>`,
     );
     const max = Math.max(1, ...c.results.filter((e) => e.status === 'ok').map((e) => e.median.rps));
     let by = y + PANEL_TITLE_H;
@@ -67,7 +67,7 @@ export function renderSvg(report) {
           `<rect x="${x}" y="${by}" width="${w.toFixed(1)}" height="${BAR_H}" rx="2" fill="${COLORS[name] ?? FALLBACK}"/>`,
           `<text x="${(x + w + 6).toFixed(1)}" y="${ty}" fill="#0f172a">${esc(
             `${fmt.rps(e.median.rps)} req/s`,
-          )}<tspan fill="#64748b">${esc(`  p99 ${fmt.ms(e.median.p99Ms)}  ${fmt.mib(e.peakRssKiB)}`)}</tspan></text>`,
+          )}<tspan dx="8" fill="#64748b">${esc(`p99 ${fmt.ms(e.median.p99Ms)} · peak RSS ${fmt.mib(e.peakRssKiB)}`)}</tspan></text>`,
         );
       } else {
         parts.push(

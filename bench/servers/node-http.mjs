@@ -23,7 +23,13 @@ const server = http.createServer((req, res) => {
   if (req.method === 'GET' && path.startsWith('/users/')) {
     const id = path.slice('/users/'.length);
     if (id !== '' && !id.includes('/')) {
-      return send(res, 200, JSON.stringify({ id: decodeURIComponent(id) }));
+      let decoded;
+      try {
+        decoded = decodeURIComponent(id);
+      } catch {
+        return send(res, 400, JSON.stringify({ error: 'Bad Request' }));
+      }
+      return send(res, 200, JSON.stringify({ id: decoded }));
     }
   }
   if (req.method === 'POST' && path === '/echo') {
