@@ -341,6 +341,36 @@ mod tests {
         assert!(bad(99, "").is_none());
     }
 
+    /// A body that arrives in chunks and declares no length, like a chunked upload.
+    fn chunked(chunks: &[&'static [u8]]) -> http_body_util::StreamBody<impl futures_util::Stream<Item = Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        let frames: Vec<Result<hyper::body::Frame<Bytes>, std::io::Error>> =
+            chunks.iter().map(|c| Ok(hyper::body::Frame::data(Bytes::from_static(c)))).collect();
+        http_body_util::StreamBody::new(futures_util::stream::iter(frames))
+    }
+
+    #[tokio::test]
+    async fn chunked_body_within_the_limit_is_read_whole() {
+        let body = read_body(chunked(&[b"abc", b"def"]), 6).await;
+        assert!(matches!(body, Ok(Some(b)) if b == "abcdef"));
+    }
+
+    #[tokio::test]
+    async fn chunked_body_past_the_limit_is_refused_while_counting() {
+        assert!(matches!(read_body(chunked(&[b"abc", b"defg"]), 6).await, Err(BodyError::TooLarge)));
+    }
+
+    #[tokio::test]
+    async fn empty_body_is_none() {
+        assert!(matches!(read_body(Full::new(Bytes::new()), 10).await, Ok(None)));
+    }
+
+    #[test]
+    fn head_size_counts_request_line_and_header_lines() {
+        let req = Request::builder().uri("/abc").header("x-a", "12345").body(()).unwrap();
+        // "GET /abc HTTP/1.1\r\n" (3 + 4 + 12) + "x-a: 12345\r\n" (3 + 5 + 4)
+        assert_eq!(head_size(&req), 19 + 12);
+    }
+
     #[test]
     fn head_replies_keep_the_length_without_the_body() {
         let mut res = Response::new(Full::new(Bytes::from_static(b"hello")));

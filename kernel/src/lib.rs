@@ -19,13 +19,14 @@ use std::sync::OnceLock;
 static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 
 /// The process-wide multi-thread runtime. The first server decides the worker count
-/// (`threads`, 0 = one per core); `VECTORA_THREADS` overrides it.
+/// (`threads`; 0 = one per core but one, which stays for Node's main thread, at least one);
+/// `VECTORA_THREADS` overrides it.
 pub(crate) fn runtime(threads: usize) -> &'static tokio::runtime::Runtime {
     RUNTIME.get_or_init(|| {
         let from_env = std::env::var("VECTORA_THREADS").ok().and_then(|v| v.parse().ok());
         let workers = from_env
             .or((threads > 0).then_some(threads))
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1)));
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers.max(1))
             .thread_name("vectora-kernel")

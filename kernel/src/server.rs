@@ -113,6 +113,9 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     let conn = builder.serve_connection(TokioIo::new(stream), svc);
     tokio::pin!(conn);
 
+    // Child tokens: each connection waits on its own notifier, not on one shared by all connections.
+    let graceful = kernel.drain.graceful.child_token();
+    let force = kernel.drain.force.child_token();
     let idle_limit = limits.keep_alive_timeout;
     let mut winding_down = false;
     loop {
@@ -127,12 +130,12 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
         };
         tokio::select! {
             _ = conn.as_mut() => break,
-            _ = kernel.drain.graceful.cancelled(), if !winding_down => {
+            _ = graceful.cancelled(), if !winding_down => {
                 // hyper finishes the current response with `Connection: close`, then closes.
                 conn.as_mut().graceful_shutdown();
                 winding_down = true;
             }
-            _ = kernel.drain.force.cancelled() => break,
+            _ = force.cancelled() => break,
             _ = idle_check => {
                 if idle_limit.is_some_and(|limit| activity.idle_for().is_some_and(|idle| idle >= limit)) {
                     conn.as_mut().graceful_shutdown();

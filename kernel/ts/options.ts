@@ -26,7 +26,7 @@ export interface AppOptions {
   maxConnections?: number
   /** Requests queued for JavaScript at most; past it, 503 with Retry-After. Default 1024. */
   maxPending?: number
-  /** Kernel (tokio) worker threads; 0 = one per core. Default 0. */
+  /** Kernel (tokio) worker threads; 0 = one per core minus the one left to Node's main thread (at least 1). Default 0. */
   threads?: number
   /** Default deadline of `app.close()`, ms: in-flight requests still running then are aborted. Default 10 000. */
   drainTimeout?: number
