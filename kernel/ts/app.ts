@@ -1,10 +1,16 @@
-/** @module app — the composition root: createApp() wires options, routes, dispatch, inject and the kernel. */
+/** @module app — the composition root: createApp() wires options, routes, the plugin host, services, lifecycle and the kernel. */
+import { Services } from './container.js'
+import { readController } from './controller.js'
 import { createDispatcher, type DispatchState } from './dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from './error-catalogue.js'
+import { healthRoutes } from './health.js'
+import { PluginHost, type Group, type HostApi, type Scope } from './host.js'
 import { inject, type InjectOptions, type InjectResponse } from './inject.js'
-import { loadNative, type DrainResult, type ListenResult, type ServerHandle } from './internal/native.js'
+import { loadNative, type ListenResult, type ServerHandle } from './internal/native.js'
+import { Lifecycle, type LifecycleState, type ShutdownReport } from './lifecycle.js'
 import { isLogger, type Logger } from './logger.js'
 import { checkInteger, invalid, resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
+import type { PlanEntry } from './pipeline.js'
 import {
   RouteTable, type Handler, type Route, type RouteDefinition, type RouteOptions, type RouteShorthand,
 } from './route.js'
@@ -23,25 +29,38 @@ export interface CloseOptions {
   deadline?: number
 }
 
-/** A Vectora application. */
-export interface App {
-  get: RouteShorthand<App>
-  post: RouteShorthand<App>
-  put: RouteShorthand<App>
-  patch: RouteShorthand<App>
-  delete: RouteShorthand<App>
-  options: RouteShorthand<App>
-  head: RouteShorthand<App>
+/** Route registration, shared by the app, groups and plugin facades. */
+export interface Routes<Self> {
+  get: RouteShorthand<Self>
+  post: RouteShorthand<Self>
+  put: RouteShorthand<Self>
+  patch: RouteShorthand<Self>
+  delete: RouteShorthand<Self>
+  options: RouteShorthand<Self>
+  head: RouteShorthand<Self>
   /** Registers a route from its object form; `method` may be an array. */
-  route<P extends string>(definition: RouteDefinition<P>): App
-  /** Freezes the routes and hands them to the kernel. Idempotent; listen() and inject() call it. */
+  route<P extends string>(definition: RouteDefinition<P>): Self
+  /** Registers a `@Controller` class: its routes, guards and contracts; constructed through the container at ready. */
+  controller(target: abstract new (...args: any[]) => unknown): Self
+}
+
+/** What a plugin's setup receives: the host API and routes, bound to the scope it was registered in. */
+export type PluginApp = HostApi<PluginApp> & Routes<PluginApp>
+
+/** A Vectora application. */
+export interface App extends HostApi<App>, Routes<App> {
+  /** Runs async plugin setups, checks services, compiles every route's pipeline, boots the kernel, runs onReady hooks. Idempotent. */
   ready(): Promise<void>
-  /** Starts listening (once per app). Resolves the bound address and port. */
+  /** Starts listening (once per app). Resolves the bound address and port. Installs SIGTERM/SIGINT handlers unless `handleSignals: false`. */
   listen(options?: ListenOptions): Promise<ListenResult>
-  /** Sends a request through the real router and limits without a socket. */
+  /** Sends a request through the real router, limits and pipeline without a socket. */
   inject(options: InjectOptions): Promise<InjectResponse>
-  /** Graceful drain; resolves how many in-flight requests completed and how many were aborted. Idempotent. */
-  close(options?: CloseOptions): Promise<DrainResult>
+  /** Graceful shutdown (docs/lifecycle.md); resolves what happened. Idempotent. */
+  close(options?: CloseOptions): Promise<ShutdownReport>
+  /** The resolved order of hooks for a route, as declared (`app.pipeline('GET', '/users/:id')`). Needs ready(). */
+  pipeline(method: string, path: string): PlanEntry[]
+  /** The lifecycle state: starting, ready, listening, draining, closed. */
+  readonly state: LifecycleState
   /** The app's logger (unhandled errors go here); assign to replace it. */
   log: Logger
   /** The resolved options, defaults applied. */
@@ -60,19 +79,79 @@ export interface App {
 export function createApp(options?: AppOptions): App {
   const config = resolveOptions(options)
   const table = new RouteTable()
+  const services = new Services()
   let log = config.logger
+  const lifecycle = new Lifecycle({
+    shutdownDelay: config.shutdownDelay, hookTimeout: config.hookTimeout, drainTimeout: config.drainTimeout,
+    handleSignals: config.handleSignals, log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
+  })
+  const controllers: Array<{ token: string; bind: (instance: any) => void }> = []
   let state: DispatchState | undefined
   let readyPromise: Promise<void> | undefined
   let listenPromise: Promise<ListenResult> | undefined
-  let closePromise: Promise<DrainResult> | undefined
+  let closePromise: Promise<ShutdownReport> | undefined
+  let uninstallSignals: (() => void) | undefined
 
-  function boot(): void {
+  const host: PluginHost = new PluginHost({
+    table,
+    services,
+    development: config.development,
+    log: () => log,
+    addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
+    routesFor: (self, scope, owner) => routesFor(self, scope, owner),
+  })
+
+  function routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self> {
+    const where = { scope, prefix: scope.prefix, owner }
+    const shorthand = (method: string): RouteShorthand<Self> =>
+      ((path: string, second: RouteOptions | Handler, third?: Handler) => {
+        const [routeOptions, handler] = typeof second === 'function' ? [undefined, second] : [second, third]
+        table.add({ ...routeOptions, method, path, handler: handler as Handler }, where)
+        return self()
+      }) as RouteShorthand<Self>
+    return {
+      get: shorthand('GET'), post: shorthand('POST'), put: shorthand('PUT'), patch: shorthand('PATCH'),
+      delete: shorthand('DELETE'), options: shorthand('OPTIONS'), head: shorthand('HEAD'),
+      route(definition) {
+        if (definition === null || typeof definition !== 'object') throw invalid('route', 'an object', definition)
+        table.add(definition, where)
+        return self()
+      },
+      controller(target) {
+        const read = readController(target)
+        const token = `controller:${target.name || 'anonymous'}#${controllers.length}`
+        let instance: any
+        services.provide(token, { deps: read.options.inject ?? [], factory: (deps) => new (target as any)(deps) }, owner)
+        controllers.push({ token, bind: (value) => (instance = value) })
+        const controllerGuards = read.options.guards ?? []
+        for (const r of read.routes) {
+          const { guards = [], ...rest } = r.options
+          table.add({
+            ...rest, method: r.method, path: r.path, guards: [...controllerGuards, ...guards],
+            handler: (req, deps) => instance[r.propertyKey](req, deps),
+          }, where)
+        }
+        return self()
+      },
+    }
+  }
+
+  for (const route of healthRoutes(config.health, () => lifecycle.state)) {
+    table.add({ method: route.method, path: route.path, handler: route.handler }, { scope: host.root, prefix: '', owner: 'vectora' })
+  }
+
+  async function boot(): Promise<void> {
     if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot start an app after close().')
+    await host.settle()
     table.freeze()
+    const consumers = table.routes.filter((r) => r.inject.length > 0).map((r) => ({ who: `route ${r.method} ${r.path}`, tokens: r.inject }))
+    services.check(consumers)
+    const unmatched = host.compile(table.routes)
     const kernel = loadNative()
     const s: DispatchState = {
-      kernel, handle: undefined as unknown as ServerHandle, idPrefix: config.requestIdPrefix,
-      routes: table.routes, development: config.development, log, pending: new Map(),
+      kernel, handle: undefined as unknown as ServerHandle, idPrefix: config.requestIdPrefix, routes: table.routes,
+      development: config.development, log, pending: new Map(), RequestClass: host.requestClass(), unmatched,
+      createScope: () => services.createScope(),
     }
     const { dispatch, abort } = createDispatcher(s)
     s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)
@@ -84,87 +163,87 @@ export function createApp(options?: AppOptions): App {
         throw refused(route, cause)
       }
     }
-    kernel.serverReady(s.handle, false)
+    // With app-wide hooks, 404/405 go through them (CORS, logs, metrics); else Rust answers them alone.
+    kernel.serverReady(s.handle, unmatched !== null)
+    await lifecycle.start()
+    for (const c of controllers) c.bind(services.resolve(c.token))
   }
 
-  const ready = (): Promise<void> => (readyPromise ??= new Promise<void>((resolve) => {
-    boot()
-    resolve()
-  }))
+  const ready = (): Promise<void> => (readyPromise ??= boot())
 
-  function shorthand(method: string): RouteShorthand<App> {
-    return ((path: string, second: RouteOptions | Handler, third?: Handler) => {
-      const [routeOptions, handler] = typeof second === 'function' ? [undefined, second] : [second, third]
-      table.add({ ...routeOptions, method, path, handler: handler as Handler })
-      return app
-    }) as RouteShorthand<App>
-  }
-
-  const app: App = {
-    get: shorthand('GET'),
-    post: shorthand('POST'),
-    put: shorthand('PUT'),
-    patch: shorthand('PATCH'),
-    delete: shorthand('DELETE'),
-    options: shorthand('OPTIONS'),
-    head: shorthand('HEAD'),
-    route(definition) {
-      if (definition === null || typeof definition !== 'object') throw invalid('route', 'an object', definition)
-      table.add(definition)
-      return app
-    },
+  const extras = {
     ready,
-    async listen(listenOptions = {}) {
-      const host = listenOptions.host ?? '127.0.0.1'
+    async listen(listenOptions: ListenOptions = {}) {
+      const hostName = listenOptions.host ?? '127.0.0.1'
       const port = checkInteger('port', listenOptions.port ?? 3000, 0, 65_535)
-      if (typeof host !== 'string' || host === '') throw invalid('host', 'a non-empty string', host)
-      if (listenPromise !== undefined) {
-        throw new VectoraError('VEC_ERR_ALREADY_LISTENING', 'app.listen() was already called on this app.')
-      }
+      if (typeof hostName !== 'string' || hostName === '') throw invalid('host', 'a non-empty string', hostName)
+      if (listenPromise !== undefined) throw new VectoraError('VEC_ERR_ALREADY_LISTENING', 'app.listen() was already called on this app.')
       if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot listen after close().')
       listenPromise = ready().then(async () => {
+        let bound: ListenResult
         try {
-          return await state!.kernel.serverListen(state!.handle, host, port)
+          bound = await state!.kernel.serverListen(state!.handle, hostName, port)
         } catch (cause) {
           const given = (cause as { code?: unknown } | null)?.code
           const code: ErrorCode = given === 'VEC_ERR_APP_CLOSED' ? given : 'VEC_ERR_LISTEN_FAILED'
-          throw new VectoraError(code, `Could not listen on ${host}:${port} (${kernelMessage(cause)}).`, { cause })
+          throw new VectoraError(code, `Could not listen on ${hostName}:${port} (${kernelMessage(cause)}).`, { cause })
         }
+        lifecycle.markListening()
+        uninstallSignals = lifecycle.installSignals(() => {
+          void app.close().then((report) => process.exit(report.exitCode))
+        })
+        return bound
       })
       return listenPromise
     },
-    async inject(injectOptions) {
+    async inject(injectOptions: InjectOptions) {
       if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot inject after close().')
       await ready()
       return inject(state!.kernel, state!.handle, injectOptions)
     },
-    close(closeOptions = {}) {
+    close(closeOptions: CloseOptions = {}) {
       if (closePromise !== undefined) return closePromise
-      let deadline: number
+      let deadline: number | undefined
       try {
-        deadline = closeOptions.deadline === undefined ? config.drainTimeout : checkInteger('deadline', closeOptions.deadline, 0)
+        deadline = closeOptions.deadline === undefined ? undefined : checkInteger('deadline', closeOptions.deadline, 0)
       } catch (error) {
         return Promise.reject(error)
       }
       table.freeze()
       closePromise = (async () => {
-        // A listen in flight finishes (or fails) first, so the kernel never drains a half-bound server.
+        // A listen or ready in flight finishes (or fails) first, so the kernel never drains a half-built server.
         await listenPromise?.catch(() => {})
-        if (state === undefined) return { completed: 0, aborted: 0 }
-        return state.kernel.serverClose(state.handle, deadline)
+        await readyPromise?.catch(() => {})
+        const report = await lifecycle.shutdown({
+          drain: (ms) => (state === undefined ? Promise.resolve({ completed: 0, aborted: 0 }) : state.kernel.serverClose(state.handle, ms)),
+          dispose: () => services.dispose(),
+        }, deadline)
+        uninstallSignals?.()
+        return report
       })()
       return closePromise
     },
-    get log() {
-      return log
+    pipeline(method: string, path: string): PlanEntry[] {
+      if (state === undefined) throw new VectoraError('VEC_ERR_APP_NOT_READY', 'app.pipeline() needs a ready app: await app.ready() first.')
+      const route = table.routes.find((r) => r.method === method.toUpperCase() && r.path === path)
+      if (route === undefined) throw new VectoraError('VEC_ERR_ROUTE_INVALID', `No route ${method.toUpperCase()} ${path}; give the path as declared (e.g. /users/:id).`)
+      return host.plan(route)
     },
-    set log(logger: Logger) {
+    get state() {
+      return lifecycle.state
+    },
+    config,
+  }
+  // defineProperties, not Object.assign: the `state` getter must stay a getter.
+  const app = Object.defineProperties(host.facade<App>(host.root, 'app'), Object.getOwnPropertyDescriptors(extras)) as unknown as App
+  Object.defineProperty(app, 'log', {
+    get: () => log,
+    set(logger: Logger) {
       if (!isLogger(logger)) throw invalid('log', 'an object with error, warn and info functions', logger)
       log = logger
       if (state !== undefined) state.log = logger
     },
-    config,
-  }
+  })
   return app
 }
 
@@ -179,3 +258,5 @@ function refused(route: Route, cause: unknown): VectoraError {
 function kernelMessage(cause: unknown): string {
   return cause instanceof Error ? cause.message.replace(/^VEC_ERR_[A-Z_]+: /, '') : String(cause)
 }
+
+export type { Group }

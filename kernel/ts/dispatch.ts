@@ -1,12 +1,14 @@
 /** @module dispatch — the hot path: the DispatchFn and AbortFn handed to the kernel. */
 import { httpError } from './errors.js'
+import { abortFlow, disposeScope, runFlow, unmatched, type FlowHost } from './flow.js'
 import {
   ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle,
 } from './internal/native.js'
 import type { Logger } from './logger.js'
+import type { CompiledPipeline } from './pipeline.js'
 import { toProblem } from './problem.js'
 import { toWire, type Wire } from './reply.js'
-import { abortRequest, VectoraRequest, type RequestContext } from './request.js'
+import { abortRequest, scopeOf, VectoraRequest, type RequestContext } from './request.js'
 import type { Route } from './route.js'
 
 /** What the dispatcher reads from its app. `handle` is set right after `serverNew` returns. */
@@ -15,11 +17,16 @@ export interface DispatchState extends RequestContext {
   routes: readonly Route[]
   development: boolean
   log: Logger
-  /** Requests whose handler returned a thenable that has not settled yet: the only ones abort can reach. */
+  /** Requests whose handler returned a thenable (or run a pipeline) not settled yet: the only ones abort can reach. */
   readonly pending: Map<number, VectoraRequest<object>>
+  /** The app's request class (VectoraRequest plus plugin decorations). */
+  RequestClass: typeof VectoraRequest
+  /** The pipeline of unmatched requests (app-wide hooks), or null: then the kernel answers 404/405 itself. */
+  unmatched: CompiledPipeline | null
 }
 
 const NO_PARAMS: readonly string[] = []
+const NO_DEPS: Record<string, never> = Object.freeze({})
 const FALLBACK_HEADERS = 'content-type:application/problem+json\n'
 const FALLBACK_BODY = '{"type":"https://vectora.dev/docs/errors#vec_err_internal","title":"Internal Server Error","status":500,"code":"VEC_ERR_INTERNAL"}'
 
@@ -37,18 +44,47 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
   // One response buffer, filled and sent synchronously (JS is single-threaded), so no per-request object.
   const wire: Wire = { status: 200, headers: '', body: undefined }
 
-  function send(req: VectoraRequest<object>): void {
+  function send(req: VectoraRequest<object>): boolean {
     const { status, headers, body } = wire
     wire.body = undefined
     try {
-      kernel.serverRespond(state.handle, req.rawId, status, headers, body)
+      return kernel.serverRespond(state.handle, req.rawId, status, headers, body)
     } catch (error) {
       // The kernel refused the response (it validates too): say so, then answer with a fixed 500.
       logError(req, error, 'the kernel refused a response')
       try {
-        kernel.serverRespond(state.handle, req.rawId, 500, FALLBACK_HEADERS, FALLBACK_BODY)
-      } catch {}
+        return kernel.serverRespond(state.handle, req.rawId, 500, FALLBACK_HEADERS, FALLBACK_BODY)
+      } catch {
+        return false
+      }
     }
+  }
+
+  /** What pipelines (flow.ts) use to send and log. */
+  const host: FlowHost = {
+    get development() {
+      return state.development
+    },
+    get log() {
+      return state.log
+    },
+    send(req, reply) {
+      wire.status = reply.status
+      wire.headers = reply.toHeaderBlock()
+      wire.body = reply.body
+      return send(req)
+    },
+  }
+
+  /** A request's scope is disposed when it ends; on the fast path only if the handler created one. */
+  function endFastPath(req: VectoraRequest<object>): void {
+    if (scopeOf(req) !== undefined) void disposeScope(req, host)
+  }
+
+  function runPipeline(req: VectoraRequest<object>, pipeline: CompiledPipeline, handler: () => unknown): void {
+    const id = req.rawId
+    state.pending.set(id, req)
+    void runFlow(req, pipeline, handler, host).finally(() => state.pending.delete(id))
   }
 
   function fail(req: VectoraRequest<object>, error: unknown): void {
@@ -71,6 +107,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
       return
     }
     send(req)
+    endFastPath(req)
   }
 
   function logError(req: VectoraRequest<object>, error: unknown, message: string): void {
@@ -92,31 +129,38 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
         state.pending.delete(id)
         if (!req.aborted) fail(req, error)
         else if (!isAbortError(error)) logError(req, error, 'request failed after it was aborted')
+        endFastPath(req)
       },
     )
   }
 
   const dispatch: DispatchFn = (id, routeId, method, url, headers, body, params, otherMethod) => {
     const route = routeId >= 0 ? state.routes[routeId] : undefined
-    const req = new VectoraRequest<object>(
+    const req = new state.RequestClass<object>(
       state, id, method, url, headers, body, params, route === undefined ? NO_PARAMS : route.paramNames, otherMethod,
     )
+    if (route === undefined) {
+      // Unmatched requests reach JS only when app-wide hooks exist (CORS, logs and metrics see them).
+      if (state.unmatched !== null) runPipeline(req, state.unmatched, () => unmatched(routeId, params?.[0]))
+      else fail(req, routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: params?.[0] ?? '' } }) : httpError('VEC_ERR_NOT_FOUND'))
+      return
+    }
+    if (route.pipeline !== null) {
+      const inject = route.inject
+      runPipeline(req, route.pipeline, () => route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject)))
+      return
+    }
+    // The fast path: no hooks, no guards, no contract, no injection; a sync handler is answered right here.
     let result: unknown
     try {
-      if (route === undefined) {
-        const allow = params?.[0] ?? ''
-        throw routeId === -2
-          ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow } })
-          : httpError('VEC_ERR_NOT_FOUND')
-      }
-      // route.hooks !== null is where the pipeline runner (plugin host) takes over; null is this fast path.
-      result = route.handler(req)
+      result = route.handler(req, NO_DEPS)
       if (isThenable(result)) {
         track(req, result)
         return
       }
     } catch (error) {
       fail(req, error)
+      endFastPath(req)
       return
     }
     respond(req, result)
@@ -131,6 +175,8 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     } catch (error) {
       logError(req, error, 'an abort listener threw')
     }
+    const timedOut = reason === ABORT_DEADLINE
+    abortFlow(req, timedOut ? 'timed_out' : 'aborted', timedOut ? 503 : 0, host)
   }
 
   return { dispatch, abort }

@@ -151,6 +151,144 @@ export const errorCatalogue = {
     message: 'The server could not listen on the address.',
     hint: 'Pick a free port (port 0 lets the system choose), a local address, and check permissions for ports below 1024.',
   },
+  VEC_ERR_VALIDATION: {
+    status: 400, raisedBy: 'request', title: 'Validation failed',
+    message: 'The request does not match the route contract.',
+    meaning: 'Params, query, headers or body failed the route schema; the `errors` member lists every failing value (`in`, `path`, `expected`, `actual`, `message`).',
+    hint: 'Fix each value listed in `errors`; path params, query values and headers that should be numbers or booleans must be written as such (`42`, `true`).',
+  },
+  VEC_ERR_RESPONSE_INVALID: {
+    status: 500, raisedBy: 'request', title: 'Response does not match contract',
+    message: 'The handler returned a value that does not match the route response schema.',
+    meaning: 'Sent in development mode only, with the mismatches in `errors`; in production the mismatch is logged as a warning and the value is sent as returned.',
+    hint: 'Fix the handler or the route `response` schema so they agree.',
+  },
+  VEC_ERR_CONTRACT_INVALID: {
+    status: null, raisedBy: 'boot', title: 'Invalid route contract',
+    message: 'A route schema is not valid.',
+    hint: 'The schema keys are params, query, headers, body and response, each an arktype Type (`type({ ... })`) defined at module load; params only names parameters of the path; header names are lower-case.',
+  },
+  VEC_ERR_DI_DUPLICATE: {
+    status: null, raisedBy: 'boot', title: 'Duplicate service',
+    message: 'Two plugins (or a plugin and the app) provide the same service token.',
+    hint: 'Keep one provider: rename one token, drop one of the plugins, or configure the plugin not to provide it.',
+  },
+  VEC_ERR_DI_MISSING: {
+    status: null, raisedBy: 'boot', title: 'Missing service',
+    message: 'A route, plugin or service needs a service token that nothing provides.',
+    hint: 'Provide the token (app.provide() or the plugin that provides it), or fix the spelling in `deps`; the message gives the resolution path.',
+  },
+  VEC_ERR_DI_CYCLE: {
+    status: null, raisedBy: 'boot', title: 'Service dependency cycle',
+    message: 'Services depend on each other in a cycle.',
+    hint: 'Break the cycle shown in the message: move the shared part into a third service both depend on, or pass the value as a method argument.',
+  },
+  VEC_ERR_DI_LIFETIME: {
+    status: null, raisedBy: 'boot', title: 'Service lifetime mismatch',
+    message: 'A service depends on a shorter-lived one, or a scoped service was resolved outside a request.',
+    meaning: 'A singleton would capture one request\'s scoped value (or one transient instance) forever; a scoped service would capture one transient instance. Scoped services exist only inside a request scope.',
+    hint: 'Make the dependent service as short-lived as its dependency (e.g. scoped), make the dependency longer-lived, or pass per-request data as a method argument; resolve scoped services through handler deps.',
+  },
+  VEC_ERR_DI_INVALID: {
+    status: null, raisedBy: 'boot', title: 'Invalid service definition',
+    message: 'A service definition cannot work as written.',
+    hint: 'Transient services cannot have `dispose` (nothing keeps their instances: make them scoped); factories must return synchronously (build the client in the factory, then resolve it in onReady and await its connect()).',
+  },
+  VEC_ERR_DI_FACTORY_FAILED: {
+    status: null, raisedBy: 'boot', title: 'Service factory failed',
+    message: 'The factory of a service threw while it was being created.',
+    meaning: 'Raised where the service was resolved: at onReady for plugin setup, or in a request (which then answers 500 VEC_ERR_INTERNAL). The factory\'s error is the `cause`.',
+    hint: 'Fix the factory named in the message; its original error is in `cause`.',
+  },
+  VEC_ERR_DI_SCOPE_DISPOSED: {
+    status: null, raisedBy: 'boot', title: 'Request scope disposed',
+    message: 'A service was resolved from a request scope after the request ended.',
+    hint: 'Resolve services while the request runs; work that outlives the response must capture the values it needs or use singleton services.',
+  },
+  VEC_ERR_DI_DISPOSE_FAILED: {
+    status: null, raisedBy: 'boot', title: 'Service disposer failed',
+    message: 'The dispose function of a service threw or rejected.',
+    meaning: 'Returned (never thrown) by scope and app disposal, which still run the other disposers; the framework logs it. The disposer\'s error is the `cause`.',
+    hint: 'Fix the disposer named in the message; make disposers tolerate being called on a half-closed resource.',
+  },
+  VEC_ERR_NOT_READY: {
+    status: 503, raisedBy: 'request', title: 'Not ready',
+    message: 'The app is not ready to take traffic.',
+    meaning: 'The readiness route answers it while the app starts (onReady hooks running) and from the moment shutdown begins, so load balancers stop sending requests before the server stops accepting them.',
+    hint: 'Load balancers and orchestrators: route traffic elsewhere and probe again (Retry-After). Operators: if it lasts, look for an onReady hook that does not finish.',
+  },
+  VEC_ERR_LIFECYCLE_HOOK_FAILED: {
+    status: null, raisedBy: 'boot', title: 'Lifecycle hook failed',
+    message: 'An onReady or onClose hook threw or rejected.',
+    meaning: 'At start it rejects app.ready()/listen() (later onReady hooks do not run); at shutdown it is an entry of the shutdown report and the other onClose hooks still run. The hook\'s error is the `cause`.',
+    hint: 'Fix the hook of the plugin named in the message; its original error is in `cause`.',
+  },
+  VEC_ERR_LIFECYCLE_HOOK_TIMEOUT: {
+    status: null, raisedBy: 'boot', title: 'Lifecycle hook timed out',
+    message: 'An onReady or onClose hook (or the drain or dispose step) did not settle in time.',
+    meaning: 'The step is abandoned, not cancelled: at start the app does not become ready; at shutdown the sequence goes on and the report records it, so the process still exits before the orchestrator kills it.',
+    hint: 'Make the hook named in the message finish (await every promise, close what it opened, time out its own I/O), or give it a larger `timeout` (or raise `hookTimeout`).',
+  },
+  VEC_ERR_CONTROLLER_INVALID: {
+    status: null, raisedBy: 'boot', title: 'Invalid controller',
+    message: 'A class given to app.controller() is not a usable controller.',
+    hint: 'Decorate the class with @Controller(prefix), give it at least one instance method decorated with @Get/@Post/…, and do not decorate static or private methods.',
+  },
+  VEC_ERR_FORBIDDEN: {
+    status: 403, raisedBy: 'request', title: 'Forbidden',
+    message: 'A guard denied this request.',
+    hint: 'The caller lacks the permission a route guard checks; authenticate as a user allowed to do this.',
+  },
+  VEC_ERR_HOOK_TIMEOUT: {
+    status: 503, raisedBy: 'request', title: 'Hook timed out',
+    message: 'A pipeline hook did not finish within its timeout.',
+    hint: 'The problem body and the log name the plugin and hook; make it faster or raise its `timeout` option.',
+  },
+  VEC_ERR_HOOK_INVALID: {
+    status: null, raisedBy: 'boot', title: 'Invalid hook',
+    message: 'A hook was added with an unknown phase, a non-function, or an invalid option.',
+    hint: 'Use addHook(phase, fn, { before, after, stage, timeout }) with a phase from docs/pipeline.md.',
+  },
+  VEC_ERR_HOOK_ORDER_UNKNOWN: {
+    status: null, raisedBy: 'boot', title: 'Hook ordered against an unknown plugin',
+    message: 'A hook names a plugin in `before`/`after` that the app does not have.',
+    hint: 'Register that plugin first, or fix the name in before/after.',
+  },
+  VEC_ERR_HOOK_ORDER_CYCLE: {
+    status: null, raisedBy: 'boot', title: 'Hook order cycle',
+    message: 'before/after constraints between hooks of one phase form a cycle.',
+    hint: 'The message lists the cycle; remove one of its constraints.',
+  },
+  VEC_ERR_PLUGIN_INVALID: {
+    status: null, raisedBy: 'boot', title: 'Invalid plugin',
+    message: 'A plugin definition or registration is malformed.',
+    hint: 'Build plugins with definePlugin({ name, version, setup }) and pass them to register().',
+  },
+  VEC_ERR_PLUGIN_DUPLICATE: {
+    status: null, raisedBy: 'boot', title: 'Plugin registered twice with other options',
+    message: 'A plugin name is registered again in the same scope with different options.',
+    hint: 'Register it once per scope (same options are deduplicated); use a group for a second configuration.',
+  },
+  VEC_ERR_PLUGIN_MISSING_DEPENDENCY: {
+    status: null, raisedBy: 'boot', title: 'Plugin dependency missing',
+    message: 'A plugin needs another plugin that is not registered before it.',
+    hint: 'Register the named dependency before the plugin that needs it (in the same scope or an enclosing one).',
+  },
+  VEC_ERR_PLUGIN_SETUP_FAILED: {
+    status: null, raisedBy: 'boot', title: 'Plugin setup failed',
+    message: "A plugin's setup function threw or rejected.",
+    hint: 'The message names the plugin and its error (kept as `cause`); fix its options or the plugin.',
+  },
+  VEC_ERR_DECORATION_CONFLICT: {
+    status: null, raisedBy: 'boot', title: 'Request decoration conflict',
+    message: 'A request decoration name is taken, invalid, or given a shared value.',
+    hint: 'Pick another name, or an init function (per request) instead of an object.',
+  },
+  VEC_ERR_APP_NOT_READY: {
+    status: null, raisedBy: 'boot', title: 'App not ready',
+    message: 'This call needs the app to be ready.',
+    hint: 'await app.ready() (or listen()) first.',
+  },
 } as const satisfies Record<`VEC_ERR_${string}`, ErrorEntry>
 
 /** Every catalogued code. */

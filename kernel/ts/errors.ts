@@ -16,6 +16,8 @@ export interface HttpErrorOptions {
   cause?: unknown
   /** Problem `type` URI; defaults to the docs URL of a VEC_ERR_* code, else `about:blank`. */
   type?: string
+  /** Extension members of the problem body (RFC 9457 §3.2), e.g. `{ errors: [...] }`; public like `message`. */
+  extensions?: Readonly<Record<string, unknown>>
 }
 
 const BRAND = Symbol.for('vectora.HttpError')
@@ -35,6 +37,8 @@ export class HttpError extends Error {
   readonly type: string | undefined
   /** Validated extra headers, names lower-case. */
   readonly headers: HeaderList
+  /** Extra members of the problem body; the standard members (type, title, status...) always win. */
+  readonly extensions: Readonly<Record<string, unknown>> | undefined
 
   constructor(status: number, message?: string, options: HttpErrorOptions = {}) {
     if (!Number.isInteger(status) || status < 400 || status > 599) {
@@ -45,6 +49,7 @@ export class HttpError extends Error {
     this.code = options.code
     this.type = options.type
     this.headers = toResponseHeaderList(options.headers)
+    this.extensions = options.extensions
   }
 
   static {

@@ -36,6 +36,14 @@ export interface AppOptions {
   requestIdPrefix?: string
   /** Where the app logs unhandled errors. Default: JSON lines on stderr. Replaceable later through `app.log`. */
   logger?: Logger
+  /** At shutdown, ms between "readiness answers 503" and "stop accepting" (load balancers notice). Default 0. */
+  shutdownDelay?: number
+  /** Time each onReady/onClose hook may take, ms. Default 10 000. */
+  hookTimeout?: number
+  /** Install SIGTERM/SIGINT handlers on listen() that close the app and exit (0 clean, 1 if a step failed). Default true. */
+  handleSignals?: boolean
+  /** Readiness/liveness routes: paths, or false for none. Default `/health/ready` and `/health/live`. */
+  health?: { ready?: string | false; live?: string | false } | false
 }
 
 /** Options after defaults and validation. */
@@ -53,9 +61,11 @@ const NUMERIC = {
   maxPending: [0, MAX, 1_024],
   threads: [0, 1_024, 0],
   drainTimeout: [0, MAX, 10_000],
+  shutdownDelay: [0, MAX, 0],
+  hookTimeout: [1, MAX, 10_000],
 } as const satisfies Record<string, readonly [number, number, number]>
 
-const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger'])
+const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'health'])
 const PREFIX = /^[A-Za-z0-9_.]{1,32}$/
 
 /**
@@ -78,7 +88,13 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
     const value = (input as Record<string, unknown>)[name]
     out[name] = value === undefined ? fallback : checkInteger(name, value, min, max)
   }
-  const { development, requestIdPrefix, logger } = input
+  const { development, requestIdPrefix, logger, handleSignals, health } = input
+  if (handleSignals !== undefined && typeof handleSignals !== 'boolean') throw invalid('handleSignals', 'a boolean', handleSignals)
+  if (health !== undefined && health !== false && (typeof health !== 'object' || health === null)) {
+    throw invalid('health', 'false or an object { ready?, live? } of paths', health)
+  }
+  out.handleSignals = handleSignals ?? true
+  out.health = health ?? {}
   if (development !== undefined && typeof development !== 'boolean') throw invalid('development', 'a boolean', development)
   if (requestIdPrefix !== undefined && (typeof requestIdPrefix !== 'string' || !PREFIX.test(requestIdPrefix))) {
     throw invalid('requestIdPrefix', 'a string of 1-32 characters from [A-Za-z0-9_.]', requestIdPrefix)

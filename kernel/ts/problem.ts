@@ -18,6 +18,8 @@ export interface ProblemBody {
   requestId: string
   /** Development mode only. */
   stack?: string[]
+  /** Extension members (e.g. `errors` of a failed contract). */
+  [extension: string]: unknown
 }
 
 /** Where the problem happened. */
@@ -42,7 +44,9 @@ export function toProblem(error: unknown, source: ProblemSource, development: bo
   let detail: string
   let type: string | undefined
   let headers = ''
+  let extensions: Readonly<Record<string, unknown>> | undefined
   if (isHttpError(error)) {
+    extensions = error.extensions
     status = error.status
     code = error.code
     detail = error.message
@@ -56,6 +60,7 @@ export function toProblem(error: unknown, source: ProblemSource, development: bo
     detail = development ? messageOf(error) : errorCatalogue.VEC_ERR_INTERNAL.message
   }
   const body: ProblemBody = {
+    ...extensions,
     type: type ?? (isErrorCode(code) ? errorDocsUrl(code) : 'about:blank'),
     title: reasonPhrase(status),
     status,

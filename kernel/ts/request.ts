@@ -3,16 +3,42 @@ import { httpError } from './errors.js'
 import { parseHeaderBlock } from './headers.js'
 import { METHODS, type NativeKernel, type ServerHandle } from './internal/native.js'
 
-/** What a request needs from its app: the kernel (for the peer address) and the id prefix. */
+/** What a request needs from its app: the kernel (for the peer address), the id prefix and the services. */
 export interface RequestContext {
   readonly kernel: NativeKernel
   readonly handle: ServerHandle
   readonly idPrefix: string
+  /** Creates the request scope of the app's container (set once the plugin host is ready). */
+  readonly createScope?: () => RequestServices
 }
+
+/** The request's service scope (see container.ts): created on first use, disposed when the request ends. */
+export interface RequestServices {
+  resolve<T = unknown>(token: string): T
+  resolveAll(tokens: readonly string[]): Record<string, unknown>
+  dispose(): Promise<Error[]>
+}
+
+/**
+ * Fields plugins add to every request (`decorateRequest`). Plugins augment this interface so the fields are
+ * typed on `req`:
+ *
+ * @example
+ * declare module 'vectora' {
+ *   interface RequestDecorations { auth?: { subject: string } }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface RequestDecorations {}
+
+/** Values the validate phase produced from the route's contracts (contract.ts). */
+export interface ValidatedParts { params?: unknown; query?: unknown; headers?: unknown; body?: unknown }
 
 const EMPTY_BODY = Buffer.alloc(0)
 const UNSET: unique symbol = Symbol('unset')
 let abortFriend: (req: VectoraRequest<object>, reason: unknown) => boolean
+let validatedFriend: (req: VectoraRequest<object>, parts: ValidatedParts) => void
+let scopeFriend: (req: VectoraRequest<object>) => RequestServices | undefined
 
 /**
  * An incoming request. Construction only stores what the kernel sent; `headers`, `query`, `params`,
@@ -24,6 +50,11 @@ let abortFriend: (req: VectoraRequest<object>, reason: unknown) => boolean
  *   return { id: req.params.id, name: patch.name, agent: req.header('user-agent') }
  * })
  */
+// Declaration merging: the class gets every field plugins declare on RequestDecorations.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface VectoraRequest<P extends object = Record<string, string>> extends RequestDecorations {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VectoraRequest<P extends object = Record<string, string>> {
   /** The request target as received: path and query, still percent-encoded. */
   readonly url: string
@@ -44,6 +75,8 @@ export class VectoraRequest<P extends object = Record<string, string>> {
   #abortReason: unknown
   #text: string | undefined
   #json: unknown = UNSET
+  #valid: ValidatedParts | undefined
+  #scope: RequestServices | undefined
 
   constructor(
     ctx: RequestContext, id: number, method: number, url: string, headerBlock: string,
@@ -73,6 +106,7 @@ export class VectoraRequest<P extends object = Record<string, string>> {
 
   /** The query string parsed (URLSearchParams rules); repeated keys become arrays. Null-prototype object. */
   get query(): Record<string, string | string[]> {
+    if (this.#valid?.query !== undefined) return this.#valid.query as Record<string, string | string[]>
     if (this.#query === undefined) {
       const query: Record<string, string | string[]> = Object.create(null)
       const q = this.url.indexOf('?')
@@ -94,6 +128,7 @@ export class VectoraRequest<P extends object = Record<string, string>> {
    * 400 VEC_ERR_BAD_PATH_PARAM HttpError. Values are not path-normalized: a wildcard may hold `..`.
    */
   get params(): P {
+    if (this.#valid?.params !== undefined) return this.#valid.params as P
     if (this.#params === undefined) {
       const params: Record<string, string> = Object.create(null)
       const raw = this.#rawParams
@@ -171,6 +206,27 @@ export class VectoraRequest<P extends object = Record<string, string>> {
     return this.#json as T
   }
 
+  /**
+   * The body as the route's `body` contract validated it (parsed JSON, coerced, typed); undefined when the
+   * route declares no body contract — read `json()` / `text()` / `buffer()` then.
+   */
+  get body(): unknown {
+    return this.#valid?.body
+  }
+
+  /**
+   * The request's service scope: created on first access, disposed by the framework when the request ends
+   * (also on errors and aborts), which runs the disposers of scoped services.
+   */
+  get services(): RequestServices {
+    if (this.#scope === undefined) {
+      const create = this.#ctx.createScope
+      if (create === undefined) throw new TypeError('This app has no service container.')
+      this.#scope = create()
+    }
+    return this.#scope
+  }
+
   /** The kernel's numeric id (for the dispatcher). */
   get rawId(): number {
     return this.#id
@@ -186,7 +242,21 @@ export class VectoraRequest<P extends object = Record<string, string>> {
 
   static {
     abortFriend = (req, reason) => req.#abort(reason)
+    validatedFriend = (req, parts) => {
+      req.#valid = parts
+    }
+    scopeFriend = (req) => req.#scope
   }
+}
+
+/** Stores what the validate phase produced. Internal: only the contract hook calls it. */
+export function setValidated(req: VectoraRequest<object>, parts: ValidatedParts): void {
+  validatedFriend(req, parts)
+}
+
+/** The request's service scope if one was created (the dispatcher disposes it at the end). */
+export function scopeOf(req: VectoraRequest<object>): RequestServices | undefined {
+  return scopeFriend(req)
 }
 
 /** Marks `req` aborted and fires its signal if one was created. Internal: only the dispatcher calls it. */

@@ -3,6 +3,8 @@ import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import { METHODS } from './internal/native.js'
 import { checkInteger } from './options.js'
+import type { Guard } from './guard.js'
+import type { CompiledPipeline } from './pipeline.js'
 import type { VectoraRequest } from './request.js'
 
 type Segments<P extends string> = P extends `${infer Head}/${infer Rest}` ? Head | Segments<Rest> : P
@@ -18,12 +20,15 @@ export type PathParams<P extends string> = string extends P
   ? Record<string, string>
   : { [K in ParamOf<Segments<P>>]: string }
 
-/** A route handler: returns a value (JSON), a string, a Buffer, a Reply, undefined (204), or a promise of one. */
-export type Handler<P extends string = string> = (req: VectoraRequest<PathParams<P>>) => unknown
+/**
+ * A route handler: returns a value (JSON), a string, a Buffer, a Reply, undefined (204), or a promise of one.
+ * `deps` holds the services named in the route's `inject` option, resolved from the request's scope.
+ */
+export type Handler<P extends string = string> = (req: VectoraRequest<PathParams<P>>, deps: Record<string, any>) => unknown
 
 /** A handler whose params type was erased, as stored in the table. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyHandler = (req: VectoraRequest<any>) => unknown
+export type AnyHandler = (req: VectoraRequest<any>, deps: Record<string, any>) => unknown
 
 /** Per-route options. */
 export interface RouteOptions {
@@ -31,6 +36,12 @@ export interface RouteOptions {
   bodyLimit?: number
   /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
   timeout?: number
+  /** Guards run in the authorize phase after the enclosing groups' guards; false -> 403. */
+  guards?: readonly Guard[]
+  /** arktype contracts for params, query, headers, body (and response); see docs/contracts.md. */
+  schema?: object
+  /** Service tokens resolved from the request scope and handed to the handler as its second argument. */
+  inject?: readonly string[]
 }
 
 /** The object form of a route, for `app.route()`. */
@@ -60,8 +71,17 @@ export interface Route {
   readonly bodyLimit: number
   /** -1 = inherit the app's. */
   readonly timeout: number
-  /** Flattened per-route hooks (the plugin host fills it at ready); null = the fast path. */
-  hooks: null
+  readonly guards: readonly Guard[]
+  readonly schema: object | undefined
+  readonly inject: readonly string[]
+  /** The scope the route was declared in (host.ts `Scope`); its hooks and guards apply. */
+  readonly scope: unknown
+  /** Who declared it: `app` or a plugin name. */
+  readonly owner: string
+  /** The compiled contract (host.ts sets it at ready), readable by plugins such as OpenAPI. */
+  contract: unknown
+  /** Flattened per-route hooks compiled at ready; null = the fast path (nothing but the handler runs). */
+  pipeline: CompiledPipeline | null
 }
 
 /** A compiled path. `shape` names no params, so `/a/:x` and `/a/:y` share it (same route for the router). */
@@ -71,7 +91,7 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Query and fragment are never part of a route; controls and spaces are never valid in a path.
 const BAD_PATH_CHARS = /[?#\s\x00-\x1f\x7f]/
 // The plugin host extends this set with the route options plugins declare (contracts, config...).
-const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'timeout'])
+const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'timeout', 'guards', 'schema', 'inject'])
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
@@ -137,8 +157,8 @@ export class RouteTable {
   readonly #byKey = new Map<string, Route>()
   #frozen = false
 
-  /** Adds a definition (one route per method); throws VEC_ERR_APP_READY once frozen. */
-  add<P extends string>(def: RouteDefinition<P>): void {
+  /** Adds a definition (one route per method) declared in `scope` under `prefix`; throws VEC_ERR_APP_READY once frozen. */
+  add<P extends string>(def: RouteDefinition<P>, where: { scope: unknown; prefix: string; owner: string } = { scope: undefined, prefix: '', owner: 'app' }): void {
     if (this.#frozen) {
       throw new VectoraError('VEC_ERR_APP_READY', `Cannot add route ${String(def.method)} ${String(def.path)}: the app is ready.`)
     }
@@ -150,12 +170,24 @@ export class RouteTable {
     if (typeof def.handler !== 'function') {
       throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${String(def.path)} needs a handler function (got ${describe(def.handler)}).`)
     }
-    const compiled = compilePath(def.path)
+    const fullPath = where.prefix === '' ? def.path : def.path === '/' ? where.prefix : `${where.prefix}${def.path}`
+    const compiled = compilePath(fullPath)
+    const guards = def.guards ?? []
+    if (!Array.isArray(guards) || guards.some((g) => typeof g !== 'function')) {
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: guards must be an array of functions.`)
+    }
+    const inject = def.inject ?? []
+    if (!Array.isArray(inject) || inject.some((t) => typeof t !== 'string' || t === '')) {
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: inject must be an array of service tokens (strings).`)
+    }
+    if (def.schema !== undefined && (typeof def.schema !== 'object' || def.schema === null)) {
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: schema must be an object of arktype types.`)
+    }
     const bodyLimit = def.bodyLimit === undefined ? -1 : checkInteger('bodyLimit', def.bodyLimit, 0)
     const timeout = def.timeout === undefined ? -1 : checkInteger('timeout', def.timeout, 0)
     const methods = typeof def.method === 'string' ? [def.method] : def.method
     if (!Array.isArray(methods) || methods.length === 0) {
-      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${def.path} needs a method or a non-empty array of methods.`)
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath} needs a method or a non-empty array of methods.`)
     }
     const upper = [...new Set(methods.map(checkRouteMethod))]
     for (const method of upper) {
@@ -163,14 +195,15 @@ export class RouteTable {
       if (existing !== undefined) {
         throw new VectoraError(
           'VEC_ERR_ROUTE_DUPLICATE',
-          `Route ${method} ${def.path} duplicates ${existing.method} ${existing.path}, registered before it.`,
+          `Route ${method} ${fullPath} duplicates ${existing.method} ${existing.path}, registered before it.`,
         )
       }
     }
     for (const method of upper) {
       const route: Route = {
-        id: this.routes.length, method, path: def.path, pattern: compiled.pattern, paramNames: compiled.paramNames,
-        handler: def.handler, bodyLimit, timeout, hooks: null,
+        id: this.routes.length, method, path: fullPath, pattern: compiled.pattern, paramNames: compiled.paramNames,
+        handler: def.handler as AnyHandler, bodyLimit, timeout, guards: [...guards], schema: def.schema, inject: [...inject],
+        scope: where.scope, owner: where.owner, contract: undefined, pipeline: null,
       }
       this.routes.push(route)
       this.#byKey.set(`${method} ${compiled.shape}`, route)

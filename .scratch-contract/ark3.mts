@@ -1,0 +1,16 @@
+import { type } from 'arktype'
+const show = (T: any, v: any) => { const r = T(v); if (r instanceof type.errors) for (const e of r) console.log(JSON.stringify({ p: e.propString, code: e.code, expected: e.expected, actual: e.actual, message: e.message, subs: (e as any).errors?.map((s: any) => ({ p: s.propString, code: s.code, expected: s.expected, actual: s.actual, message: s.message, data: s.data })) })); else console.log('ok', r) }
+show(type({ a: '(string > 3) & /^x/' }), { a: 'ab' })
+show(type({ a: "'x' | 'y'" }), { a: 'ab' })
+show(type({ kind: "'a'", x: 'number' }).or({ kind: "'b'", y: 'string' }), { kind: 'a', x: 's' })
+show(type({ x: 'number' }).or({ y: 'string' }), { z: 1 })
+show(type({ a: 'number' }), Object.assign(Object.create(null), { a: 'x' }))
+show(type({ a: 'number' }), Object.assign(Object.create(null), { a: 1 }))
+show(type({ a: 'number | undefined' }), undefined)
+show(type({ 'a?': 'number' }).or('undefined'), undefined)
+show(type({ a: 'number' }).pipe(o => ({ ...o, b: 1 })), { a: 1 })
+show(type({ a: type('number').narrow((n, ctx) => n > 3 || ctx.mustBe('greater than 3')) }), { a: 1 })
+show(type({ a: 'number' }), { a: 'x'.repeat(200) })
+const t = type({ a: 'number' })
+console.log(JSON.stringify(t.in.toJsonSchema({ fallback: (c: any) => ({ ...c.base, $comment: c.code }) })))
+console.log(JSON.stringify(type({ n: 'number = 5', 'b?': 'boolean', l: '(number|boolean)[]', s: 'string | number[]', e: "'a'|'b'", nu: 'number | null', c: '1' }).in.toJsonSchema()))

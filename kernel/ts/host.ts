@@ -1,0 +1,311 @@
+/**
+ * @module host — the plugin host: scopes, the hooks registry, plugin registration and the facade that the
+ * app, groups and plugin setups all share. At ready it flattens every route's hooks into one compiled
+ * pipeline (or null: the fast path).
+ */
+import type { Services, ServiceDefinition } from './container.js'
+import { compileContract, type RouteSchema } from './contract.js'
+import { VectoraError } from './error-catalogue.js'
+import { describe } from './headers.js'
+import { orderHooks } from './hook-order.js'
+import { guardHook, type Guard } from './guard.js'
+import type { LifecycleHook } from './lifecycle.js'
+import type { Logger } from './logger.js'
+import {
+  compilePipeline, PHASES, type CompiledPipeline, type ErrorHook, type HookEntry, type HookOptions, type Phase,
+  type PlanEntry, type RequestHook, type RequestPhase, type ResponseHook, type SendHook,
+} from './pipeline.js'
+import { PluginRegistry, type Plugin } from './plugin.js'
+import { setValidated, VectoraRequest } from './request.js'
+import type { Route, RouteTable } from './route.js'
+
+/** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
+export interface Scope {
+  readonly id: number
+  readonly prefix: string
+  readonly parent: Scope | undefined
+  readonly guards: readonly Guard[]
+  /** For messages: `app` or `group /admin`. */
+  readonly label: string
+}
+
+/** Adds a hook to a phase (see docs/pipeline.md for what each phase may do). */
+export interface AddHook<Self> {
+  (phase: RequestPhase, fn: RequestHook, options?: HookOptions): Self
+  (phase: 'onSend', fn: SendHook, options?: HookOptions): Self
+  (phase: 'onResponse', fn: ResponseHook, options?: HookOptions): Self
+  (phase: 'onError', fn: ErrorHook, options?: HookOptions): Self
+}
+
+/** Options of `group()`. */
+export interface GroupOptions { guards?: readonly Guard[] }
+
+/** What registering code (the app, a group, a plugin's setup) may do; routes and hooks land in its scope. */
+export interface HostApi<Self> {
+  addHook: AddHook<Self>
+  /** Registers a plugin in this scope; `options` reach its setup. */
+  register<O>(plugin: Plugin<O, any>, options?: O): Self
+  /** A child scope under `prefix`: its routes get the prefix; its hooks, guards and plugins stay inside it. */
+  group(prefix: string, setup: (group: Group) => void): Self
+  group(prefix: string, options: GroupOptions, setup: (group: Group) => void): Self
+  /** Provides a service to the app's container (one container per app, whatever the scope). */
+  provide<T>(token: string, definition: ServiceDefinition<T>): Self
+  /** Provides a ready value as a singleton service. */
+  provideValue<T>(token: string, value: T): Self
+  /**
+   * Adds a field to every request of this app (`req[name]`), initially `init(req)` on first read, or undefined.
+   * Type it by augmenting `RequestDecorations`. Names that exist on requests, or that another plugin decorated,
+   * are refused with VEC_ERR_DECORATION_CONFLICT.
+   */
+  decorateRequest(name: string, init?: (req: VectoraRequest<any>) => unknown): Self
+  /** Runs when the app starts (in plugin dependency order), before it listens. */
+  onReady(fn: () => unknown, options?: { timeout?: number }): Self
+  /** Runs at shutdown, after drain, in reverse order. */
+  onClose(fn: () => unknown, options?: { timeout?: number }): Self
+  readonly log: Logger
+}
+
+/** A group's facade: the host API plus routes, under the group's prefix. */
+export type Group = HostApi<Group> & RouteRegistrar<Group>
+
+/** The route half of a facade; the app defines it (route.ts types it). */
+export interface RouteRegistrar<Self> { route(definition: any): Self }
+
+/** What the host needs from the app it serves. */
+export interface HostEnv {
+  readonly table: RouteTable
+  readonly services: Services
+  /** Development mode: contract response mismatches throw instead of being logged. */
+  readonly development: boolean
+  addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook): void
+  log(): Logger
+  /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
+  routesFor<Self>(self: () => Self, scope: Scope, owner: string): RouteRegistrar<Self>
+}
+
+const RESERVED = new Set(Object.getOwnPropertyNames(VectoraRequest.prototype))
+
+export class PluginHost {
+  readonly root: Scope = { id: 0, prefix: '', parent: undefined, guards: [], label: 'app' }
+  readonly plugins = new PluginRegistry()
+  readonly #env: HostEnv
+  readonly #hooks: Array<HookEntry & { scope: Scope }> = []
+  readonly #setups: Array<{ owner: string; promise: Promise<void> }> = []
+  readonly #decorations = new Map<string, { owner: string; init: ((req: VectoraRequest<any>) => unknown) | undefined }>()
+  #seq = 0
+  #scopes = 0
+  #frozen = false
+
+  constructor(env: HostEnv) {
+    this.#env = env
+  }
+
+  /** The facade for `scope`, acting as `owner` (`app` or a plugin name). */
+  facade<Self>(scope: Scope, owner: string): HostApi<Self> & RouteRegistrar<Self> {
+    let self: any
+    const host = this
+    const api: HostApi<any> = {
+      addHook(phase: Phase, fn: (...args: any[]) => unknown, options?: HookOptions) {
+        host.#addHook(scope, owner, phase, fn, options)
+        return self
+      },
+      register(plugin, options) {
+        host.#register(plugin, options, scope, owner)
+        return self
+      },
+      group(prefix: string, second: GroupOptions | ((g: Group) => void), third?: (g: Group) => void) {
+        const [options, setup] = typeof second === 'function' ? [{}, second] : [second, third]
+        if (typeof setup !== 'function') throw new VectoraError('VEC_ERR_INVALID_OPTION', `group(${describe(prefix)}) needs a setup function.`)
+        setup(host.facade<Group>(host.#child(scope, prefix, options ?? {}), owner) as Group)
+        return self
+      },
+      provide(token, definition) {
+        host.#open(`provide ${token}`)
+        host.#env.services.provide(token, definition, owner)
+        return self
+      },
+      provideValue(token, value) {
+        host.#open(`provide ${token}`)
+        host.#env.services.value(token, value, owner)
+        return self
+      },
+      decorateRequest(name, init) {
+        host.#decorate(name, init, owner)
+        return self
+      },
+      onReady(fn, options) {
+        host.#open('onReady')
+        host.#env.addLifecycle('ready', { owner, fn, timeout: options?.timeout })
+        return self
+      },
+      onClose(fn, options) {
+        host.#env.addLifecycle('close', { owner, fn, timeout: options?.timeout })
+        return self
+      },
+      get log() {
+        return host.#env.log()
+      },
+    }
+    self = Object.assign(api, host.#env.routesFor(() => self, scope, owner))
+    return self
+  }
+
+  /** Waits for async plugin setups, in registration order; a failure names the plugin. */
+  async settle(): Promise<void> {
+    for (const { owner, promise } of this.#setups) {
+      try {
+        await promise
+      } catch (cause) {
+        throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${owner} failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
+      }
+    }
+  }
+
+  /**
+   * Freezes hooks and flattens them per route: scope hooks (the route's scope and its ancestors), then
+   * guards and the contract as core hooks. Routes with nothing to run keep `pipeline = null`. Returns the
+   * pipeline of unmatched requests (app-wide hooks only), or null.
+   */
+  compile(routes: readonly Route[]): CompiledPipeline | null {
+    this.#frozen = true
+    const ordered = this.#order()
+    const ctx = { log: () => this.#env.log() }
+    for (const route of routes) {
+      const scope = route.scope as Scope
+      const chain = new Set<Scope>()
+      for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) chain.add(s)
+      const byPhase = new Map<Phase, HookEntry[]>()
+      for (const [phase, entries] of ordered) byPhase.set(phase, entries.filter((e) => chain.has(e.scope)))
+      const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
+      if (guards.length > 0) byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
+      if (route.schema !== undefined) {
+        const contract = compileContract(route.schema as RouteSchema, `${route.method} ${route.path}`, route.paramNames, {
+          development: this.#env.development, log: this.#env.log(),
+        })
+        route.contract = contract
+        byPhase.get('validate')!.unshift(contractHook(contract))
+      }
+      const empty = [...byPhase.values()].every((list) => list.length === 0)
+      route.pipeline = empty && route.inject.length === 0 ? null : compilePipeline(byPhase, ctx)
+    }
+    const appWide = new Map<Phase, HookEntry[]>()
+    for (const [phase, entries] of ordered) appWide.set(phase, entries.filter((e) => e.scope === this.root))
+    return [...appWide.values()].some((l) => l.length > 0) ? compilePipeline(appWide, ctx) : null
+  }
+
+  /** The resolved order of a route's pipeline, for `app.pipeline()`. */
+  plan(route: Route): PlanEntry[] {
+    return route.pipeline === null ? [] : [...route.pipeline.plan]
+  }
+
+  /** The request class of this app: VectoraRequest plus the plugins' decorations. */
+  requestClass(): typeof VectoraRequest {
+    const decorations = this.#decorations
+    class AppRequest<P extends object> extends VectoraRequest<P> {}
+    for (const [name, { init }] of decorations) {
+      if (init === undefined) {
+        Object.defineProperty(AppRequest.prototype, name, { value: undefined, writable: true, configurable: true })
+        continue
+      }
+      Object.defineProperty(AppRequest.prototype, name, {
+        configurable: true,
+        get(this: VectoraRequest<any>) {
+          const value = init(this)
+          Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true })
+          return value
+        },
+        set(this: VectoraRequest<any>, value: unknown) {
+          Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true })
+        },
+      })
+    }
+    return AppRequest as typeof VectoraRequest
+  }
+
+  #order(): Map<Phase, Array<HookEntry & { scope: Scope }>> {
+    const known = new Set(['app', 'vectora', ...this.plugins.names()])
+    const out = new Map<Phase, Array<HookEntry & { scope: Scope }>>()
+    for (const phase of PHASES) out.set(phase, orderHooks(phase, this.#hooks.filter((h) => h.phase === phase), known))
+    return out
+  }
+
+  #addHook(scope: Scope, owner: string, phase: Phase, fn: (...args: any[]) => unknown, options: HookOptions = {}): void {
+    this.#open(`add a ${String(phase)} hook`)
+    if (!(PHASES as readonly unknown[]).includes(phase)) {
+      throw new VectoraError('VEC_ERR_HOOK_INVALID', `Unknown phase ${describe(phase)}; phases are ${PHASES.join(', ')}. (validate is reserved for contracts, but hooks may join it.)`)
+    }
+    if (typeof fn !== 'function') throw new VectoraError('VEC_ERR_HOOK_INVALID', `A ${phase} hook must be a function, got ${describe(fn)}.`)
+    const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v])
+    const timeout = options.timeout
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) {
+      throw new VectoraError('VEC_ERR_HOOK_INVALID', `Hook timeout must be a positive integer of ms, got ${describe(timeout)}.`)
+    }
+    this.#hooks.push({
+      phase, fn, owner, scope, name: options.name ?? (fn.name || `${phase}#${this.#seq}`),
+      before: list(options.before), after: list(options.after), stage: options.stage ?? 0, timeout, seq: this.#seq++,
+    })
+  }
+
+  #register(plugin: Plugin, options: unknown, scope: Scope, owner: string): void {
+    this.#open(`register plugin ${(plugin as { name?: string } | null)?.name ?? '?'}`)
+    const ancestors: number[] = []
+    for (let s = scope.parent; s !== undefined; s = s.parent) ancestors.push(s.id)
+    if (!this.plugins.add(plugin, options, scope.id, ancestors, scope.label)) return
+    const facade = this.facade(scope, plugin.name)
+    try {
+      const result = plugin.setup(facade, options)
+      if (result && typeof (result as Promise<void>).then === 'function') {
+        const promise = Promise.resolve(result)
+        promise.catch(() => {}) // reported by settle(), in order
+        this.#setups.push({ owner: plugin.name, promise })
+      }
+    } catch (cause) {
+      throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${plugin.name} (registered by ${owner}) failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
+    }
+  }
+
+  #child(parent: Scope, prefix: string, options: GroupOptions): Scope {
+    if (typeof prefix !== 'string' || !prefix.startsWith('/') || prefix.endsWith('/')) {
+      throw new VectoraError('VEC_ERR_INVALID_OPTION', `A group prefix starts with "/" and does not end with one, got ${describe(prefix)}.`)
+    }
+    const guards = options.guards ?? []
+    if (!Array.isArray(guards) || guards.some((g) => typeof g !== 'function')) {
+      throw new VectoraError('VEC_ERR_INVALID_OPTION', `Group ${prefix}: guards must be an array of functions.`)
+    }
+    const full = parent.prefix + prefix
+    return { id: ++this.#scopes, prefix: full, parent, guards: [...guards], label: `group ${full}` }
+  }
+
+  #decorate(name: string, init: ((req: VectoraRequest<any>) => unknown) | undefined, owner: string): void {
+    this.#open(`decorate requests with ${name}`)
+    if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `Request decoration names are identifiers, got ${describe(name)}.`)
+    }
+    if (RESERVED.has(name)) {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": requests already have it.`)
+    }
+    const existing = this.#decorations.get(name)
+    if (existing !== undefined) {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": ${existing.owner} already did.`)
+    }
+    if (init !== undefined && typeof init !== 'function') {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `decorateRequest("${name}"): init must be a function (a shared object would leak between requests).`)
+    }
+    this.#decorations.set(name, { owner, init })
+  }
+
+  #open(what: string): void {
+    if (this.#frozen) throw new VectoraError('VEC_ERR_APP_READY', `Cannot ${what}: the app is ready and its pipeline is frozen. Do it before ready(), listen() or inject().`)
+  }
+}
+
+/** The core validate-phase hook of a route with contracts. */
+function contractHook(contract: ReturnType<typeof compileContract>): HookEntry {
+  const fn = async (req: VectoraRequest<any>): Promise<undefined> => {
+    let body: unknown
+    if (contract.needsBody && (await req.buffer()).length > 0) body = await req.json()
+    setValidated(req, contract.validate({ params: req.params, query: req.query, headers: req.headers, body }))
+    return undefined
+  }
+  return { phase: 'validate', fn, owner: 'vectora', name: 'contract', before: [], after: [], stage: 0, timeout: undefined, seq: -1 }
+}
