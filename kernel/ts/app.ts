@@ -10,6 +10,7 @@ import { loadNative, type ListenResult, type ServerHandle } from './internal/nat
 import { Lifecycle, type LifecycleState, type ShutdownReport } from './lifecycle.js'
 import { isLogger, type Logger } from './logger.js'
 import { checkInteger, invalid, resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
+import type { RouteSchema } from './contract.js'
 import type { PlanEntry } from './pipeline.js'
 import {
   RouteTable, type Handler, type Route, type RouteDefinition, type RouteOptions, type RouteShorthand,
@@ -39,7 +40,7 @@ export interface Routes<Self> {
   options: RouteShorthand<Self>
   head: RouteShorthand<Self>
   /** Registers a route from its object form; `method` may be an array. */
-  route<P extends string>(definition: RouteDefinition<P>): Self
+  route<P extends string, const S extends RouteSchema = {}>(definition: RouteDefinition<P, S>): Self
   /** Registers a `@Controller` class: its routes, guards and contracts; constructed through the container at ready. */
   controller(target: abstract new (...args: any[]) => unknown): Self
 }

@@ -115,6 +115,7 @@ const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/
 // arktype's `actual` for a domain mismatch describes the type ("a string"); the value itself says more.
 const DESCRIPTION = /^(an? )?(string|number|bigint|boolean|null)$/
 const LOG_INTERVAL = 60_000
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/
 
 /** What a string may become at one key. */
 interface Scalar { readonly number: boolean; readonly boolean: boolean }
@@ -274,7 +275,7 @@ function isArkType(value: unknown): value is Type {
 function jsonSchemaOf(type: Type, side: 'in' | 'out'): JsonSchemaLike {
   const note = (code: string): string => `vectora: approximated, arktype cannot express this ${code} in JSON Schema`
   try {
-    return type[side].toJsonSchema({
+    const schema = type[side].toJsonSchema({
       target: 'draft-2020-12',
       dialect: null,
       fallback: {
@@ -283,6 +284,9 @@ function jsonSchemaOf(type: Type, side: 'in' | 'out'): JsonSchemaLike {
         default: (ctx) => ({ ...ctx.base, $comment: note(ctx.code) }),
       },
     }) as JsonSchemaLike
+    // The output of a morph is opaque unless it is piped into a Type: arktype says `{}` without a word.
+    if (side === 'out' && Object.keys(schema).length === 0) schema.$comment = `${note('morph output')} (pipe it into a Type)`
+    return schema
   } catch (error) {
     return { $comment: `${note('type')}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }
   }
@@ -435,19 +439,41 @@ function collectIssues(errors: ArkErrors, part: ContractPart, into: ValidationIs
 }
 
 function toIssue(error: ArkError, part: ContractPart): ValidationIssue {
-  const path = error.propString
+  const path = pathOf(error.path)
   let expected = error.expected
   if (error.hasCode('union')) {
-    // arktype's union `expected` is a whole sentence; when every branch failed at this same path, list the branches.
-    const branches = error.errors
-    if (branches.length > 0 && branches.every((b) => b.propString === path)) expected = orList(branches.map((b) => b.expected))
+    // arktype's union `expected` is a sentence (`a must be "x" or "y" (was "z")`); keep its middle when
+    // every branch failed at this one path (else the sentence names several paths: keep it whole).
+    const head = error.propString === '' ? 'must be ' : `${error.propString} must be `
+    const tail = error.actual === '' ? '' : ` (was ${error.actual})`
+    if (expected.startsWith(head) && expected.endsWith(tail) && expected.length > head.length + tail.length) {
+      expected = expected.slice(head.length, expected.length - tail.length)
+    }
   }
   const actual = actualOf(error)
   let message = error.message
+  // arktype writes `value at ["x-api-key"] must ...`; the issue path is `x-api-key`.
+  for (const prefix of [`value at ${error.propString} `, `${error.propString} `]) {
+    if (error.propString !== '' && message.startsWith(prefix)) {
+      message = `${path} ${message.slice(prefix.length)}`
+      break
+    }
+  }
   const was = ` (was ${error.actual})`
   if (actual !== error.actual && message.endsWith(was)) message = `${message.slice(0, -was.length)} (was ${actual})`
   if (path === '' && message.startsWith('must ')) message = `${part} ${message}`
   return { in: part, path, expected, actual, message }
+}
+
+/** `a.b[0]`; keys that are not plain names (hyphens allowed: `x-api-key`) are quoted: `["a.b"]`. */
+function pathOf(segments: readonly PropertyKey[]): string {
+  let path = ''
+  for (const segment of segments) {
+    if (typeof segment === 'number') path += `[${segment}]`
+    else if (typeof segment === 'string' && PLAIN_KEY.test(segment)) path += path === '' ? segment : `.${segment}`
+    else path += `[${typeof segment === 'string' ? JSON.stringify(segment) : String(segment)}]`
+  }
+  return path
 }
 
 function actualOf(error: ArkError): string {
@@ -457,11 +483,6 @@ function actualOf(error: ArkError): string {
   if (typeof data === 'number' || typeof data === 'boolean' || data === null) return String(data)
   if (typeof data === 'bigint') return `${data}n`
   return error.actual
-}
-
-function orList(items: readonly string[]): string {
-  const unique = [...new Set(items)]
-  return unique.length <= 1 ? (unique[0] ?? '') : `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`
 }
 
 /** The `detail` tail: up to three messages, then a count. */

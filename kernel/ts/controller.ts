@@ -19,7 +19,7 @@ export interface RouteDecoratorOptions {
   guards?: readonly Guard[]
   /** Contract of the route (params, query, headers, body, response). */
   schema?: RouteSchema
-  /** Service tokens the method receives as its second argument: `list(req, { users })`. */
+  /** Service tokens this route needs, resolved per request; app.controller() hands them to the method. */
   inject?: readonly string[]
   /** Largest request body, bytes (0 = no limit). */
   bodyLimit?: number

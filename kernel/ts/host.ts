@@ -4,7 +4,7 @@
  * pipeline (or null: the fast path).
  */
 import type { Services, ServiceDefinition } from './container.js'
-import { compileContract, type RouteSchema } from './contract.js'
+import { compileContract, type Contract, type RouteSchema } from './contract.js'
 import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import { orderHooks } from './hook-order.js'
@@ -58,11 +58,29 @@ export interface HostApi<Self> {
    * are refused with VEC_ERR_DECORATION_CONFLICT.
    */
   decorateRequest(name: string, init?: (req: VectoraRequest<any>) => unknown): Self
+  /** Resolves a singleton or transient service (from onReady on: the container is checked at ready). */
+  resolve<T = unknown>(token: string): T
+  /**
+   * The app's routes with their compiled contracts, for plugins that describe the API (OpenAPI) — read it
+   * from an onReady hook: before ready, contracts are not compiled yet.
+   */
+  routes(): RouteInfo[]
   /** Runs when the app starts (in plugin dependency order), before it listens. */
   onReady(fn: () => unknown, options?: { timeout?: number }): Self
   /** Runs at shutdown, after drain, in reverse order. */
   onClose(fn: () => unknown, options?: { timeout?: number }): Self
   readonly log: Logger
+}
+
+/** What `routes()` shows of a route. */
+export interface RouteInfo {
+  readonly method: string
+  readonly path: string
+  readonly owner: string
+  /** The route's arktype contracts as declared, or undefined. */
+  readonly schema: RouteSchema | undefined
+  /** The compiled contract (JSON Schema of each part via `toJsonSchema()`), set at ready. */
+  readonly contract: Contract | undefined
 }
 
 /** A group's facade: the host API plus routes, under the group's prefix. */
@@ -132,6 +150,14 @@ export class PluginHost {
       decorateRequest(name, init) {
         host.#decorate(name, init, owner)
         return self
+      },
+      resolve(token) {
+        return host.#env.services.resolve(token)
+      },
+      routes() {
+        return host.#env.table.routes.map((r) => ({
+          method: r.method, path: r.path, owner: r.owner, schema: r.schema as RouteSchema | undefined, contract: r.contract as Contract | undefined,
+        }))
       },
       onReady(fn, options) {
         host.#open('onReady')

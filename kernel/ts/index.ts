@@ -8,9 +8,23 @@
  * await app.listen({ port: 3000 })
  */
 export { createApp } from './app.js'
-export type { App, CloseOptions, ListenOptions } from './app.js'
+export type { App, CloseOptions, ListenOptions, PluginApp, Routes } from './app.js'
+export { definePlugin } from './plugin.js'
+export type { Plugin, PluginDefinition } from './plugin.js'
+export type { AddHook, Group, GroupOptions, HostApi, RouteInfo } from './host.js'
+export { PHASES, REQUEST_PHASES } from './pipeline.js'
+export type {
+  ErrorHook, HookOptions, Outcome, Phase, PlanEntry, RequestHook, RequestPhase, ResponseHook, ResponseInfo, SendHook,
+} from './pipeline.js'
+export type { Guard } from './guard.js'
+export { Controller, Get, Post, Put, Patch, Delete, Options, Head } from './controller.js'
+export type { ControllerOptions, RouteDecoratorOptions } from './controller.js'
+export type { Contract, Infer, InferIn, RouteSchema, ValidationIssue } from './contract.js'
+export type { Lifetime, RequestScope, ServiceDefinition } from './container.js'
+export type { LifecycleState, ShutdownReport } from './lifecycle.js'
+export type { RequestDecorations, RequestServices } from './request.js'
 export type { AppOptions, ResolvedOptions } from './options.js'
-export type { Handler, PathParams, RouteDefinition, RouteOptions, RouteShorthand } from './route.js'
+export type { ContractRequest, Handler, PathParams, RouteDefinition, RouteOptions, RouteShorthand, TypedRequest } from './route.js'
 export { VectoraRequest } from './request.js'
 export { Reply, reply } from './reply.js'
 export type { ReplyInit } from './reply.js'

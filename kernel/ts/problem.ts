@@ -60,7 +60,6 @@ export function toProblem(error: unknown, source: ProblemSource, development: bo
     detail = development ? messageOf(error) : errorCatalogue.VEC_ERR_INTERNAL.message
   }
   const body: ProblemBody = {
-    ...extensions,
     type: type ?? (isErrorCode(code) ? errorDocsUrl(code) : 'about:blank'),
     title: reasonPhrase(status),
     status,
@@ -69,6 +68,8 @@ export function toProblem(error: unknown, source: ProblemSource, development: bo
     code,
     requestId: source.id,
   }
+  // Extension members follow the standard ones and never replace them.
+  if (extensions !== undefined) for (const [key, value] of Object.entries(extensions)) if (!(key in body)) body[key] = value
   if (development && status >= 500 && error instanceof Error && typeof error.stack === 'string') {
     body.stack = error.stack.split('\n').map((line) => line.trim())
   }

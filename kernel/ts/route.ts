@@ -3,6 +3,7 @@ import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import { METHODS } from './internal/native.js'
 import { checkInteger } from './options.js'
+import type { Infer, RouteSchema } from './contract.js'
 import type { Guard } from './guard.js'
 import type { CompiledPipeline } from './pipeline.js'
 import type { VectoraRequest } from './request.js'
@@ -20,18 +21,30 @@ export type PathParams<P extends string> = string extends P
   ? Record<string, string>
   : { [K in ParamOf<Segments<P>>]: string }
 
+/** A request whose params, query, headers and body are typed by the route's contract (validated values). */
+export type ContractRequest<P extends string, S extends RouteSchema> =
+  Omit<VectoraRequest<Extract<Infer<S, 'params', PathParams<P>>, object>>, 'query' | 'headers' | 'body'> & {
+    readonly query: Infer<S, 'query', Record<string, string | string[]>>
+    readonly headers: Infer<S, 'headers', Readonly<Record<string, string>>>
+    readonly body: Infer<S, 'body', unknown>
+  }
+
+/** The request a handler receives: typed from the path, and from the contract when the route has one. */
+export type TypedRequest<P extends string, S extends RouteSchema = {}> =
+  keyof S extends never ? VectoraRequest<PathParams<P>> : ContractRequest<P, S>
+
 /**
  * A route handler: returns a value (JSON), a string, a Buffer, a Reply, undefined (204), or a promise of one.
  * `deps` holds the services named in the route's `inject` option, resolved from the request's scope.
  */
-export type Handler<P extends string = string> = (req: VectoraRequest<PathParams<P>>, deps: Record<string, any>) => unknown
+export type Handler<P extends string = string, S extends RouteSchema = {}> = (req: TypedRequest<P, S>, deps: Record<string, any>) => unknown
 
 /** A handler whose params type was erased, as stored in the table. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyHandler = (req: VectoraRequest<any>, deps: Record<string, any>) => unknown
 
 /** Per-route options. */
-export interface RouteOptions {
+export interface RouteOptions<S extends RouteSchema = RouteSchema> {
   /** Largest request body for this route, bytes (0 = no limit). Default: the app's `bodyLimit`. */
   bodyLimit?: number
   /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
@@ -39,22 +52,22 @@ export interface RouteOptions {
   /** Guards run in the authorize phase after the enclosing groups' guards; false -> 403. */
   guards?: readonly Guard[]
   /** arktype contracts for params, query, headers, body (and response); see docs/contracts.md. */
-  schema?: object
+  schema?: S
   /** Service tokens resolved from the request scope and handed to the handler as its second argument. */
   inject?: readonly string[]
 }
 
 /** The object form of a route, for `app.route()`. */
-export interface RouteDefinition<P extends string = string> extends RouteOptions {
+export interface RouteDefinition<P extends string = string, S extends RouteSchema = {}> extends RouteOptions<S> {
   method: string | readonly string[]
   path: P
-  handler: Handler<P>
+  handler: Handler<P, S>
 }
 
 /** The shorthand registrars (`app.get(path, [options], handler)`). */
 export interface RouteShorthand<Self> {
   <P extends string>(path: P, handler: Handler<P>): Self
-  <P extends string>(path: P, options: RouteOptions, handler: Handler<P>): Self
+  <P extends string, const S extends RouteSchema = {}>(path: P, options: RouteOptions<S>, handler: Handler<P, S>): Self
 }
 
 /** A registered route; `id` is its index in the table and the id the kernel dispatches with. */
@@ -158,7 +171,7 @@ export class RouteTable {
   #frozen = false
 
   /** Adds a definition (one route per method) declared in `scope` under `prefix`; throws VEC_ERR_APP_READY once frozen. */
-  add<P extends string>(def: RouteDefinition<P>, where: { scope: unknown; prefix: string; owner: string } = { scope: undefined, prefix: '', owner: 'app' }): void {
+  add<P extends string, S extends RouteSchema>(def: RouteDefinition<P, S>, where: { scope: unknown; prefix: string; owner: string } = { scope: undefined, prefix: '', owner: 'app' }): void {
     if (this.#frozen) {
       throw new VectoraError('VEC_ERR_APP_READY', `Cannot add route ${String(def.method)} ${String(def.path)}: the app is ready.`)
     }
