@@ -194,6 +194,12 @@ describe('contracts', () => {
       assert.equal(issue.actual, JSON.stringify('x'.repeat(60) + '…'))
     })
 
+    it('gives the value as `actual` where arktype leaves it empty', () => {
+      const c = compileContract({ body: type({ name: 'string >= 1' }) }, 'POST /n', [])
+      const [issue] = issues(() => c.validate(input({ body: { name: '' } })))
+      assert.deepEqual(issue, { in: 'body', path: 'name', expected: 'non-empty', actual: '""', message: 'name must be non-empty' })
+    })
+
     it('reports a missing or non-object body at path "" with the part named in the message', () => {
       const [missing] = issues(() => contract.validate({ ...good(), body: undefined }))
       assert.deepEqual(missing, {
@@ -389,6 +395,8 @@ describe('contracts', () => {
       const reject = compileContract({ body: type({ '+': 'reject', a: 'number' }) }, 'POST /r', [])
       const [issue] = issues(() => reject.validate(input({ body: { a: 1, b: 2 } })))
       assert.equal(issue.path, 'b')
+      assert.equal(issue.expected, 'removed')
+      assert.equal(issue.actual, '2')
       assert.equal(issue.message, 'b must be removed')
     })
   })

@@ -4,16 +4,15 @@ import { readController } from './controller.js'
 import { createDispatcher, type DispatchState } from './dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from './error-catalogue.js'
 import { healthRoutes } from './health.js'
-import { PluginHost, type Group, type HostApi, type Scope } from './host.js'
+import { PluginHost, type Group, type HostApi, type PluginApp, type Scope } from './host.js'
 import { inject, type InjectOptions, type InjectResponse } from './inject.js'
 import { loadNative, type ListenResult, type ServerHandle } from './internal/native.js'
 import { Lifecycle, type LifecycleState, type ShutdownReport } from './lifecycle.js'
 import { isLogger, type Logger } from './logger.js'
 import { checkInteger, invalid, resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
-import type { RouteSchema } from './contract.js'
 import type { PlanEntry } from './pipeline.js'
 import {
-  RouteTable, type Handler, type Route, type RouteDefinition, type RouteOptions, type RouteShorthand,
+  RouteTable, type Handler, type Route, type RouteOptions, type Routes, type RouteShorthand,
 } from './route.js'
 
 /** Where `app.listen()` binds. */
@@ -29,24 +28,6 @@ export interface CloseOptions {
   /** Milliseconds in-flight requests get before they are aborted. Default: the app's `drainTimeout`. */
   deadline?: number
 }
-
-/** Route registration, shared by the app, groups and plugin facades. */
-export interface Routes<Self> {
-  get: RouteShorthand<Self>
-  post: RouteShorthand<Self>
-  put: RouteShorthand<Self>
-  patch: RouteShorthand<Self>
-  delete: RouteShorthand<Self>
-  options: RouteShorthand<Self>
-  head: RouteShorthand<Self>
-  /** Registers a route from its object form; `method` may be an array. */
-  route<P extends string, const S extends RouteSchema = {}>(definition: RouteDefinition<P, S>): Self
-  /** Registers a `@Controller` class: its routes, guards and contracts; constructed through the container at ready. */
-  controller(target: abstract new (...args: any[]) => unknown): Self
-}
-
-/** What a plugin's setup receives: the host API and routes, bound to the scope it was registered in. */
-export type PluginApp = HostApi<PluginApp> & Routes<PluginApp>
 
 /** A Vectora application. */
 export interface App extends HostApi<App>, Routes<App> {
@@ -260,4 +241,4 @@ function kernelMessage(cause: unknown): string {
   return cause instanceof Error ? cause.message.replace(/^VEC_ERR_[A-Z_]+: /, '') : String(cause)
 }
 
-export type { Group }
+export type { Group, PluginApp, Routes }

@@ -477,12 +477,20 @@ function pathOf(segments: readonly PropertyKey[]): string {
 }
 
 function actualOf(error: ArkError): string {
-  const data: unknown = error.data
-  if (error.code === 'required' || !DESCRIPTION.test(error.actual)) return error.actual
+  let data: unknown = error.data
+  // `required` errors carry the parent object as data; arktype's `missing` says it all.
+  if (error.code === 'required' || (error.actual !== '' && !DESCRIPTION.test(error.actual))) return error.actual
+  if (error.actual === '' && typeof data === 'object' && data !== null) {
+    // Some errors (an undeclared key under "+": "reject") carry the parent object: show the value at the key.
+    const key = error.path[error.path.length - 1]
+    if (key !== undefined && Object.hasOwn(data, key)) data = (data as Record<PropertyKey, unknown>)[key]
+  }
   if (typeof data === 'string') return JSON.stringify(data.length > 60 ? data.slice(0, 60) + '…' : data)
   if (typeof data === 'number' || typeof data === 'boolean' || data === null) return String(data)
   if (typeof data === 'bigint') return `${data}n`
-  return error.actual
+  if (error.actual !== '') return error.actual
+  if (data === undefined) return 'undefined'
+  return Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`
 }
 
 /** The `detail` tail: up to three messages, then a count. */

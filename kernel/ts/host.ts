@@ -17,7 +17,7 @@ import {
 } from './pipeline.js'
 import { PluginRegistry, type Plugin } from './plugin.js'
 import { setValidated, VectoraRequest } from './request.js'
-import type { Route, RouteTable } from './route.js'
+import type { Route, Routes, RouteTable } from './route.js'
 
 /** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
 export interface Scope {
@@ -84,10 +84,10 @@ export interface RouteInfo {
 }
 
 /** A group's facade: the host API plus routes, under the group's prefix. */
-export type Group = HostApi<Group> & RouteRegistrar<Group>
+export type Group = HostApi<Group> & Routes<Group>
 
-/** The route half of a facade; the app defines it (route.ts types it). */
-export interface RouteRegistrar<Self> { route(definition: any): Self }
+/** What a plugin's setup receives: the host API and routes, bound to the scope it was registered in. */
+export type PluginApp = HostApi<PluginApp> & Routes<PluginApp>
 
 /** What the host needs from the app it serves. */
 export interface HostEnv {
@@ -98,7 +98,7 @@ export interface HostEnv {
   addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook): void
   log(): Logger
   /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
-  routesFor<Self>(self: () => Self, scope: Scope, owner: string): RouteRegistrar<Self>
+  routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self>
 }
 
 const RESERVED = new Set(Object.getOwnPropertyNames(VectoraRequest.prototype))
@@ -119,7 +119,7 @@ export class PluginHost {
   }
 
   /** The facade for `scope`, acting as `owner` (`app` or a plugin name). */
-  facade<Self>(scope: Scope, owner: string): HostApi<Self> & RouteRegistrar<Self> {
+  facade<Self>(scope: Scope, owner: string): HostApi<Self> & Routes<Self> {
     let self: any
     const host = this
     const api: HostApi<any> = {
@@ -277,7 +277,7 @@ export class PluginHost {
     const ancestors: number[] = []
     for (let s = scope.parent; s !== undefined; s = s.parent) ancestors.push(s.id)
     if (!this.plugins.add(plugin, options, scope.id, ancestors, scope.label)) return
-    const facade = this.facade(scope, plugin.name)
+    const facade = this.facade<PluginApp>(scope, plugin.name)
     try {
       const result = plugin.setup(facade, options)
       if (result && typeof (result as Promise<void>).then === 'function') {

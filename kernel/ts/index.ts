@@ -8,10 +8,10 @@
  * await app.listen({ port: 3000 })
  */
 export { createApp } from './app.js'
-export type { App, CloseOptions, ListenOptions, PluginApp, Routes } from './app.js'
+export type { App, CloseOptions, ListenOptions } from './app.js'
 export { definePlugin } from './plugin.js'
 export type { Plugin, PluginDefinition } from './plugin.js'
-export type { AddHook, Group, GroupOptions, HostApi, RouteInfo } from './host.js'
+export type { AddHook, Group, GroupOptions, HostApi, PluginApp, RouteInfo } from './host.js'
 export { PHASES, REQUEST_PHASES } from './pipeline.js'
 export type {
   ErrorHook, HookOptions, Outcome, Phase, PlanEntry, RequestHook, RequestPhase, ResponseHook, ResponseInfo, SendHook,
@@ -24,7 +24,7 @@ export type { Lifetime, RequestScope, ServiceDefinition } from './container.js'
 export type { LifecycleState, ShutdownReport } from './lifecycle.js'
 export type { RequestDecorations, RequestServices } from './request.js'
 export type { AppOptions, ResolvedOptions } from './options.js'
-export type { ContractRequest, Handler, PathParams, RouteDefinition, RouteOptions, RouteShorthand, TypedRequest } from './route.js'
+export type { ContractRequest, Handler, PathParams, RouteDefinition, RouteOptions, RouteShorthand, Routes, TypedRequest } from './route.js'
 export { VectoraRequest } from './request.js'
 export { Reply, reply } from './reply.js'
 export type { ReplyInit } from './reply.js'

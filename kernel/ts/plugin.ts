@@ -2,6 +2,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
+import type { PluginApp } from './host.js'
 
 /**
  * A plugin: a named, versioned package of hooks, routes, services and lifecycle hooks. `setup` receives a
@@ -17,7 +18,7 @@ import { describe } from './headers.js'
  *   },
  * })
  */
-export interface Plugin<O = any, H = any> {
+export interface Plugin<O = any, H = PluginApp> {
   readonly name: string
   readonly version: string
   /** Names of plugins that must be registered before this one. */
@@ -26,7 +27,7 @@ export interface Plugin<O = any, H = any> {
 }
 
 /** What definePlugin accepts. */
-export interface PluginDefinition<O, H> {
+export interface PluginDefinition<O, H = PluginApp> {
   name: string
   version: string
   dependencies?: readonly string[]
@@ -36,7 +37,7 @@ export interface PluginDefinition<O, H> {
 const NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i
 
 /** Validates and freezes a plugin definition. Throws VEC_ERR_PLUGIN_INVALID naming what is wrong. */
-export function definePlugin<O = undefined, H = any>(definition: PluginDefinition<O, H>): Plugin<O, H> {
+export function definePlugin<O = undefined, H = PluginApp>(definition: PluginDefinition<O, H>): Plugin<O, H> {
   const d = definition as Partial<PluginDefinition<O, H>> | null
   const bad = (what: string): never => {
     throw new VectoraError('VEC_ERR_PLUGIN_INVALID', `definePlugin(): ${what}.`)

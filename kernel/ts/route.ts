@@ -70,6 +70,21 @@ export interface RouteShorthand<Self> {
   <P extends string, const S extends RouteSchema = {}>(path: P, options: RouteOptions<S>, handler: Handler<P, S>): Self
 }
 
+/** Route registration, shared by the app, groups and plugin facades. */
+export interface Routes<Self> {
+  get: RouteShorthand<Self>
+  post: RouteShorthand<Self>
+  put: RouteShorthand<Self>
+  patch: RouteShorthand<Self>
+  delete: RouteShorthand<Self>
+  options: RouteShorthand<Self>
+  head: RouteShorthand<Self>
+  /** Registers a route from its object form; `method` may be an array. */
+  route<P extends string, const S extends RouteSchema = {}>(definition: RouteDefinition<P, S>): Self
+  /** Registers a `@Controller` class: its routes, guards and contracts; constructed through the container at ready. */
+  controller(target: abstract new (...args: any[]) => unknown): Self
+}
+
 /** A registered route; `id` is its index in the table and the id the kernel dispatches with. */
 export interface Route {
   readonly id: number

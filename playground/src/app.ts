@@ -1,6 +1,7 @@
 /** @module playground/app — builds the playground app: its routes only, no socket (tests import it). */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createApp, HttpError, reply, type App } from 'vectora'
+import { type } from 'arktype'
+import { createApp, definePlugin, HttpError, reply, type App, type Guard } from 'vectora'
 
 /** A stand-in for a database table; the db plugin replaces it in a later issue. */
 const users = new Map([
@@ -15,6 +16,9 @@ const users = new Map([
  * - `POST /echo` answers the JSON body with 201; bodies over 1 KiB get 413 from the kernel
  * - `GET /slow?ms=2000` waits, cancelled through `req.signal` when the client leaves or the 5 s route
  *   timeout passes (then the kernel answers 503)
+ * - `GET /items/:id?detail=true` a typed contract (id coerced to a number)
+ * - `GET /admin/stats` behind a guard (`x-admin-key: playground`), 403 otherwise
+ * - `GET /health/ready`, `GET /health/live` the lifecycle probes
  *
  * @example
  * const app = buildApp()
@@ -45,5 +49,32 @@ export function buildApp(): App {
     return { waited: ms }
   })
 
+  // A tiny plugin: a Server-Timing header on every reply and one access-log line per request.
+  app.register(timing)
+
+  // A typed contract: `id` arrives as a number, bad input gets 400 problem+json listing every failure.
+  app.get('/items/:id', { schema: { params: type({ id: 'number.integer > 0' }), query: type({ 'detail?': 'boolean' }) } },
+    (req) => ({ id: req.params.id, detail: req.query.detail ?? false }))
+
+  // A group with its own guard; the routes outside it never see the guard.
+  const hasAdminKey: Guard = (req) => req.header('x-admin-key') === 'playground'
+  app.group('/admin', { guards: [hasAdminKey] }, (admin) => {
+    admin.get('/stats', () => ({ users: users.size }))
+  })
+
   return app
 }
+
+/** Adds `server-timing` to replies and logs each finished request with its outcome. */
+const timing = definePlugin({
+  name: 'playground-timing',
+  version: '0.1.0',
+  setup(app) {
+    app.addHook('onSend', (out) => {
+      out.header('server-timing', 'app')
+    })
+    app.addHook('onResponse', (req, info) => {
+      app.log.info('request', { method: req.method, path: req.path, status: info.status, outcome: info.outcome, ms: Math.round(info.duration) })
+    })
+  },
+})

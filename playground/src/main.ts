@@ -1,4 +1,4 @@
-/** @module playground/main — runs the playground on 127.0.0.1 (PORT, default 3000) and drains on SIGINT/SIGTERM. */
+/** @module playground/main — runs the playground on 127.0.0.1 (PORT, default 3000); SIGINT/SIGTERM drain it. */
 import { buildApp } from './app.js'
 
 const port = Number(process.env.PORT ?? 3000)
@@ -8,22 +8,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 
 const app = buildApp()
+// listen() installs SIGINT/SIGTERM handlers: readiness turns 503, in-flight requests drain, onClose hooks
+// run, and the process exits 0 (or 1 when a shutdown step failed). A second signal exits at once.
 const address = await app.listen({ host: '127.0.0.1', port })
 console.log(`playground listening on http://127.0.0.1:${address.port}`)
-
-/** Drains (in-flight requests finish, keep-alive connections close) and exits; 1 when the drain failed. */
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  console.log(`${signal}: draining in-flight requests...`)
-  try {
-    const { completed, aborted } = await app.close()
-    console.log(`closed (${completed} completed, ${aborted} aborted)`)
-    process.exit(0)
-  } catch (error) {
-    console.error('close failed', error)
-    process.exit(1)
-  }
-}
-
-// `once`: a second signal falls back to Node's default and kills the process, a way out of a stuck drain.
-process.once('SIGINT', (signal) => void shutdown(signal))
-process.once('SIGTERM', (signal) => void shutdown(signal))
