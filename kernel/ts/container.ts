@@ -13,13 +13,16 @@
  *   `RequestScope.dispose()` at the end of every request and `Services.dispose()` at app close. Disposers
  *   run in reverse creation order (dependents before what they depend on); their errors are returned, never thrown.
  */
-import {
-  asFunction, asValue, AwilixResolutionError, createContainer, InjectionMode, Lifetime as AwilixLifetime,
-  type AwilixContainer, type CacheEntry, type DisposableResolver, type LifetimeType,
-} from 'awilix'
+import { createRequire } from 'node:module'
+import type { AwilixContainer, CacheEntry, DisposableResolver, LifetimeType } from 'awilix'
 import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import { invalid } from './options.js'
+
+let awilixModule: typeof import('awilix') | undefined
+function awilix(): typeof import('awilix') {
+  return (awilixModule ??= createRequire(import.meta.url)('awilix') as typeof import('awilix'))
+}
 
 /** How long a service instance lives: the app, one request, or one resolution. */
 export type Lifetime = 'singleton' | 'scoped' | 'transient'
@@ -61,7 +64,7 @@ type Kind = Lifetime | 'value'
 interface Entry { readonly owner: string; readonly kind: Kind; readonly deps: readonly string[] }
 
 const LIFETIMES: Record<Lifetime, LifetimeType> = {
-  singleton: AwilixLifetime.SINGLETON, scoped: AwilixLifetime.SCOPED, transient: AwilixLifetime.TRANSIENT,
+  singleton: 'SINGLETON', scoped: 'SCOPED', transient: 'TRANSIENT',
 }
 /** awilix's `isLifetimeLonger`, values counting as singletons (they are leak-safe). */
 const RANK: Record<Kind, number> = { value: 2, singleton: 2, scoped: 1, transient: 0 }
@@ -81,7 +84,13 @@ const DEFINITION_KEYS = ['deps', 'factory', 'lifetime', 'dispose']
  * const scope = services.createScope(); const { db } = scope.resolveAll(['db']); await scope.dispose()
  */
 export class Services {
-  readonly #container: AwilixContainer = createContainer({ injectionMode: InjectionMode.PROXY, strict: true })
+  #awilixContainer: AwilixContainer | undefined
+
+  /** The awilix container, created (and awilix loaded) on first use: an app without services never pays for it. */
+  get #container(): AwilixContainer {
+    const { createContainer, InjectionMode } = awilix()
+    return (this.#awilixContainer ??= createContainer({ injectionMode: InjectionMode.PROXY, strict: true }))
+  }
   readonly #entries = new Map<string, Entry>()
   /** Tokens being built right now (resolution is synchronous), for factory error messages. */
   readonly #building: string[] = []
@@ -107,7 +116,7 @@ export class Services {
       throw new VectoraError('VEC_ERR_DI_INVALID', `Transient service "${token}" (provided by ${owner}) has a dispose function, which could never run.`)
     }
     const entry: Entry = { owner, kind: lifetime, deps: [...deps] }
-    const resolver = asFunction((cradle: Record<string, unknown>) => this.#build(token, entry, factory, cradle), { lifetime: LIFETIMES[lifetime] })
+    const resolver = awilix().asFunction((cradle: Record<string, unknown>) => this.#build(token, entry, factory, cradle), { lifetime: LIFETIMES[lifetime] })
     this.#entries.set(token, entry)
     this.#container.register(token, dispose === undefined ? resolver : resolver.disposer(dispose as (value: unknown) => unknown))
   }
@@ -116,7 +125,7 @@ export class Services {
   value<T>(token: string, value: T, owner: string): void {
     this.#checkNew(token, owner, 'value')
     this.#entries.set(token, { owner, kind: 'value', deps: [] })
-    this.#container.register(token, asValue(value))
+    this.#container.register(token, awilix().asValue(value))
   }
 
   has(token: string): boolean {
@@ -198,6 +207,8 @@ export class Services {
 
   /** Disposes singletons (disposers awaited, errors collected and returned, never thrown). Idempotent. */
   dispose(): Promise<Error[]> {
+    // No container was ever created (no service provided): nothing to dispose, and no reason to load awilix.
+    if (this.#awilixContainer === undefined) this.#disposing ??= Promise.resolve([])
     return (this.#disposing ??= this.#drain(this.#container))
   }
 
@@ -210,7 +221,7 @@ export class Services {
       return container.resolve(token)
     } catch (cause) {
       // Only reachable before check() passed: it rules out every case below.
-      if (!(cause instanceof AwilixResolutionError)) throw cause
+      if (!(cause instanceof awilix().AwilixResolutionError)) throw cause
       const path = /Resolution path: (.*)/.exec(cause.message)?.[1] ?? token
       const last = path.split(' -> ').at(-1)!
       const [code, detail] = cause.message.includes('Cyclic dependencies')

@@ -1,5 +1,6 @@
 /** @module contract — typed route contracts: arktype Types for params, query, headers, body and response. */
-import { ArkErrors, Type, type ArkError } from 'arktype'
+import { createRequire } from 'node:module'
+import type { ArkError, ArkErrors, Type } from 'arktype'
 import { VectoraError } from './error-catalogue.js'
 import { httpError, type HttpError } from './errors.js'
 import { describe } from './headers.js'
@@ -203,7 +204,7 @@ export function compileContract(
       for (const part of parts) {
         const raw = part.plan.length === 0 ? input[part.name] : coerce(input[part.name] as Record<string, unknown>, part.plan)
         const result: unknown = part.type(raw)
-        if (result instanceof ArkErrors) issues = collectIssues(result, part.name, issues ?? [])
+        if (result instanceof arktype().ArkErrors) issues = collectIssues(result, part.name, issues ?? [])
         else output[part.name] = result
       }
       if (issues !== undefined) {
@@ -234,7 +235,7 @@ export function compileContract(
     let suppressed = 0
     contract.validateResponse = (value: unknown): unknown => {
       const result: unknown = response(value)
-      if (!(result instanceof ArkErrors)) return result
+      if (!(result instanceof arktype().ArkErrors)) return result
       const issues = collectIssues(result, 'response', [])
       if (development) {
         throw contractError('VEC_ERR_RESPONSE_INVALID', `The response of ${where} does not match its schema: ${summarize(issues)}`, issues)
@@ -260,9 +261,19 @@ function invalid(where: string, reason: string): never {
   throw new VectoraError('VEC_ERR_CONTRACT_INVALID', `Route ${where}: ${reason}.`)
 }
 
+let arkModule: typeof import('arktype') | undefined
+
+/**
+ * arktype, loaded on first use: it costs ~40 MB of memory, which an app without contracts never pays.
+ * (A synchronous require of the ESM package: Node >= 20.19 supports it.)
+ */
+function arktype(): typeof import('arktype') {
+  return (arkModule ??= createRequire(import.meta.url)('arktype') as typeof import('arktype'))
+}
+
 /** An arktype Type, also one from another copy of arktype (same vendor, same methods). */
 function isArkType(value: unknown): value is Type {
-  if (value instanceof Type) return true
+  if (value instanceof arktype().Type) return true
   if (typeof value !== 'function') return false
   const v = value as unknown as { '~standard'?: { vendor?: unknown }; toJsonSchema?: unknown }
   return v['~standard']?.vendor === 'arktype' && typeof v.toJsonSchema === 'function'

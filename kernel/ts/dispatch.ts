@@ -5,9 +5,10 @@ import {
   ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle,
 } from './internal/native.js'
 import type { Logger } from './logger.js'
+import type { Contract } from './contract.js'
 import type { CompiledPipeline } from './pipeline.js'
 import { toProblem } from './problem.js'
-import { toWire, type Wire } from './reply.js'
+import { Reply, toWire, type Wire } from './reply.js'
 import { abortRequest, scopeOf, VectoraRequest, type RequestContext } from './request.js'
 import type { Route } from './route.js'
 
@@ -147,7 +148,12 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     }
     if (route.pipeline !== null) {
       const inject = route.inject
-      runPipeline(req, route.pipeline, () => route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject)))
+      const check = (route.contract as Contract | undefined)?.validateResponse
+      runPipeline(req, route.pipeline, () => {
+        const value = route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject))
+        if (check === undefined) return value
+        return isThenable(value) ? Promise.resolve(value).then((v) => checkResponse(v, check)) : checkResponse(value, check)
+      })
       return
     }
     // The fast path: no hooks, no guards, no contract, no injection; a sync handler is answered right here.
@@ -180,6 +186,12 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
   }
 
   return { dispatch, abort }
+}
+
+/** A route's `response` contract applies to plain values (what becomes JSON), not to a Reply, text or bytes. */
+function checkResponse(value: unknown, check: (value: unknown) => unknown): unknown {
+  if (value instanceof Reply || typeof value === 'string' || value instanceof Uint8Array || value === undefined) return value
+  return check(value)
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -7,7 +7,8 @@
  * plugin that registered the hook, applies the hook's timeout, and keeps observers from failing each other.
  * The contract is documented in docs/pipeline.md.
  */
-import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable'
+import { createRequire } from 'node:module'
+import type { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable'
 import { HttpError } from './errors.js'
 import type { Logger } from './logger.js'
 import { Reply } from './reply.js'
@@ -91,6 +92,7 @@ type TapWithEntry = { name: string; fn: Function; entry?: HookEntry }
  * const compiled = compilePipeline(orderedByPhase, { log: () => app.log })
  */
 export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>, ctx: PipelineContext): CompiledPipeline {
+  const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } = tapable()
   const plan: PlanEntry[] = []
   const tapAll = <H extends { tapPromise: (options: any, fn: any) => void; intercept: (i: any) => void }>(
     hook: H, phase: Phase, wrap: (entry: HookEntry, fn: Function) => Function,
@@ -114,6 +116,12 @@ export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>,
     ? tapAll(new AsyncParallelHook<[Req, ResponseInfo]>(['req', 'info']), 'onResponse', (e, fn) => observer(e, fn, ctx, 'onResponse hook failed'))
     : null
   return { request, onSend, onResponse, onError, plan }
+}
+
+let tapableModule: typeof import('tapable') | undefined
+/** tapable, loaded when the first route with hooks is compiled: an app without hooks never loads it. */
+function tapable(): typeof import('tapable') {
+  return (tapableModule ??= createRequire(import.meta.url)('tapable') as typeof import('tapable'))
 }
 
 /** onSend hooks get the reply; a hook that returns nothing keeps it (waterfall semantics). */

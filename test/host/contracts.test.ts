@@ -1,0 +1,134 @@
+/**
+ * @module test/host/contracts — route contracts in the pipeline: params and query coerced and validated
+ * before the handler, the body validated into req.body, one 400 listing every failing path, and the
+ * contract readable by plugins (OpenAPI) through the public API.
+ */
+import assert from 'node:assert/strict'
+import { type } from 'arktype'
+import { definePlugin, type PluginApp, type RouteInfo } from 'vectora'
+import { closeAfterTest, useCleanup } from '../helpers/cleanup.js'
+import { assertProblem } from '../helpers/problem.js'
+import { forEachTransport } from '../helpers/transport.js'
+import { hasCode, testApp } from './support.js'
+
+const ItemParams = type({ id: 'number.integer' })
+const ItemQuery = type({ 'verbose?': 'boolean', limit: 'number' })
+const NewItem = type({ name: 'string.trim', price: 'number >= 0', 'tags?': 'string[]' })
+
+describe('host: contracts', () => {
+  forEachTransport((t) => {
+    it('coerces params and query to numbers and booleans before the handler sees them', async () => {
+      const app = testApp()
+      app.get('/items/:id', { schema: { params: ItemParams, query: ItemQuery } }, (req) => ({
+        id: req.params.id, idType: typeof req.params.id,
+        verbose: req.query.verbose, verboseType: typeof req.query.verbose,
+        limit: req.query.limit, limitType: typeof req.query.limit,
+      }))
+      const res = await t.request(app, { url: '/items/42?verbose=true&limit=2.5' })
+      assert.equal(res.status, 200)
+      assert.deepEqual(res.json(), { id: 42, idType: 'number', verbose: true, verboseType: 'boolean', limit: 2.5, limitType: 'number' })
+    })
+
+    it('validates the JSON body into req.body (morphs applied) and leaves the raw body readable', async () => {
+      const app = testApp()
+      app.post('/items', { schema: { body: NewItem } }, async (req) => ({ body: req.body, raw: await req.json() }))
+      const res = await t.request(app, { method: 'POST', url: '/items', body: { name: '  Lamp ', price: 12 } })
+      assert.equal(res.status, 200)
+      assert.deepEqual(res.json(), { body: { name: 'Lamp', price: 12 }, raw: { name: '  Lamp ', price: 12 } })
+    })
+
+    it('answers 400 VEC_ERR_VALIDATION listing every failing path across params, query and body, without running the handler', async () => {
+      const app = testApp()
+      let handled = false
+      app.put('/items/:id', { schema: { params: ItemParams, query: ItemQuery, body: NewItem } }, () => {
+        handled = true
+        return 'never'
+      })
+      const res = await t.request(app, { method: 'PUT', url: '/items/abc?limit=many', body: { price: -1, tags: 'one' } })
+      const problem = assertProblem(res, { status: 400, code: 'VEC_ERR_VALIDATION', instance: '/items/abc' })
+      const failing = (problem.errors as Array<{ in: string; path: string }>).map((e) => `${e.in}:${e.path}`).sort()
+      assert.deepEqual(failing, ['body:name', 'body:price', 'body:tags', 'params:id', 'query:limit'])
+      for (const issue of problem.errors) {
+        assert.equal(typeof issue.expected, 'string')
+        assert.equal(typeof issue.actual, 'string')
+        assert.equal(typeof issue.message, 'string')
+      }
+      assert.equal(handled, false)
+    })
+
+    it('answers 400 VEC_ERR_VALIDATION when a body contract gets no body at all', async () => {
+      const app = testApp()
+      app.post('/items', { schema: { body: NewItem } }, () => 'never')
+      const res = await t.request(app, { method: 'POST', url: '/items' })
+      assertProblem(res, { status: 400, code: 'VEC_ERR_VALIDATION' })
+    })
+
+    it('keeps 415 for a body that is not JSON on a route with a body contract', async () => {
+      const app = testApp()
+      app.post('/items', { schema: { body: NewItem } }, () => 'never')
+      const res = await t.request(app, { method: 'POST', url: '/items', headers: { 'content-type': 'text/plain' }, body: 'name=x' })
+      assertProblem(res, { status: 415, code: 'VEC_ERR_UNSUPPORTED_MEDIA_TYPE' })
+    })
+
+    it('validates the contract before preHandler hooks, so they see the validated values', async () => {
+      const app = testApp()
+      const seen: unknown[] = []
+      app.addHook('preHandler', (req) => void seen.push(req.params.id))
+      app.get('/items/:id', { schema: { params: ItemParams } }, (req) => req.params.id)
+      await t.request(app, { url: '/items/7' })
+      assert.deepEqual(seen, [7])
+    })
+  })
+
+  describe('metadata for plugins', () => {
+    useCleanup()
+
+    it('fails ready() with VEC_ERR_CONTRACT_INVALID naming the route when params declares a parameter the path lacks', async () => {
+      const app = closeAfterTest(testApp())
+      app.get('/users/:id', { schema: { params: type({ userId: 'number' }) } }, () => 'x')
+      await assert.rejects(app.ready(), hasCode('VEC_ERR_CONTRACT_INVALID', /GET \/users\/:id/, /userId/))
+    })
+
+    it('shows the contract as the first validate step in app.pipeline(), only on routes that have one', async () => {
+      const app = closeAfterTest(testApp())
+      app.addHook('validate', function businessRules() {}, { stage: -100 })
+      app.get('/items/:id', { schema: { params: ItemParams } }, () => 'x')
+      app.get('/free', () => 'x')
+      await app.ready()
+      const validate = (path: string) => app.pipeline('GET', path).filter((e) => e.phase === 'validate')
+      assert.deepEqual(validate('/items/:id'), [
+        { phase: 'validate', plugin: 'vectora', name: 'contract', stage: 0 },
+        { phase: 'validate', plugin: 'app', name: 'businessRules', stage: -100 },
+      ])
+      assert.deepEqual(validate('/free'), [{ phase: 'validate', plugin: 'app', name: 'businessRules', stage: -100 }])
+    })
+
+    it('lets a plugin read every route\'s contract as JSON Schema from onReady through routes() (what OpenAPI needs)', async () => {
+      let described: RouteInfo[] = []
+      const openapi = definePlugin({
+        name: 'openapi-like', version: '1.0.0',
+        setup(p: PluginApp) {
+          p.onReady(() => {
+            described = p.routes()
+          })
+        },
+      })
+      const app = closeAfterTest(testApp())
+      app.register(openapi)
+      app.post('/items/:id', { schema: { params: ItemParams, body: NewItem } }, () => 'x')
+      app.get('/free', () => 'x')
+      await app.ready()
+
+      const item = described.find((r) => r.method === 'POST' && r.path === '/items/:id')
+      assert.ok(item, `routes(): ${JSON.stringify(described.map((r) => `${r.method} ${r.path}`))}`)
+      assert.equal(item.owner, 'app')
+      assert.equal(item.schema?.params, ItemParams)
+      const json = item.contract!.toJsonSchema() as Record<string, any>
+      assert.equal(json.params.type, 'object')
+      assert.ok(json.params.properties.id, 'params.id is described')
+      assert.deepEqual([...json.body.required].sort(), ['name', 'price'])
+      const free = described.find((r) => r.path === '/free')
+      assert.equal(free?.contract, undefined)
+    })
+  })
+})
