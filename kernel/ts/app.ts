@@ -147,6 +147,7 @@ export function createApp(options?: AppOptions): App {
     }
     // With app-wide hooks, 404/405 go through them (CORS, logs, metrics); else Rust answers them alone.
     kernel.serverReady(s.handle, unmatched !== null)
+    host.flushLifecycle()
     await lifecycle.start()
     for (const c of controllers) c.bind(services.resolve(c.token))
   }

@@ -41,10 +41,24 @@ const flows = new WeakMap<Req, FlowState>()
 export async function runFlow(req: Req, pipeline: CompiledPipeline, handler: () => unknown, host: FlowHost): Promise<void> {
   const state: FlowState = { started: performance.now(), pipeline, finished: false }
   flows.set(req, state)
+  try {
+    await run(req, state, handler, host)
+  } finally {
+    // Also reached when the kernel aborted the request first: a scope created after that abort (a hook
+    // still running resolved a service) is disposed here. Disposal is idempotent.
+    await disposeScope(req, host)
+  }
+}
+
+async function run(req: Req, state: FlowState, handler: () => unknown, host: FlowHost): Promise<void> {
+  const pipeline = state.pipeline
   let error: unknown
   let reply: Reply
   try {
-    reply = toReply(await runRequestPhases(req, pipeline, handler))
+    const answer = await runRequestPhases(req, pipeline, handler)
+    // Aborted (client gone, deadline, drain) while a phase ran: the handler must not run, nothing is sent.
+    if (answer === ABORTED) return
+    reply = toReply(answer)
   } catch (thrown) {
     error = thrown
     reply = await mapError(thrown, req, pipeline, host)
@@ -80,11 +94,15 @@ export function abortFlow(req: Req, outcome: Outcome, status: number, host: Flow
   void finish(req, state, outcome, status, undefined, host)
 }
 
+const ABORTED: unique symbol = Symbol('aborted')
+
 async function runRequestPhases(req: Req, pipeline: CompiledPipeline, handler: () => unknown): Promise<unknown> {
   for (const phase of pipeline.request) {
+    if (req.aborted) return ABORTED
     const answer = await phase.promise(req)
     if (answer !== undefined) return answer
   }
+  if (req.aborted) return ABORTED
   const value = handler()
   return isThenable(value) ? await value : value
 }

@@ -102,29 +102,39 @@ export interface HostEnv {
 }
 
 const RESERVED = new Set(Object.getOwnPropertyNames(VectoraRequest.prototype))
+/** Room for a plugin's own calls inside its registration slot. */
+const SLOT = 1_000_000
 
 export class PluginHost {
   readonly root: Scope = { id: 0, prefix: '', parent: undefined, guards: [], label: 'app' }
   readonly plugins = new PluginRegistry()
   readonly #env: HostEnv
-  readonly #hooks: Array<HookEntry & { scope: Scope }> = []
+  readonly #hooks: Array<ScopedHook> = []
   readonly #setups: Array<{ owner: string; promise: Promise<void> }> = []
   readonly #decorations = new Map<string, { owner: string; init: ((req: VectoraRequest<any>) => unknown) | undefined }>()
-  #seq = 0
+  /** Registration slots: the app's calls take one each; a plugin takes one at register() for all its calls. */
+  #slots = 0
   #scopes = 0
   #frozen = false
+  /** Lifecycle hooks wait here until ready, then reach the lifecycle sorted by registration slot. */
+  #lifecycle: Array<{ kind: 'ready' | 'close'; hook: LifecycleHook; seq: number }> | undefined = []
 
   constructor(env: HostEnv) {
     this.#env = env
   }
 
-  /** The facade for `scope`, acting as `owner` (`app` or a plugin name). */
-  facade<Self>(scope: Scope, owner: string): HostApi<Self> & Routes<Self> {
+  /**
+   * The facade for `scope`, acting as `owner` (`app` or a plugin name). `seq` numbers what the facade adds:
+   * for the app, each call takes the next slot; for a plugin, every call (even after an await in an async
+   * setup) stays in the slot taken when the plugin was registered — so hooks and lifecycle hooks follow
+   * plugin registration (= dependency) order, not the timing of async setups.
+   */
+  facade<Self>(scope: Scope, owner: string, seq: () => number = this.#appSeq(), registration?: Registration): HostApi<Self> & Routes<Self> {
     let self: any
     const host = this
     const api: HostApi<any> = {
       addHook(phase: Phase, fn: (...args: any[]) => unknown, options?: HookOptions) {
-        host.#addHook(scope, owner, phase, fn, options)
+        host.#addHook(scope, owner, phase, fn, options, seq(), registration)
         return self
       },
       register(plugin, options) {
@@ -134,7 +144,7 @@ export class PluginHost {
       group(prefix: string, second: GroupOptions | ((g: Group) => void), third?: (g: Group) => void) {
         const [options, setup] = typeof second === 'function' ? [{}, second] : [second, third]
         if (typeof setup !== 'function') throw new VectoraError('VEC_ERR_INVALID_OPTION', `group(${describe(prefix)}) needs a setup function.`)
-        setup(host.facade<Group>(host.#child(scope, prefix, options ?? {}), owner) as Group)
+        setup(host.facade<Group>(host.#child(scope, prefix, options ?? {}), owner, seq, registration) as Group)
         return self
       },
       provide(token, definition) {
@@ -161,11 +171,11 @@ export class PluginHost {
       },
       onReady(fn, options) {
         host.#open('onReady')
-        host.#env.addLifecycle('ready', { owner, fn, timeout: options?.timeout })
+        host.#addLifecycle('ready', { owner, fn, timeout: options?.timeout }, seq())
         return self
       },
       onClose(fn, options) {
-        host.#env.addLifecycle('close', { owner, fn, timeout: options?.timeout })
+        host.#addLifecycle('close', { owner, fn, timeout: options?.timeout }, seq())
         return self
       },
       get log() {
@@ -201,7 +211,10 @@ export class PluginHost {
       const chain = new Set<Scope>()
       for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) chain.add(s)
       const byPhase = new Map<Phase, HookEntry[]>()
-      for (const [phase, entries] of ordered) byPhase.set(phase, entries.filter((e) => chain.has(e.scope)))
+      const outermost = outermostRegistrations(ordered, chain)
+      for (const [phase, entries] of ordered) {
+        byPhase.set(phase, entries.filter((e) => chain.has(e.scope) && (e.registration === undefined || outermost.get(e.registration.plugin) === e.registration)))
+      }
       const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
       if (guards.length > 0) byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
       if (route.schema !== undefined) {
@@ -248,14 +261,39 @@ export class PluginHost {
     return AppRequest as typeof VectoraRequest
   }
 
-  #order(): Map<Phase, Array<HookEntry & { scope: Scope }>> {
-    const known = new Set(['app', 'vectora', ...this.plugins.names()])
-    const out = new Map<Phase, Array<HookEntry & { scope: Scope }>>()
+  #order(): Map<Phase, ScopedHook[]> {
+    // `vectora` (the core's contract and guard steps) is not a valid target: they are placed after ordering.
+    const known = new Set(['app', ...this.plugins.names()])
+    const out = new Map<Phase, ScopedHook[]>()
     for (const phase of PHASES) out.set(phase, orderHooks(phase, this.#hooks.filter((h) => h.phase === phase), known))
     return out
   }
 
-  #addHook(scope: Scope, owner: string, phase: Phase, fn: (...args: any[]) => unknown, options: HookOptions = {}): void {
+  #appSeq(): () => number {
+    return () => ++this.#slots * SLOT
+  }
+
+  #pluginSeq(): () => number {
+    const base = ++this.#slots * SLOT
+    let n = 0
+    return () => base + ++n
+  }
+
+  #addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook, seq: number): void {
+    if (this.#lifecycle === undefined) this.#env.addLifecycle(kind, hook)
+    else this.#lifecycle.push({ kind, hook, seq })
+  }
+
+  /** Hands the buffered onReady/onClose hooks to the lifecycle in registration-slot order (at ready). */
+  flushLifecycle(): void {
+    const buffered = this.#lifecycle ?? []
+    this.#lifecycle = undefined
+    for (const { kind, hook } of buffered.sort((a, b) => a.seq - b.seq)) this.#env.addLifecycle(kind, hook)
+  }
+
+  #addHook(
+    scope: Scope, owner: string, phase: Phase, fn: (...args: any[]) => unknown, options: HookOptions = {}, seq = 0, registration?: Registration,
+  ): void {
     this.#open(`add a ${String(phase)} hook`)
     if (!(PHASES as readonly unknown[]).includes(phase)) {
       throw new VectoraError('VEC_ERR_HOOK_INVALID', `Unknown phase ${describe(phase)}; phases are ${PHASES.join(', ')}. (validate is reserved for contracts, but hooks may join it.)`)
@@ -267,8 +305,8 @@ export class PluginHost {
       throw new VectoraError('VEC_ERR_HOOK_INVALID', `Hook timeout must be a positive integer of ms, got ${describe(timeout)}.`)
     }
     this.#hooks.push({
-      phase, fn, owner, scope, name: options.name ?? (fn.name || `${phase}#${this.#seq}`),
-      before: list(options.before), after: list(options.after), stage: options.stage ?? 0, timeout, seq: this.#seq++,
+      phase, fn, owner, scope, name: options.name ?? (fn.name || `${phase}#${this.#hooks.length}`),
+      before: list(options.before), after: list(options.after), stage: options.stage ?? 0, timeout, seq, registration,
     })
   }
 
@@ -277,7 +315,7 @@ export class PluginHost {
     const ancestors: number[] = []
     for (let s = scope.parent; s !== undefined; s = s.parent) ancestors.push(s.id)
     if (!this.plugins.add(plugin, options, scope.id, ancestors, scope.label)) return
-    const facade = this.facade<PluginApp>(scope, plugin.name)
+    const facade = this.facade<PluginApp>(scope, plugin.name, this.#pluginSeq(), { plugin: plugin.name, scope })
     try {
       const result = plugin.setup(facade, options)
       if (result && typeof (result as Promise<void>).then === 'function') {
@@ -323,6 +361,27 @@ export class PluginHost {
   #open(what: string): void {
     if (this.#frozen) throw new VectoraError('VEC_ERR_APP_READY', `Cannot ${what}: the app is ready and its pipeline is frozen. Do it before ready(), listen() or inject().`)
   }
+}
+
+/** One registration of a plugin: which plugin, in which scope. */
+interface Registration { readonly plugin: string; readonly scope: Scope }
+type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
+
+/**
+ * For a route whose scope chain holds several registrations of one plugin (a group registered it, then the
+ * app did too, with the same options), only the outermost registration's hooks apply: no hook runs twice.
+ */
+function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: ReadonlySet<Scope>): Map<string, Registration> {
+  const depth = (scope: Scope): number => (scope.parent === undefined ? 0 : 1 + depth(scope.parent))
+  const best = new Map<string, Registration>()
+  for (const entries of ordered.values()) {
+    for (const { registration: r } of entries) {
+      if (r === undefined || !chain.has(r.scope)) continue
+      const current = best.get(r.plugin)
+      if (current === undefined || depth(r.scope) < depth(current.scope)) best.set(r.plugin, r)
+    }
+  }
+  return best
 }
 
 /** The core validate-phase hook of a route with contracts. */

@@ -53,7 +53,7 @@ export function definePlugin<O = undefined, H = PluginApp>(definition: PluginDef
   return Object.freeze({ name: d!.name!, version: d!.version!, dependencies: Object.freeze([...dependencies]), setup: d!.setup! })
 }
 
-interface Registration { plugin: Plugin; options: unknown; scope: number; where: string }
+interface Registration { plugin: Plugin; options: unknown; scope: number; chain: readonly number[]; where: string }
 
 /**
  * The plugins of one app, in registration order (which is also dependency order). A plugin is registered
@@ -81,6 +81,16 @@ export class PluginRegistry {
           'per scope; for another configuration, register it in a separate group.',
       )
     }
+    // Registered inside a nested group already: with the same options the outer registration wins there (the
+    // host drops the inner one's hooks for those routes); with other options the group's would be ambiguous.
+    const nested = [...this.#entries.values()].find((r) => r.plugin.name === plugin.name && r.chain.includes(scope))
+    if (nested !== undefined && !isDeepStrictEqual(nested.options, options)) {
+      throw new VectoraError(
+        'VEC_ERR_PLUGIN_DUPLICATE',
+        `Plugin ${plugin.name} is already registered in ${nested.where}, inside ${where}, with other options. ` +
+          `Register it in ${where} only, or keep it in the groups that need it.`,
+      )
+    }
     for (const dependency of plugin.dependencies) {
       if (!chain.some((id) => this.#entries.has(`${id}:${dependency}`))) {
         throw new VectoraError(
@@ -90,7 +100,7 @@ export class PluginRegistry {
         )
       }
     }
-    this.#entries.set(`${scope}:${plugin.name}`, { plugin, options, scope, where })
+    this.#entries.set(`${scope}:${plugin.name}`, { plugin, options, scope, chain, where })
     return true
   }
 

@@ -4,7 +4,7 @@
  * and a hook that hangs past its timeout answers 503 VEC_ERR_HOOK_TIMEOUT.
  */
 import assert from 'node:assert/strict'
-import { definePlugin, HttpError, reply, type Phase } from 'vectora'
+import { definePlugin, HttpError, reply, type Phase, type PluginApp } from 'vectora'
 import { assertProblem } from '../helpers/problem.js'
 import { deferred } from '../helpers/raw.js'
 import { forEachTransport } from '../helpers/transport.js'
@@ -17,10 +17,12 @@ const THROWING_PHASES = ['onRequest', 'authenticate', 'authorize', 'validate', '
 function faulty(phase: Phase, how: 'throw' | 'reject' = 'throw') {
   return definePlugin({
     name: `faulty-${phase}`, version: '1.0.0',
-    setup(p) {
-      p.addHook(phase, how === 'throw'
+    setup(p: PluginApp) {
+      const fn = how === 'throw'
         ? () => { throw new Error(SECRET) }
-        : async () => { throw new Error(SECRET) })
+        : async () => { throw new Error(SECRET) }
+      // Any phase: the overloads of addHook type each phase's hook; these take no argument, so all fit.
+      ;(p.addHook as (phase: Phase, fn: () => unknown) => PluginApp)(phase, fn)
     },
   })
 }
@@ -57,7 +59,7 @@ describe('host: isolation of faulty hooks', () => {
       const app = testApp({ logger })
       app.register(definePlugin({
         name: 'bearer', version: '1.0.0',
-        setup(p) {
+        setup(p: PluginApp) {
           p.addHook('authenticate', () => {
             throw new HttpError(401, 'A bearer token is required.', { code: 'AUTH_REQUIRED', headers: { 'www-authenticate': 'Bearer' } })
           })
@@ -78,7 +80,7 @@ describe('host: isolation of faulty hooks', () => {
       const app = testApp()
       app.register(definePlugin({
         name: 'error-mapper', version: '1.0.0',
-        setup(p) {
+        setup(p: PluginApp) {
           p.addHook('onError', (error) => (error instanceof OutOfStock
             ? reply.json({ outOfStock: error.sku }, { status: 409, headers: { 'x-mapped': 'yes' } })
             : undefined))
@@ -113,7 +115,7 @@ describe('host: isolation of faulty hooks', () => {
       const app = testApp({ logger })
       app.register(definePlugin({
         name: 'broken-mapper', version: '1.0.0',
-        setup(p) {
+        setup(p: PluginApp) {
           p.addHook('onError', () => {
             throw new Error('mapper bug')
           })
@@ -135,7 +137,7 @@ describe('host: isolation of faulty hooks', () => {
       const app = testApp({ logger })
       app.register(definePlugin({
         name: 'bad-metrics', version: '1.0.0',
-        setup(p) {
+        setup(p: PluginApp) {
           p.addHook('onResponse', () => {
             throw new Error('metrics backend down')
           })
@@ -143,7 +145,7 @@ describe('host: isolation of faulty hooks', () => {
       }))
       app.register(definePlugin({
         name: 'access-log', version: '1.0.0',
-        setup(p) { p.addHook('onResponse', (_req, info) => other.resolve(info.status)) },
+        setup(p: PluginApp) { p.addHook('onResponse', (_req, info) => other.resolve(info.status)) },
       }))
       app.get('/', () => ({ ok: true }))
       const res = await t.request(app, { url: '/' })
@@ -159,7 +161,7 @@ describe('host: isolation of faulty hooks', () => {
       const app = testApp({ logger })
       app.register(definePlugin({
         name: 'slow-auth', version: '1.0.0',
-        setup(p) {
+        setup(p: PluginApp) {
           p.addHook('authenticate', (req) => (req.path === '/hang' ? new Promise(() => {}) : undefined), { name: 'lookup', timeout: 50 })
         },
       }))

@@ -3,7 +3,7 @@
  * stage, then registration order; app.pipeline() reports that very order; bad constraints fail ready().
  */
 import assert from 'node:assert/strict'
-import { definePlugin, type App, type Plugin } from 'vectora'
+import { definePlugin, type App, type Plugin, type PluginApp } from 'vectora'
 import { closeAfterTest, useCleanup } from '../helpers/cleanup.js'
 import { forEachTransport } from '../helpers/transport.js'
 import { hasCode, testApp } from './support.js'
@@ -14,16 +14,16 @@ function constrainedPlugins(trace: string[]): Record<'a' | 'b' | 'c', Plugin> {
     // stage 100 would put it last; the constraint wins over stage.
     a: definePlugin({
       name: 'a', version: '1.0.0',
-      setup(app) { app.addHook('onRequest', () => void trace.push('a'), { name: 'a-first', before: 'b', stage: 100 }) },
+      setup(app: PluginApp) { app.addHook('onRequest', () => void trace.push('a'), { name: 'a-first', before: 'b', stage: 100 }) },
     }),
     b: definePlugin({
       name: 'b', version: '1.0.0',
-      setup(app) { app.addHook('onRequest', () => void trace.push('b'), { name: 'b-middle' }) },
+      setup(app: PluginApp) { app.addHook('onRequest', () => void trace.push('b'), { name: 'b-middle' }) },
     }),
     // stage -100 would put it first; the constraint wins over stage.
     c: definePlugin({
       name: 'c', version: '1.0.0',
-      setup(app) { app.addHook('onRequest', () => void trace.push('c'), { name: 'c-last', after: ['b'], stage: -100 }) },
+      setup(app: PluginApp) { app.addHook('onRequest', () => void trace.push('c'), { name: 'c-last', after: ['b'], stage: -100 }) },
     }),
   }
 }
@@ -48,7 +48,7 @@ describe('host: hook ordering', () => {
       const app = testApp()
       const late = definePlugin({
         name: 'late', version: '1.0.0',
-        setup(p) { p.addHook('onRequest', () => void trace.push('late:stage-5'), { stage: -5 }) },
+        setup(p: PluginApp) { p.addHook('onRequest', () => void trace.push('late:stage-5'), { stage: -5 }) },
       })
       app.addHook('onRequest', () => void trace.push('app:stage10'), { stage: 10 })
       app.addHook('onRequest', () => void trace.push('app:x'))
@@ -116,7 +116,7 @@ describe('host: hook ordering', () => {
       const app = closeAfterTest(testApp())
       const eager = definePlugin({
         name: 'eager', version: '1.0.0',
-        setup(p) { p.addHook('onRequest', () => {}, { before: '@vectora/missing' }) },
+        setup(p: PluginApp) { p.addHook('onRequest', () => {}, { before: '@vectora/missing' }) },
       })
       app.register(eager)
       app.get('/', () => 'ok')
@@ -132,11 +132,37 @@ describe('host: hook ordering', () => {
 
     it('fails ready() with VEC_ERR_HOOK_ORDER_CYCLE naming both plugins when a runs before b and b before a', async () => {
       const app = closeAfterTest(testApp())
-      const a = definePlugin({ name: 'alpha', version: '1.0.0', setup(p) { p.addHook('authenticate', () => {}, { before: 'beta' }) } })
-      const b = definePlugin({ name: 'beta', version: '1.0.0', setup(p) { p.addHook('authenticate', () => {}, { before: 'alpha' }) } })
+      const a = definePlugin({ name: 'alpha', version: '1.0.0', setup(p: PluginApp) { p.addHook('authenticate', () => {}, { before: 'beta' }) } })
+      const b = definePlugin({ name: 'beta', version: '1.0.0', setup(p: PluginApp) { p.addHook('authenticate', () => {}, { before: 'alpha' }) } })
       app.register(a).register(b)
       app.get('/', () => 'ok')
-      await assert.rejects(app.ready(), hasCode('VEC_ERR_HOOK_ORDER_CYCLE', /alpha/, /beta/, /authenticate/))
+      await assert.rejects(app.ready(), hasCode('VEC_ERR_HOOK_ORDER_CYCLE', /alpha/, /beta/, /authenticate/, /(alpha -> beta -> alpha|beta -> alpha -> beta)/))
+    })
+
+    it('treats a constraint on a registered plugin that has no hook in that phase as satisfied', async () => {
+      const app = closeAfterTest(testApp())
+      app.register(definePlugin({ name: 'only-onsend', version: '1.0.0', setup(p: PluginApp) { p.addHook('onSend', () => {}) } }))
+      app.addHook('onRequest', function early() {}, { before: 'only-onsend' })
+      app.get('/', () => 'ok')
+      await app.ready()
+      assert.equal((await app.inject({ url: '/' })).status, 200)
+    })
+
+    it('refuses an unknown phase, a non-function hook and a bad timeout with VEC_ERR_HOOK_INVALID where they are added', () => {
+      const app = closeAfterTest(testApp())
+      const addHook = app.addHook as (phase: string, fn: unknown, options?: object) => unknown
+      assert.throws(() => addHook('onRequst', () => {}), hasCode('VEC_ERR_HOOK_INVALID', /onRequst/))
+      assert.throws(() => addHook('onRequest', 'not a function'), hasCode('VEC_ERR_HOOK_INVALID'))
+      assert.throws(() => addHook('onRequest', () => {}, { timeout: -5 }), hasCode('VEC_ERR_HOOK_INVALID', /timeout/))
+    })
+
+    it('answers app.pipeline() only once the app is ready, and only for a declared route', async () => {
+      const app = closeAfterTest(testApp())
+      app.get('/users/:id', () => 'x')
+      assert.throws(() => app.pipeline('GET', '/users/:id'), hasCode('VEC_ERR_APP_NOT_READY'))
+      await app.ready()
+      assert.deepEqual(app.pipeline('get', '/users/:id'), [])
+      assert.throws(() => app.pipeline('GET', '/users/7'), hasCode('VEC_ERR_ROUTE_INVALID'))
     })
 
     it('does not start serving when hook ordering fails', async () => {

@@ -98,6 +98,26 @@ describe('host: onResponse outcomes', () => {
       assert.equal((await seen.first).info.outcome, 'timed_out')
     })
 
+    it('does not run the handler of a request that timed out while a hook was still running', async () => {
+      const app = testApp({ requestTimeout: 100 })
+      const seen = observe(app)
+      const hookDone = deferred()
+      let handled = false
+      app.addHook('preHandler', async (req) => {
+        await abortedEvent(req.signal)
+        hookDone.resolve()
+      })
+      app.post('/orders', () => {
+        handled = true // a side effect the client, told 503, will retry
+        return 'created'
+      })
+      assert.equal((await t.request(app, { method: 'POST', url: '/orders' })).status, 503)
+      assert.equal((await seen.first).info.outcome, 'timed_out')
+      await hookDone.promise
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.equal(handled, false)
+    })
+
     it('calls onResponse exactly once per request, short-circuits and failures included', async () => {
       const app = testApp()
       const calls: ResponseInfo[] = []
@@ -152,6 +172,16 @@ describe('host: onResponse outcomes', () => {
       const res = await t.request(app, { method: 'OPTIONS', url: '/things' })
       assert.equal(res.status, 204)
       assert.equal(res.headers['access-control-allow-origin'], '*')
+    })
+
+    it('lets an app-wide onError hook answer unmatched requests (a custom 404 page)', async () => {
+      const app = testApp()
+      app.addHook('onError', (error) => ((error as { status?: number }).status === 404 ? reply.html('<h1>Lost?</h1>', { status: 404 }) : undefined))
+      app.get('/home', () => 'home')
+      const res = await t.request(app, { url: '/nowhere' })
+      assert.equal(res.status, 404)
+      assert.match(res.headers['content-type'] ?? '', /^text\/html/)
+      assert.equal(res.text(), '<h1>Lost?</h1>')
     })
 
     it('answers 404 problem+json from the kernel when no app-wide hook exists', async () => {

@@ -231,6 +231,35 @@ describe('host: scopes', () => {
       assert.deepEqual(order, ['redis', 'sessions', 'carts'])
     })
 
+    it('refuses a request decoration that requests already have, or that another plugin took, with VEC_ERR_DECORATION_CONFLICT', () => {
+      const app = closeAfterTest(testApp())
+      app.register(definePlugin({ name: 'first', version: '1.0.0', setup(p: PluginApp) { p.decorateRequest('tenant') } }))
+      assert.throws(
+        () => app.register(definePlugin({ name: 'second', version: '1.0.0', setup(p: PluginApp) { p.decorateRequest('tenant') } })),
+        hasCode('VEC_ERR_PLUGIN_SETUP_FAILED', /VEC_ERR_DECORATION_CONFLICT/, /second/, /first/),
+      )
+      assert.throws(() => app.decorateRequest('headers'), hasCode('VEC_ERR_DECORATION_CONFLICT', /headers/))
+    })
+
+    it('gives every request its own decoration value from init, computed only when read', async () => {
+      const app = closeAfterTest(testApp())
+      let inits = 0
+      app.decorateRequest('bag', () => {
+        inits++
+        return { items: [] as string[] }
+      })
+      app.get('/read/:item', (req) => {
+        const bag = (req as unknown as { bag: { items: string[] } }).bag
+        bag.items.push(req.params.item)
+        return bag.items
+      })
+      app.get('/skip', () => 'no bag')
+      assert.deepEqual((await app.inject({ url: '/read/a' })).json(), ['a'])
+      assert.deepEqual((await app.inject({ url: '/read/b' })).json(), ['b'])
+      await app.inject({ url: '/skip' })
+      assert.equal(inits, 2)
+    })
+
     it('refuses to register a plugin, add a hook, a route or a service once the app is ready, with VEC_ERR_APP_READY', async () => {
       const app = closeAfterTest(testApp())
       let facade: PluginApp | undefined

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { definePlugin, HttpError, type PluginApp, type ResponseInfo } from 'vectora'
 import { closeAfterTest, useCleanup } from '../helpers/cleanup.js'
-import { abortedEvent, deferred, RawConnection } from '../helpers/raw.js'
+import { abortedEvent, deferred, eventually, RawConnection } from '../helpers/raw.js'
 import { forEachTransport, listen } from '../helpers/transport.js'
 import { hasCode, testApp } from './support.js'
 
@@ -108,6 +108,29 @@ describe('host: services', () => {
       const res = await t.request(app, { url: '/hang' })
       assert.equal(res.status, 503)
       await ctx.disposed(1)
+    })
+
+    it('never leaves a scoped instance undisposed when a hook resolves it after the request timed out', async () => {
+      const app = testApp({ requestTimeout: 100 })
+      let created = 0
+      let disposed = 0
+      app.provide('ctx', { lifetime: 'scoped', factory: () => ++created, dispose: () => void disposed++ })
+      const resolvedLate = deferred<string>()
+      app.addHook('preHandler', async (req) => {
+        await abortedEvent(req.signal) // a slow lookup that outlives the deadline
+        try {
+          req.services.resolve('ctx')
+          resolvedLate.resolve('resolved')
+        } catch (error) {
+          resolvedLate.resolve(String((error as { code?: unknown }).code))
+        }
+      })
+      app.get('/slow', () => 'late')
+      assert.equal((await t.request(app, { url: '/slow' })).status, 503)
+      const outcome = await resolvedLate.promise
+      // Either the ended request's scope refuses (docs/services.md), or what it built is disposed.
+      if (outcome === 'resolved') await eventually(async () => disposed === created, { tries: 50 })
+      else assert.equal(outcome, 'VEC_ERR_DI_SCOPE_DISPOSED')
     })
 
     it('creates no scope for a route that resolves nothing', async () => {

@@ -3,7 +3,7 @@
  * (early, normal or error) and onResponse observes it.
  */
 import assert from 'node:assert/strict'
-import { definePlugin, Reply, reply, type ResponseInfo } from 'vectora'
+import { definePlugin, Reply, reply, type PluginApp, type ResponseInfo } from 'vectora'
 import { deferred } from '../helpers/raw.js'
 import { forEachTransport } from '../helpers/transport.js'
 import { testApp } from './support.js'
@@ -16,7 +16,7 @@ describe('host: short-circuit and onSend', () => {
       const app = testApp()
       app.register(definePlugin({
         name: 'gate', version: '1.0.0',
-        setup(p) {
+        setup(p: PluginApp) {
           p.addHook('onRequest', (req) => {
             trace.push('onRequest')
             if (req.header('x-stop') !== undefined) return reply.json({ stopped: true }, { status: 429, headers: { 'retry-after': '7' } })
