@@ -1,10 +1,12 @@
 /** @module contract — typed route contracts: arktype Types for params, query, headers, body and response. */
 import { createRequire } from 'node:module'
-import type { ArkError, ArkErrors, Type } from 'arktype'
+import type { ArkErrors, Type } from 'arktype'
 import { VectoraError } from './error-catalogue.js'
-import { httpError, type HttpError } from './errors.js'
+import type { HttpError } from './errors.js'
 import { describe } from './headers.js'
 import { createLogger, type Logger } from './logger.js'
+import { coerce, declaredKeys, objectBranches, planOf, type JsonSchemaLike, type KeyPlan } from './contract-coerce.js'
+import { collectIssues, contractError, summarize } from './contract-issues.js'
 
 /** The arktype Types of one route. Each is optional; define them at module load, never per request. */
 export interface RouteSchema {
@@ -112,30 +114,13 @@ export type InferIn<S extends RouteSchema, K extends keyof RouteSchema, Fallback
 
 const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
 const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const
-const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/
-// arktype's `actual` for a domain mismatch describes the type ("a string"); the value itself says more.
-const DESCRIPTION = /^(an? )?(string|number|bigint|boolean|null)$/
 const LOG_INTERVAL = 60_000
-const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/
 
-/** What a string may become at one key. */
-interface Scalar { readonly number: boolean; readonly boolean: boolean }
-/** How to coerce one top-level key, computed at compile time from the part's JSON Schema. */
-interface KeyPlan {
-  readonly key: string
-  /** Coercion of a single string, when the key accepts numbers/booleans but no strings. */
-  readonly scalar: Scalar | null
-  /** A single string becomes `[string]` (the key wants an array only). */
-  readonly wrap: boolean
-  /** Coercion of each array element. */
-  readonly item: Scalar | null
-}
 interface CompiledPart {
   readonly name: (typeof REQUEST_PARTS)[number]
   readonly type: Type
   readonly plan: readonly KeyPlan[]
 }
-type JsonSchemaLike = Record<string, unknown>
 
 /**
  * Builds a route's contract at registration: checks the schema, precomputes the coercion plans, and
@@ -301,220 +286,4 @@ function jsonSchemaOf(type: Type, side: 'in' | 'out'): JsonSchemaLike {
   } catch (error) {
     return { $comment: `${note('type')}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }
   }
-}
-
-/** The object schemas a part may match (a union of objects gives several); null when it is never an object. */
-function objectBranches(schema: JsonSchemaLike): JsonSchemaLike[] | null {
-  const type = schema.type
-  if (type === 'object') return [schema]
-  const alternatives = [schema.anyOf, schema.oneOf, schema.allOf].filter(Array.isArray) as JsonSchemaLike[][]
-  if (alternatives.length > 0) {
-    const branches = alternatives.flat().map(objectBranches)
-    return branches.every((b) => b === null) ? null : branches.flatMap((b) => b ?? [])
-  }
-  // No type at all (`{}`, `$ref`, an approximation): anything goes, nothing to check or coerce.
-  if (type === undefined) return []
-  return Array.isArray(type) && type.includes('object') ? [schema] : null
-}
-
-function declaredKeys(branches: readonly JsonSchemaLike[]): string[] {
-  const keys = new Set<string>()
-  for (const branch of branches) {
-    const properties = branch.properties
-    if (typeof properties === 'object' && properties !== null) for (const key of Object.keys(properties)) keys.add(key)
-    if (Array.isArray(branch.required)) for (const key of branch.required) if (typeof key === 'string') keys.add(key)
-  }
-  return [...keys]
-}
-
-function planOf(branches: readonly JsonSchemaLike[], keys: readonly string[]): KeyPlan[] {
-  const plan: KeyPlan[] = []
-  for (const key of keys) {
-    const kinds = new Set<string>()
-    const items: unknown[] = []
-    for (const branch of branches) {
-      const properties = branch.properties as Record<string, unknown> | undefined
-      if (properties !== undefined && Object.hasOwn(properties, key)) kindsOf(properties[key], kinds, items)
-    }
-    const scalar = scalarOf(kinds)
-    const wrap = scalar === null && kinds.has('array') && !kinds.has('string') && !kinds.has('any')
-    const itemKinds = new Set<string>()
-    for (const item of items) kindsOf(item, itemKinds, [])
-    const item = items.length === 0 ? null : scalarOf(itemKinds)
-    if (scalar !== null || wrap || item !== null) plan.push({ key, scalar, wrap, item })
-  }
-  return plan
-}
-
-/** Adds the JSON types `schema` accepts to `kinds` ('any' when it cannot tell) and its array item schemas to `items`. */
-function kindsOf(schema: unknown, kinds: Set<string>, items: unknown[]): void {
-  if (typeof schema !== 'object' || schema === null) {
-    if (schema !== false) kinds.add('any')
-    return
-  }
-  const s = schema as JsonSchemaLike
-  const alternatives = [s.anyOf, s.oneOf].filter(Array.isArray) as unknown[][]
-  if (alternatives.length > 0) {
-    for (const alternative of alternatives.flat()) kindsOf(alternative, kinds, items)
-    return
-  }
-  if ('const' in s) {
-    kinds.add(jsonKind(s.const))
-    return
-  }
-  if (Array.isArray(s.enum)) {
-    for (const value of s.enum) kinds.add(jsonKind(value))
-    return
-  }
-  const types = typeof s.type === 'string' ? [s.type] : Array.isArray(s.type) ? s.type : null
-  if (types === null) {
-    kinds.add('any')
-    return
-  }
-  for (const type of types) {
-    kinds.add(type === 'integer' ? 'number' : String(type))
-    // A tuple (prefixItems) is not coerced element-wise.
-    if (type === 'array') items.push(s.items === undefined || s.prefixItems !== undefined ? true : s.items)
-  }
-}
-
-function jsonKind(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value
-}
-
-/** Numbers/booleans a string may become; null when strings are accepted as they are (or nothing applies). */
-function scalarOf(kinds: ReadonlySet<string>): Scalar | null {
-  if (kinds.has('string') || kinds.has('any')) return null
-  const number = kinds.has('number')
-  const boolean = kinds.has('boolean')
-  return number || boolean ? { number, boolean } : null
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Per request: coercion and issues.
-
-/** Applies the plan; copies `values` only when something changes (keeping a null prototype). */
-function coerce(values: Record<string, unknown>, plan: readonly KeyPlan[]): Record<string, unknown> {
-  let copy: Record<string, unknown> | undefined
-  for (const step of plan) {
-    if (!Object.hasOwn(values, step.key)) continue
-    const value = values[step.key]
-    const coerced = coerceValue(value, step)
-    if (coerced !== value) {
-      // Object.assign into a null-prototype object defines `__proto__` as a plain key (no prototype change).
-      if (copy === undefined) {
-        copy = Object.getPrototypeOf(values) === null ? Object.assign(Object.create(null) as Record<string, unknown>, values) : { ...values }
-      }
-      copy[step.key] = coerced
-    }
-  }
-  return copy ?? values
-}
-
-function coerceValue(value: unknown, step: KeyPlan): unknown {
-  if (typeof value === 'string') {
-    if (step.scalar !== null) return coerceScalar(value, step.scalar)
-    if (step.wrap) return [step.item === null ? value : coerceScalar(value, step.item)]
-    return value
-  }
-  if (Array.isArray(value) && step.item !== null) {
-    const item = step.item
-    let changed = false
-    const out = value.map((element: unknown) => {
-      const c = typeof element === 'string' ? coerceScalar(element, item) : element
-      if (c !== element) changed = true
-      return c
-    })
-    return changed ? out : value
-  }
-  return value
-}
-
-/** `"12"`/`"-1.5e3"` -> number; `"true"`/`"false"` (and `"1"`/`"0"` when numbers are not accepted) -> boolean; else unchanged. */
-function coerceScalar(value: string, scalar: Scalar): unknown {
-  if (scalar.number && NUMERIC.test(value)) {
-    const n = Number(value)
-    if (Number.isFinite(n)) return n
-  }
-  if (scalar.boolean) {
-    if (value === 'true' || (!scalar.number && value === '1')) return true
-    if (value === 'false' || (!scalar.number && value === '0')) return false
-  }
-  return value
-}
-
-/** Appends one issue per failing value (intersections flattened into their constituents). */
-function collectIssues(errors: ArkErrors, part: ContractPart, into: ValidationIssue[]): ValidationIssue[] {
-  for (const error of errors) for (const flat of error.flat) into.push(toIssue(flat, part))
-  return into
-}
-
-function toIssue(error: ArkError, part: ContractPart): ValidationIssue {
-  const path = pathOf(error.path)
-  let expected = error.expected
-  if (error.hasCode('union')) {
-    // arktype's union `expected` is a sentence (`a must be "x" or "y" (was "z")`); keep its middle when
-    // every branch failed at this one path (else the sentence names several paths: keep it whole).
-    const head = error.propString === '' ? 'must be ' : `${error.propString} must be `
-    const tail = error.actual === '' ? '' : ` (was ${error.actual})`
-    if (expected.startsWith(head) && expected.endsWith(tail) && expected.length > head.length + tail.length) {
-      expected = expected.slice(head.length, expected.length - tail.length)
-    }
-  }
-  const actual = actualOf(error)
-  let message = error.message
-  // arktype writes `value at ["x-api-key"] must ...`; the issue path is `x-api-key`.
-  for (const prefix of [`value at ${error.propString} `, `${error.propString} `]) {
-    if (error.propString !== '' && message.startsWith(prefix)) {
-      message = `${path} ${message.slice(prefix.length)}`
-      break
-    }
-  }
-  const was = ` (was ${error.actual})`
-  if (actual !== error.actual && message.endsWith(was)) message = `${message.slice(0, -was.length)} (was ${actual})`
-  if (path === '' && message.startsWith('must ')) message = `${part} ${message}`
-  return { in: part, path, expected, actual, message }
-}
-
-/** `a.b[0]`; keys that are not plain names (hyphens allowed: `x-api-key`) are quoted: `["a.b"]`. */
-function pathOf(segments: readonly PropertyKey[]): string {
-  let path = ''
-  for (const segment of segments) {
-    if (typeof segment === 'number') path += `[${segment}]`
-    else if (typeof segment === 'string' && PLAIN_KEY.test(segment)) path += path === '' ? segment : `.${segment}`
-    else path += `[${typeof segment === 'string' ? JSON.stringify(segment) : String(segment)}]`
-  }
-  return path
-}
-
-function actualOf(error: ArkError): string {
-  let data: unknown = error.data
-  // `required` errors carry the parent object as data; arktype's `missing` says it all.
-  if (error.code === 'required' || (error.actual !== '' && !DESCRIPTION.test(error.actual))) return error.actual
-  if (error.actual === '' && typeof data === 'object' && data !== null) {
-    // Some errors (an undeclared key under "+": "reject") carry the parent object: show the value at the key.
-    const key = error.path[error.path.length - 1]
-    if (key !== undefined && Object.hasOwn(data, key)) data = (data as Record<PropertyKey, unknown>)[key]
-  }
-  if (typeof data === 'string') return JSON.stringify(data.length > 60 ? data.slice(0, 60) + '…' : data)
-  if (typeof data === 'number' || typeof data === 'boolean' || data === null) return String(data)
-  if (typeof data === 'bigint') return `${data}n`
-  if (error.actual !== '') return error.actual
-  if (data === undefined) return 'undefined'
-  return Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`
-}
-
-/** The `detail` tail: up to three messages, then a count. */
-function summarize(issues: readonly ValidationIssue[]): string {
-  const shown = issues.slice(0, 3).map((i) => (i.path === '' ? i.message : `${i.in}: ${i.message}`))
-  const more = issues.length > 3 ? `; and ${issues.length - 3} more` : ''
-  return `${shown.join('; ')}${more}.`
-}
-
-/** The HttpError of a failed contract: `errors` is both a problem extension member and a typed property. */
-function contractError(code: 'VEC_ERR_VALIDATION' | 'VEC_ERR_RESPONSE_INVALID', detail: string, issues: ValidationIssue[]): ContractError {
-  const errors = Object.freeze(issues)
-  const error = httpError(code, detail, { extensions: { errors } })
-  Object.defineProperty(error, 'errors', { value: errors, enumerable: true })
-  return error as ContractError
 }
