@@ -4,6 +4,7 @@ import { readController } from './controller.js'
 import { createDispatcher, type DispatchState } from './dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from './error-catalogue.js'
 import { healthRoutes } from './health.js'
+import { createClientIp } from './proxy.js'
 import { PluginHost, type Group, type HostApi, type PluginApp, type Scope } from './host.js'
 import { inject, type InjectOptions, type InjectResponse } from './inject.js'
 import { loadNative, type ListenResult, type ServerHandle } from './internal/native.js'
@@ -60,6 +61,7 @@ export interface App extends HostApi<App>, Routes<App> {
  */
 export function createApp(options?: AppOptions): App {
   const config = resolveOptions(options)
+  const clientIp = config.trustProxy === false ? undefined : createClientIp(config.trustProxy)
   const table = new RouteTable()
   const services = new Services()
   let log = config.logger
@@ -134,6 +136,7 @@ export function createApp(options?: AppOptions): App {
       kernel, handle: undefined as unknown as ServerHandle, idPrefix: config.requestIdPrefix, routes: table.routes,
       development: config.development, log, pending: new Map(), RequestClass: host.requestClass(), unmatched,
       createScope: () => services.createScope(),
+      clientIp,
     }
     const { dispatch, abort } = createDispatcher(s)
     s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)

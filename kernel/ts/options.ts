@@ -42,6 +42,11 @@ export interface AppOptions {
   hookTimeout?: number
   /** Install SIGTERM/SIGINT handlers on listen() that close the app and exit (0 clean, 1 if a step failed). Default true. */
   handleSignals?: boolean
+  /**
+   * Which X-Forwarded-For hops to believe for `req.ip`: false (default, the TCP peer), a hop count, a list of
+   * proxy addresses/CIDRs, or true (every hop; only behind a proxy that overwrites the header). See proxy.ts.
+   */
+  trustProxy?: boolean | number | readonly string[]
   /** Readiness/liveness routes: paths, or false for none. Default `/health/ready` and `/health/live`. */
   health?: { ready?: string | false; live?: string | false } | false
 }
@@ -65,7 +70,7 @@ const NUMERIC = {
   hookTimeout: [1, MAX, 10_000],
 } as const satisfies Record<string, readonly [number, number, number]>
 
-const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'health'])
+const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'health', 'trustProxy'])
 const PREFIX = /^[A-Za-z0-9_.]{1,32}$/
 
 /**
@@ -94,6 +99,7 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
     throw invalid('health', 'false or an object { ready?, live? } of paths', health)
   }
   out.handleSignals = handleSignals ?? true
+  out.trustProxy = input.trustProxy ?? false
   out.health = health ?? {}
   if (development !== undefined && typeof development !== 'boolean') throw invalid('development', 'a boolean', development)
   if (requestIdPrefix !== undefined && (typeof requestIdPrefix !== 'string' || !PREFIX.test(requestIdPrefix))) {

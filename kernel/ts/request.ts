@@ -8,6 +8,8 @@ export interface RequestContext {
   readonly kernel: NativeKernel
   readonly handle: ServerHandle
   readonly idPrefix: string
+  /** Tells the client IP from the peer and X-Forwarded-For (`trustProxy`); absent = the peer. */
+  readonly clientIp?: (peer: string | undefined, forwarded: string | undefined) => string | undefined
   /** Creates the request scope of the app's container (set once the plugin host is ready). */
   readonly createScope?: () => RequestServices
 }
@@ -152,10 +154,19 @@ export class VectoraRequest<P extends object = Record<string, string>> {
     return this.headers[name.toLowerCase()]
   }
 
-  /** The peer IP address (for inject: `remoteAddress`); undefined once the request is gone. */
-  get ip(): string | undefined {
+  /** The TCP peer's IP address (for inject: `remoteAddress`); undefined once the request is gone. */
+  get peerIp(): string | undefined {
     if (this.#ip === undefined) this.#ip = this.#ctx.kernel.serverPeer(this.#ctx.handle, this.#id) ?? null
     return this.#ip ?? undefined
+  }
+
+  /**
+   * The client's IP: the peer, or — with the app's `trustProxy` — the right-most X-Forwarded-For hop that is
+   * not a trusted proxy. Rate limits, logs and CORS all use this one value.
+   */
+  get ip(): string | undefined {
+    const resolve = this.#ctx.clientIp
+    return resolve === undefined ? this.peerIp : resolve(this.peerIp, this.header('x-forwarded-for'))
   }
 
   /** The request id, `<prefix>-<base36 n>`: the same id the kernel puts in its own replies and logs. */
