@@ -146,12 +146,13 @@ export class VectoraRequest<P extends object = Record<string, string>> {
 
   /** Headers as a null-prototype object, lower-case names; repeated fields joined with ', ' (cookie: '; '). */
   get headers(): Readonly<Record<string, string>> {
+    if (this.#valid?.headers !== undefined) return this.#valid.headers as Record<string, string>
     return (this.#headers ??= parseHeaderBlock(this.#headerBlock))
   }
 
-  /** One header by case-insensitive name. */
+  /** One header by case-insensitive name, as received (a string, whatever a contract coerced). */
   header(name: string): string | undefined {
-    return this.headers[name.toLowerCase()]
+    return (this.#headers ??= parseHeaderBlock(this.#headerBlock))[name.toLowerCase()]
   }
 
   /** The TCP peer's IP address (for inject: `remoteAddress`); undefined once the request is gone. */
