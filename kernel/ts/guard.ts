@@ -26,7 +26,8 @@ export function guardHook(guards: readonly Guard[], seq: number): HookEntry {
         if (allowed !== false) {
           throw new TypeError(`Guard ${guard.name || '(anonymous)'} returned ${typeof allowed}; a guard returns true or false.`)
         }
-        throw httpError('VEC_ERR_FORBIDDEN', `Guard ${guard.name || '(anonymous)'} denied this request.`)
+        // The guard's name stays out of the public detail (it names internals); the cause carries it for logs.
+        throw httpError('VEC_ERR_FORBIDDEN', undefined, { cause: new Error(`guard ${guard.name || '(anonymous)'} returned false`) })
       }
     }
     return undefined

@@ -324,6 +324,7 @@ export class PluginHost {
         this.#setups.push({ owner: plugin.name, promise })
       }
     } catch (cause) {
+      this.plugins.remove(plugin.name, scope.id)
       throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${plugin.name} (registered by ${owner}) failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
     }
   }

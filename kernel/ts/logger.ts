@@ -5,6 +5,8 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void
   warn(message: string, fields?: Record<string, unknown>): void
   info(message: string, fields?: Record<string, unknown>): void
+  /** Optional: verbose events (e.g. every allowed policy decision). The default logger drops them. */
+  debug?(message: string, fields?: Record<string, unknown>): void
 }
 
 /**

@@ -104,6 +104,11 @@ export class PluginRegistry {
     return true
   }
 
+  /** Forgets a registration whose setup failed, so a corrected registration reports its own errors. */
+  remove(name: string, scope: number): void {
+    this.#entries.delete(`${scope}:${name}`)
+  }
+
   /** True when a plugin of this name is registered anywhere in the app. */
   has(name: string): boolean {
     return [...this.#entries.values()].some((r) => r.plugin.name === name)

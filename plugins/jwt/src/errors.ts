@@ -1,0 +1,60 @@
+/** @module errors — the 401/503 replies of @vectora/jwt (RFC 6750 challenges) and its configuration error. */
+import { HttpError } from 'vectora'
+
+/** Stable codes of the problems @vectora/jwt answers with. */
+export type JwtErrorCode = 'JWT_MISSING' | 'JWT_INVALID' | 'JWT_EXPIRED' | 'JWT_KEYS_UNAVAILABLE'
+
+/**
+ * A 401 for a request without a bearer token. RFC 6750 §3.1: a request that carries no credentials gets a
+ * bare challenge, without an `error` parameter.
+ *
+ * @example
+ * throw missingToken()
+ */
+export function missingToken(realm?: string): HttpError {
+  return new HttpError(401, 'A bearer token is required.', {
+    code: 'JWT_MISSING',
+    headers: { 'www-authenticate': challenge(realm) },
+  })
+}
+
+/**
+ * A 401 for a token that was sent but is not acceptable. `description` goes to the problem `detail` and to
+ * the challenge's `error_description`, so it must be a fixed sentence written here: never token content.
+ *
+ * @example
+ * throw invalidToken('The token expired.', 'JWT_EXPIRED')
+ */
+export function invalidToken(description: string, code: 'JWT_INVALID' | 'JWT_EXPIRED' = 'JWT_INVALID', realm?: string, cause?: unknown): HttpError {
+  // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
+  const safe = description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '').replace(/\.$/, '')
+  return new HttpError(401, description, {
+    code,
+    cause,
+    headers: { 'www-authenticate': `${challenge(realm)}${realm === undefined ? ' ' : ', '}error="invalid_token", error_description="${safe}"` },
+  })
+}
+
+/** A 503 when no verification key could be loaded yet (the JWKS endpoint is down): the client may retry. */
+export function keysUnavailable(retryAfter: number): HttpError {
+  return new HttpError(503, 'The keys to verify tokens are not available yet.', {
+    code: 'JWT_KEYS_UNAVAILABLE',
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfter))) },
+  })
+}
+
+function challenge(realm: string | undefined): string {
+  return realm === undefined ? 'Bearer' : `Bearer realm="${realm}"`
+}
+
+/**
+ * A configuration mistake found at register() (or createSigner()). The plugin host wraps it in
+ * VEC_ERR_PLUGIN_SETUP_FAILED naming the plugin; `code` stays on the cause.
+ */
+export class JwtConfigError extends TypeError {
+  readonly code = 'JWT_CONFIG_INVALID'
+  constructor(message: string) {
+    super(`@vectora/jwt: ${message}`)
+    this.name = 'JwtConfigError'
+  }
+}

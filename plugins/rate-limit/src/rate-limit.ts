@@ -1,0 +1,212 @@
+/**
+ * @module rate-limit — the plugin: one GCRA step per request in its phase (onRequest by default, so it runs
+ * before authentication), 429 problem+json past the limit, and the IETF RateLimit fields on every reply of
+ * the scope it was registered in.
+ */
+import { createRequire } from 'node:module'
+import { definePlugin, HttpError, type PluginApp, type Reply, type VectoraRequest } from 'vectora'
+import { createGcraPolicy, optionError, toDecision, type GcraPolicy, type GcraStep, type RateLimitDecision } from './gcra.js'
+import { appendListField, limitItem, policyItem, POLICY_NAME } from './headers.js'
+import { createKeyOf, type KeyStrategy } from './key.js'
+import { memoryStore } from './memory-store.js'
+import type { RateLimitStore } from './store.js'
+
+/** Options of `app.register(rateLimit, options)`. Durations are milliseconds, as everywhere in Vectora. */
+export interface RateLimitOptions {
+  /** Requests per window: the sustained rate is `limit / window`. */
+  limit: number
+  /** Window, ms: a whole number of seconds (the RateLimit-Policy `w` is integer seconds). */
+  window: number
+  /** Requests a client with a full budget may send at once. Default `limit`. Lower it to smooth clients. */
+  burst?: number
+  /** Who a request counts against. Default `'ip'` (`req.ip`, per the app's trustProxy). */
+  key?: KeyStrategy
+  /** The API-key header for `key: 'api-key'`. Default `x-api-key`. */
+  header?: string
+  /** IPv6 clients are limited per network of this prefix length. Default 64; 128 = per address. */
+  ipv6Prefix?: number
+  /** When the limit applies. Default `'onRequest'` (before authentication); `'authorize'` for `key: 'subject'`. */
+  phase?: 'onRequest' | 'authorize'
+  /** Where budgets live. Default: a `memoryStore()` of this registration. */
+  store?: RateLimitStore
+  /** When the store fails: `'open'` lets requests through (logged), `'closed'` answers 503. Default `'open'`. */
+  onStoreError?: 'open' | 'closed'
+  /** The policy name in the RateLimit fields and in store keys. Default `default`. */
+  policyName?: string
+  /** Requests for which this returns true are neither counted nor limited (e.g. a health check). */
+  skip?: (req: VectoraRequest<any>) => boolean
+  /** Where the limiter's hook runs among the phase's other hooks (see docs/pipeline.md). */
+  order?: { before?: string | readonly string[]; after?: string | readonly string[]; stage?: number }
+}
+
+/** The 429 problem type (draft-ietf-httpapi-ratelimit-headers §5.1). */
+export const QUOTA_EXCEEDED = 'https://iana.org/assignments/http-problem-types#quota-exceeded'
+
+const KNOWN = new Set(['limit', 'window', 'burst', 'key', 'header', 'ipv6Prefix', 'phase', 'store', 'onStoreError', 'policyName', 'skip', 'order'])
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+/** Policy names already used on a store, with their parameters: one name, one policy per store. */
+const claims = new WeakMap<RateLimitStore, Map<string, string>>()
+
+/**
+ * Limits requests per client with GCRA. Register it app-wide, or inside `app.group()` to limit that group
+ * only; sibling groups may each register it with their own options.
+ *
+ * @example
+ * const app = createApp({ trustProxy: 1 })
+ * app.register(rateLimit, { limit: 100, window: 60_000 })
+ * app.group('/login', (g) => {
+ *   g.register(rateLimit, { limit: 5, window: 60_000, policyName: 'login' })
+ *   g.post('/', login)
+ * })
+ */
+export const rateLimit = definePlugin({
+  name: '@vectora/rate-limit',
+  version,
+  setup(app: PluginApp, options: RateLimitOptions) {
+    const config = resolve(options)
+    const { policy, policyName, store, onStoreError, skip } = config
+    claim(store, policyName, policy)
+    const keyOf = createKeyOf(config.key, { header: config.header, ipv6Prefix: config.ipv6Prefix })
+    const policyField = policyItem(policyName, policy)
+    const decisions = new WeakMap<VectoraRequest<any>, RateLimitDecision>()
+    const health = storeHealth(app, policyName, onStoreError)
+    let forwardedChecked = false
+
+    const onRateLimit = async (req: VectoraRequest<any>): Promise<undefined> => {
+      if (skip !== undefined && skip(req)) return undefined
+      const key = await keyOf(req)
+      if (!forwardedChecked && key.startsWith('ip:')) forwardedChecked = checkForwarded(app, req)
+      let step: GcraStep
+      try {
+        step = await store.take(`${policyName}:${key}`, policy)
+      } catch (error) {
+        health.failed(error)
+        if (onStoreError === 'open') return undefined
+        throw new HttpError(503, 'Rate limiting is unavailable; try again later.', { code: 'RATE_LIMIT_UNAVAILABLE', cause: error })
+      }
+      health.succeeded()
+      const decision = toDecision(step, policy)
+      decisions.set(req, decision)
+      if (decision.allowed) return undefined
+      throw new HttpError(429, `The rate limit of policy "${policyName}" is exceeded; retry in ${decision.retryAfter} s.`, {
+        code: 'RATE_LIMITED',
+        type: QUOTA_EXCEEDED,
+        headers: { 'retry-after': decision.retryAfter },
+        extensions: { 'violated-policies': [policyName] },
+      })
+    }
+
+    // onSend runs on every reply of the scope: 2xx, 4xx (the 429 included) and 5xx, short-circuits too.
+    const onRateLimitHeaders = (reply: Reply, req: VectoraRequest<any>): undefined => {
+      appendListField(reply, 'ratelimit-policy', policyField)
+      const decision = decisions.get(req)
+      if (decision !== undefined) appendListField(reply, 'ratelimit', limitItem(policyName, decision))
+      return undefined
+    }
+
+    app.addHook(config.phase, onRateLimit, { ...config.order, name: 'rate-limit' })
+    app.addHook('onSend', onRateLimitHeaders, { name: 'rate-limit-headers' })
+    app.onReady(async () => {
+      for (const warning of store.warnings ?? []) app.log.warn(`rate limit: ${warning}`, { plugin: '@vectora/rate-limit', policy: policyName })
+      try {
+        await store.ready?.()
+      } catch (error) {
+        health.failed(error)
+      }
+    })
+    app.onClose(() => store.close?.())
+  },
+})
+
+interface Resolved {
+  policy: GcraPolicy
+  policyName: string
+  key: KeyStrategy
+  header: string
+  ipv6Prefix: number
+  phase: 'onRequest' | 'authorize'
+  store: RateLimitStore
+  onStoreError: 'open' | 'closed'
+  skip: ((req: VectoraRequest<any>) => boolean) | undefined
+  order: RateLimitOptions['order']
+}
+
+/** Validates the options; a mistake throws a TypeError naming the option (setup then fails at register()). */
+function resolve(options: RateLimitOptions): Resolved {
+  if (options === null || typeof options !== 'object') throw optionError('options', 'an object with limit and window', options)
+  for (const name of Object.keys(options)) if (!KNOWN.has(name)) throw optionError(name, `one of the known options (${[...KNOWN].join(', ')})`, 'unknown')
+  const policy = createGcraPolicy(options)
+  const { key = 'ip', header = 'x-api-key', ipv6Prefix = 64, onStoreError = 'open', policyName = 'default', skip, order } = options
+  if (key !== 'ip' && key !== 'api-key' && key !== 'subject' && typeof key !== 'function') {
+    throw optionError('key', "'ip', 'api-key', 'subject' or a function (req) => string", key)
+  }
+  const phase = options.phase ?? (key === 'subject' ? 'authorize' : 'onRequest')
+  if (phase !== 'onRequest' && phase !== 'authorize') throw optionError('phase', "'onRequest' or 'authorize'", phase)
+  if (key === 'subject' && phase === 'onRequest') {
+    throw optionError('phase', "'authorize' with key 'subject' (req.auth is set by authentication, which runs after onRequest)", phase)
+  }
+  if (typeof header !== 'string' || !HEADER_NAME.test(header)) throw optionError('header', 'a header name', header)
+  if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 1 || ipv6Prefix > 128) throw optionError('ipv6Prefix', 'an integer from 1 to 128', ipv6Prefix)
+  if (onStoreError !== 'open' && onStoreError !== 'closed') throw optionError('onStoreError', "'open' or 'closed'", onStoreError)
+  if (typeof policyName !== 'string' || !POLICY_NAME.test(policyName)) throw optionError('policyName', '1-64 characters of [A-Za-z0-9_.-]', policyName)
+  if (skip !== undefined && typeof skip !== 'function') throw optionError('skip', 'a function (req) => boolean', skip)
+  if (order !== undefined && (order === null || typeof order !== 'object')) throw optionError('order', 'an object { before?, after?, stage? }', order)
+  const store = options.store ?? memoryStore()
+  if (store === null || typeof store !== 'object' || typeof store.take !== 'function') {
+    throw optionError('store', 'a store such as memoryStore() or redisStore()', store)
+  }
+  return { policy, policyName, key, header: header.toLowerCase(), ipv6Prefix, phase, store, onStoreError, skip, order }
+}
+
+/**
+ * One policy name per store means one policy: registrations that share a store and a name share budgets,
+ * which only makes sense with the same limit, window and burst.
+ */
+function claim(store: RateLimitStore, name: string, policy: GcraPolicy): void {
+  const signature = `${policy.limit}/${policy.window}/${policy.burst}`
+  let names = claims.get(store)
+  if (names === undefined) claims.set(store, (names = new Map()))
+  const existing = names.get(name)
+  if (existing !== undefined && existing !== signature) {
+    throw optionError('policyName', `unique per store: "${name}" already limits ${existing} (limit/window/burst) on this store`, name)
+  }
+  names.set(name, signature)
+}
+
+/**
+ * Observability of store failures: one warning when the store starts failing (not one per request), one
+ * info line with the count when it answers again.
+ */
+function storeHealth(app: PluginApp, policy: string, mode: 'open' | 'closed'): { failed(error: unknown): void; succeeded(): void } {
+  let failures = 0
+  const fields = { plugin: '@vectora/rate-limit', policy, onStoreError: mode }
+  return {
+    failed(error) {
+      if (failures++ === 0) {
+        const effect = mode === 'open' ? 'requests pass without a limit' : 'requests are answered 503'
+        app.log.warn(`rate limit store failed: ${effect} until it answers again`, { ...fields, err: error })
+      }
+    },
+    succeeded() {
+      if (failures === 0) return
+      app.log.info('rate limit store answers again', { ...fields, failures })
+      failures = 0
+    },
+  }
+}
+
+/**
+ * express-rate-limit#363: behind a proxy the app does not trust, every client has the proxy's IP and shares
+ * one budget. Warns once when a request carries X-Forwarded-For that `req.ip` did not use. Returns true once
+ * it looked at a request with the header (one check per registration).
+ */
+function checkForwarded(app: PluginApp, req: VectoraRequest<any>): boolean {
+  if (req.header('x-forwarded-for') === undefined) return false
+  if (req.ip === req.peerIp) {
+    app.log.warn('rate limit: a request carries X-Forwarded-For, but req.ip is the TCP peer. If this app runs behind a ' +
+      "proxy, set createApp({ trustProxy }) or every client shares the proxy's budget; if clients reach the app " +
+      'directly, ignoring the header is right.', { plugin: '@vectora/rate-limit', peer: req.peerIp })
+  }
+  return true
+}
