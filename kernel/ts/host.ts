@@ -350,6 +350,8 @@ export class PluginHost {
       throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": requests already have it.`)
     }
     const existing = this.#decorations.get(name)
+    // A plugin registered in several scopes declares its decoration each time: the same owner may repeat it.
+    if (existing !== undefined && existing.owner === owner && existing.init === init) return
     if (existing !== undefined) {
       throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": ${existing.owner} already did.`)
     }

@@ -11,7 +11,8 @@
  * creates has no offline queue and a command timeout; every `take` also has its own deadline, so a
  * user-supplied client cannot hang requests either. A failure rejects, and the plugin applies `onStoreError`.
  */
-import { Redis, type Cluster, type RedisOptions } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Cluster, Redis, RedisOptions } from 'ioredis'
 import { optionError, type GcraPolicy, type GcraStep } from './gcra.js'
 import type { RateLimitStore } from './store.js'
 
@@ -91,7 +92,7 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   if (url !== undefined && typeof url !== 'string') throw optionError('url', 'a redis:// URL string', url)
 
   const owned = options.client === undefined
-  const client: Redis | Cluster = options.client ?? new Redis(url!, {
+  const client: Redis | Cluster = options.client ?? new (loadIoredis())(url!, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
@@ -160,4 +161,12 @@ function deadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   })
   promise.catch(() => {}) // a late rejection after the deadline is not unhandled
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}
+
+/**
+ * ioredis, loaded only to create a client from `url`: an app on the memory store, or one passing its own
+ * client, never loads it through this package.
+ */
+function loadIoredis(): typeof Redis {
+  return (createRequire(import.meta.url)('ioredis') as { Redis: typeof Redis }).Redis
 }

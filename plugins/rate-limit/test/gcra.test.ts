@@ -137,7 +137,7 @@ describe('gcra', () => {
       { limit: 10, window: 1_500 }, { limit: 10, window: 60_000, burst: 0 }, { limit: 1, window: 1_000, burst: 1e10 },
     ]
     for (const options of bad) {
-      assert.throws(() => createGcraPolicy(options), (e: any) => e instanceof TypeError && e.code === 'RATE_LIMIT_INVALID_OPTION', JSON.stringify(options))
+      assert.throws(() => createGcraPolicy(options), (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === 'RATE_LIMIT_INVALID_OPTION', JSON.stringify(options))
     }
   })
 })

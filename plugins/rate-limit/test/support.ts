@@ -206,9 +206,12 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** A redis-server of this test only, on a free port, no persistence; killed after the test if still alive. */
-export async function privateRedis(): Promise<{ url: string; port: number; process: ChildProcess; kill(): Promise<void> }> {
-  const port = await freePort()
+/**
+ * A redis-server of this test only, on a free port (or `port`, to restart one), no persistence; killed after
+ * the test if still alive.
+ */
+export async function privateRedis(port?: number): Promise<{ url: string; port: number; process: ChildProcess; kill(): Promise<void> }> {
+  port ??= await freePort()
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
