@@ -213,7 +213,8 @@ export class PluginHost {
       const byPhase = new Map<Phase, HookEntry[]>()
       const outermost = outermostRegistrations(ordered, chain)
       for (const [phase, entries] of ordered) {
-        byPhase.set(phase, entries.filter((e) => chain.has(e.scope) && (e.registration === undefined || outermost.get(e.registration.plugin) === e.registration)))
+        byPhase.set(phase, entries.filter((e) => chain.has(e.scope) &&
+          (e.registration === undefined || e.registration.multiple || outermost.get(e.registration.plugin) === e.registration)))
       }
       const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
       if (guards.length > 0) byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
@@ -315,7 +316,7 @@ export class PluginHost {
     const ancestors: number[] = []
     for (let s = scope.parent; s !== undefined; s = s.parent) ancestors.push(s.id)
     if (!this.plugins.add(plugin, options, scope.id, ancestors, scope.label)) return
-    const facade = this.facade<PluginApp>(scope, plugin.name, this.#pluginSeq(), { plugin: plugin.name, scope })
+    const facade = this.facade<PluginApp>(scope, plugin.name, this.#pluginSeq(), { plugin: plugin.name, scope, multiple: plugin.multiple === true })
     try {
       const result = plugin.setup(facade, options)
       if (result && typeof (result as Promise<void>).then === 'function') {
@@ -367,7 +368,7 @@ export class PluginHost {
 }
 
 /** One registration of a plugin: which plugin, in which scope. */
-interface Registration { readonly plugin: string; readonly scope: Scope }
+interface Registration { readonly plugin: string; readonly scope: Scope; readonly multiple: boolean }
 type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
 
 /**
@@ -379,7 +380,7 @@ function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: Readon
   const best = new Map<string, Registration>()
   for (const entries of ordered.values()) {
     for (const { registration: r } of entries) {
-      if (r === undefined || !chain.has(r.scope)) continue
+      if (r === undefined || r.multiple || !chain.has(r.scope)) continue
       const current = best.get(r.plugin)
       if (current === undefined || depth(r.scope) < depth(current.scope)) best.set(r.plugin, r)
     }

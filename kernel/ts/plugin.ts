@@ -23,6 +23,8 @@ export interface Plugin<O = any, H = PluginApp> {
   readonly version: string
   /** Names of plugins that must be registered before this one. */
   readonly dependencies: readonly string[]
+  /** May be registered several times in one scope chain (each registration is its own instance). */
+  readonly multiple: boolean
   readonly setup: (app: H, options: O) => void | Promise<void>
 }
 
@@ -31,6 +33,11 @@ export interface PluginDefinition<O, H = PluginApp> {
   name: string
   version: string
   dependencies?: readonly string[]
+  /**
+   * Allow several registrations in one scope chain, each with its own options (e.g. an app-wide rate limit
+   * plus a stricter one on a group). Default false: a repeat is deduplicated or refused.
+   */
+  multiple?: boolean
   setup: (app: H, options: O) => void | Promise<void>
 }
 
@@ -50,7 +57,10 @@ export function definePlugin<O = undefined, H = PluginApp>(definition: PluginDef
   if (!Array.isArray(dependencies) || dependencies.some((x) => typeof x !== 'string')) {
     bad(`plugin ${d!.name}: dependencies must be an array of plugin names`)
   }
-  return Object.freeze({ name: d!.name!, version: d!.version!, dependencies: Object.freeze([...dependencies]), setup: d!.setup! })
+  if (d!.multiple !== undefined && typeof d!.multiple !== 'boolean') bad(`plugin ${d!.name}: multiple must be a boolean`)
+  return Object.freeze({
+    name: d!.name!, version: d!.version!, dependencies: Object.freeze([...dependencies]), multiple: d!.multiple ?? false, setup: d!.setup!,
+  })
 }
 
 interface Registration { plugin: Plugin; options: unknown; scope: number; chain: readonly number[]; where: string }
@@ -72,6 +82,11 @@ export class PluginRegistry {
       throw new VectoraError('VEC_ERR_PLUGIN_INVALID', `register() expects a plugin made with definePlugin(), got ${describe(plugin)}.`)
     }
     const chain = [scope, ...ancestors]
+    if (plugin.multiple === true) {
+      this.#checkDependencies(plugin, chain, where)
+      this.#entries.set(`${scope}:${plugin.name}#${this.#entries.size}`, { plugin, options, scope, chain, where })
+      return true
+    }
     const existing = chain.map((id) => this.#entries.get(`${id}:${plugin.name}`)).find((r) => r !== undefined)
     if (existing !== undefined) {
       if (isDeepStrictEqual(existing.options, options)) return false
@@ -91,8 +106,14 @@ export class PluginRegistry {
           `Register it in ${where} only, or keep it in the groups that need it.`,
       )
     }
+    this.#checkDependencies(plugin, chain, where)
+    this.#entries.set(`${scope}:${plugin.name}`, { plugin, options, scope, chain, where })
+    return true
+  }
+
+  #checkDependencies(plugin: Plugin, chain: readonly number[], where: string): void {
     for (const dependency of plugin.dependencies) {
-      if (!chain.some((id) => this.#entries.has(`${id}:${dependency}`))) {
+      if (![...this.#entries.values()].some((r) => r.plugin.name === dependency && chain.includes(r.scope))) {
         throw new VectoraError(
           'VEC_ERR_PLUGIN_MISSING_DEPENDENCY',
           `Plugin ${plugin.name} needs ${dependency}, which is not registered in ${where} or a scope around it. ` +
@@ -100,13 +121,12 @@ export class PluginRegistry {
         )
       }
     }
-    this.#entries.set(`${scope}:${plugin.name}`, { plugin, options, scope, chain, where })
-    return true
   }
 
   /** Forgets a registration whose setup failed, so a corrected registration reports its own errors. */
   remove(name: string, scope: number): void {
-    this.#entries.delete(`${scope}:${name}`)
+    const keys = [...this.#entries].filter(([, r]) => r.plugin.name === name && r.scope === scope).map(([key]) => key)
+    if (keys.length > 0) this.#entries.delete(keys[keys.length - 1])
   }
 
   /** True when a plugin of this name is registered anywhere in the app. */
