@@ -107,12 +107,28 @@ impl Bridge {
         };
         if wake {
             let me = self.clone();
-            // Send fails only while Node is shutting down; the requests then end with their connections.
-            let _ = self.channel.try_send(move |mut cx| {
-                me.run_jobs(&mut cx);
-                Ok(())
-            });
+            match tokio::runtime::Handle::try_current() {
+                // Coalesce: wake JavaScript only after this worker has polled the other ready connections,
+                // so the requests parsed in one scheduler tick share one wake-up (one eventfd write and one
+                // context switch of Node's thread instead of one per request).
+                Ok(handle) => {
+                    handle.spawn(async move {
+                        tokio::task::yield_now().await;
+                        me.wake();
+                    });
+                }
+                Err(_) => me.wake(),
+            }
         }
+    }
+
+    fn wake(self: std::sync::Arc<Self>) {
+        let me = self.clone();
+        // Send fails only while Node is shutting down; the requests then end with their connections.
+        let _ = self.channel.try_send(move |mut cx| {
+            me.run_jobs(&mut cx);
+            Ok(())
+        });
     }
 
     /// On the JavaScript thread: run every queued job, until the queue stays empty.
