@@ -1,6 +1,6 @@
 /** @module contract — typed route contracts: arktype Types for params, query, headers, body and response. */
 import { createRequire } from 'node:module'
-import type { ArkErrors, Type } from 'arktype'
+import type { Type } from 'arktype'
 import { VectoraError } from './error-catalogue.js'
 import type { HttpError } from './errors.js'
 import { describe } from './headers.js'

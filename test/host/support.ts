@@ -3,48 +3,10 @@
  * told (and lets a test await a line instead of sleeping), a boot-error matcher and a quiet test app.
  */
 import assert from 'node:assert/strict'
-import { createApp, type App, type AppOptions, type Logger } from 'vectora'
+import { createApp, type App, type AppOptions } from 'vectora'
 
-/** One recorded log call. */
-export interface LogLine {
-  level: 'error' | 'warn' | 'info'
-  msg: string
-  fields: Record<string, any>
-}
-
-/** A Logger that records every call; `next(match)` resolves with the first line (past or future) that matches. */
-export interface CapturingLogger extends Logger {
-  readonly lines: LogLine[]
-  errors(): LogLine[]
-  next(match: (line: LogLine) => boolean): Promise<LogLine>
-}
-
-export function captureLogger(): CapturingLogger {
-  const lines: LogLine[] = []
-  const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = []
-  const record = (level: LogLine['level']) => (msg: string, fields: Record<string, any> = {}): void => {
-    const line = { level, msg, fields }
-    lines.push(line)
-    for (const w of [...waiters]) {
-      if (w.match(line)) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.resolve(line)
-      }
-    }
-  }
-  return {
-    lines,
-    error: record('error'),
-    warn: record('warn'),
-    info: record('info'),
-    errors: () => lines.filter((l) => l.level === 'error'),
-    next(match) {
-      const found = lines.find(match)
-      if (found !== undefined) return Promise.resolve(found)
-      return new Promise((resolve) => waiters.push({ match, resolve }))
-    },
-  }
-}
+export { captureLogger, type CapturingLogger, type LogLine } from '../helpers/logger.js'
+import { captureLogger } from '../helpers/logger.js'
 
 /**
  * A test app: signals off, production error replies, and a capturing logger (so expected failures do not

@@ -6,19 +6,11 @@
 import assert from 'node:assert/strict'
 import { createHmac, generateKeyPairSync, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto'
 import http from 'node:http'
-import { createApp, type App, type AppOptions, type Logger } from 'vectora'
+import { createApp, type App, type AppOptions } from 'vectora'
 
 /** One recorded log call. */
-export interface LogLine { level: 'error' | 'warn' | 'info'; msg: string; fields: Record<string, any> }
-export interface CapturingLogger extends Logger { readonly lines: LogLine[] }
-
-export function captureLogger(): CapturingLogger {
-  const lines: LogLine[] = []
-  const record = (level: LogLine['level']) => (msg: string, fields: Record<string, any> = {}): void => {
-    lines.push({ level, msg, fields })
-  }
-  return { lines, error: record('error'), warn: record('warn'), info: record('info') }
-}
+export { captureLogger, type CapturingLogger, type LogLine } from '../../../test/helpers/logger.js'
+import { captureLogger, type CapturingLogger } from '../../../test/helpers/logger.js'
 
 const apps = new Set<App>()
 const cleanups: Array<() => unknown> = []

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import net from 'node:net'
 import { Redis } from 'ioredis'
-import { createApp, type App, type AppOptions, type Logger } from 'vectora'
+import { createApp, type App, type AppOptions } from 'vectora'
 
 /** The Redis CI provides (CONTRIBUTING.md). Tests only touch keys under their own prefix. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -33,39 +33,8 @@ export function useCleanup(): void {
   })
 }
 
-/** One recorded log call. */
-export interface LogLine { level: 'error' | 'warn' | 'info'; msg: string; fields: Record<string, any> }
-
-/** A logger that records; `next(match)` resolves with the first matching line, past or future. */
-export interface CapturingLogger extends Logger {
-  readonly lines: LogLine[]
-  next(match: (line: LogLine) => boolean): Promise<LogLine>
-}
-
-export function captureLogger(): CapturingLogger {
-  const lines: LogLine[] = []
-  const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = []
-  const record = (level: LogLine['level']) => (msg: string, fields: Record<string, any> = {}): void => {
-    const line = { level, msg, fields }
-    lines.push(line)
-    for (const w of [...waiters]) {
-      if (w.match(line)) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.resolve(line)
-      }
-    }
-  }
-  return {
-    lines,
-    error: record('error'),
-    warn: record('warn'),
-    info: record('info'),
-    next(match) {
-      const found = lines.find(match)
-      return found !== undefined ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ match, resolve }))
-    },
-  }
-}
+export { captureLogger, type CapturingLogger, type LogLine } from '../../../test/helpers/logger.js'
+import { captureLogger, type CapturingLogger } from '../../../test/helpers/logger.js'
 
 /** A test app (signals off, production replies, a capturing logger), closed after the test. */
 export function testApp(options: AppOptions = {}): App & { logger: CapturingLogger } {
