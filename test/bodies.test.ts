@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { createApp, reply } from 'vectora'
 import { closeAfterTest, useCleanup } from './helpers/cleanup.js'
+import { captureLogger } from './helpers/logger.js'
 import { assertProblem } from './helpers/problem.js'
 import { RawConnection } from './helpers/raw.js'
 import { forEachTransport, listen } from './helpers/transport.js'
@@ -221,12 +222,31 @@ describe('reply bodies', () => {
       assert.equal(res.text(), 'just text')
     })
 
-    it('answers 204 with no body when the handler returns undefined', async () => {
-      const app = createApp()
+    it('refuses a handler that returns undefined with 500 VEC_ERR_NO_RESPONSE naming the route, logged', async () => {
+      const logger = captureLogger()
+      const app = createApp({ logger, development: false })
+      const users = new Map([['1', { id: '1' }]])
+      app.get('/users/:id', (req) => users.get(req.params.id))
       app.delete('/thing', async () => undefined)
-      const res = await t.request(app, { method: 'DELETE', url: '/thing' })
-      assert.equal(res.status, 204)
-      assert.equal(res.body.length, 0)
+      assert.equal((await t.request(app, { url: '/users/1' })).status, 200)
+      for (const [method, url, route] of [['GET', '/users/2', 'GET /users/:id'], ['DELETE', '/thing', 'DELETE /thing']] as const) {
+        const res = await t.request(app, { method, url })
+        assertProblem(res, { status: 500, code: 'VEC_ERR_NO_RESPONSE' })
+        assert.match(res.json().detail, /reply\.empty\(\)/)
+        assert.doesNotMatch(res.json().detail, /\/users\/:id|\/thing/, 'production replies do not name routes')
+        const line = logger.lines.findLast((l) => l.level === 'error')
+        assert.equal(line?.fields.path, url)
+        assert.match(String((line?.fields.err as { cause?: Error } | undefined)?.cause?.message), new RegExp(`^${route} returned undefined`))
+      }
+    })
+
+    it('names the route of a handler that returned undefined in the development detail, also on the pipeline path', async () => {
+      const app = createApp({ logger: captureLogger(), development: true })
+      app.addHook('onRequest', () => undefined)
+      app.get('/users/:id', async () => undefined)
+      const res = await t.request(app, { url: '/users/7' })
+      assertProblem(res, { status: 500, code: 'VEC_ERR_NO_RESPONSE' })
+      assert.match(res.json().detail, /GET \/users\/:id returned undefined/)
     })
 
     it('sends arrays, numbers and null as JSON', async () => {

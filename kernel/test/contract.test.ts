@@ -5,8 +5,7 @@ import {
   compileContract, type ContractError, type ContractInput, type Contract, type RouteSchema, type ValidationIssue,
 } from '../ts/contract.js'
 import { VectoraError } from '../ts/error-catalogue.js'
-import { isHttpError } from '../ts/errors.js'
-import type { Logger } from '../ts/logger.js'
+import { isHttpError, type HttpError } from '../ts/errors.js'
 import { toProblem } from '../ts/problem.js'
 import type { Wire } from '../ts/reply.js'
 
@@ -404,9 +403,18 @@ describe('contracts', () => {
   describe('validateResponse', () => {
     const Response = type({ id: 'number', at: 'Date' }).pipe((o) => ({ id: o.id, at: o.at.toISOString() }))
 
-    function logger(): Logger & { warnings: Array<{ message: string; fields?: Record<string, unknown> }> } {
-      const warnings: Array<{ message: string; fields?: Record<string, unknown> }> = []
-      return { warnings, warn: (message, fields) => void warnings.push({ message, fields }), error: () => {}, info: () => {} }
+    /** Runs `fn`, asserts it throws the production response error (no issues on the wire), returns it. */
+    function productionFailure(fn: () => unknown): HttpError & { cause?: Error & { errors?: ValidationIssue[] } } {
+      try {
+        fn()
+      } catch (error) {
+        assert.ok(isHttpError(error), `expected an HttpError, got ${String(error)}`)
+        assert.equal(error.status, 500)
+        assert.equal(error.code, 'VEC_ERR_RESPONSE_INVALID')
+        assert.equal(error.extensions, undefined, 'no issues leave the process in production')
+        return error as HttpError & { cause?: Error & { errors?: ValidationIssue[] } }
+      }
+      assert.fail('expected the response check to throw')
     }
 
     function responseOf(contract: Contract): (value: unknown) => unknown {
@@ -426,19 +434,20 @@ describe('contracts', () => {
       assert.match(error.message, /^The response of GET \/r does not match its schema: /)
     })
 
-    it('logs a warning and returns the value unchanged in production; repeats are rate-limited', () => {
-      const log = logger()
-      const check = responseOf(compileContract({ response: Response }, 'GET /r', [], { development: false, log }))
-      const value = { id: 'x' }
-      assert.equal(check(value), value)
-      assert.equal(check(value), value)
-      assert.equal(log.warnings.length, 1)
-      const [warning] = log.warnings
-      assert.match(warning.message, /GET \/r/)
-      assert.equal(warning.fields?.code, 'VEC_ERR_RESPONSE_INVALID')
-      assert.equal(warning.fields?.route, 'GET /r')
-      assert.ok(Array.isArray(warning.fields?.errors))
+    it('throws 500 VEC_ERR_RESPONSE_INVALID in production too, with the issues only in the cause (never sent as returned)', () => {
+      const check = responseOf(compileContract({ response: Response }, 'GET /r', [], { development: false }))
+      const error = productionFailure(() => check({ id: 'x' }))
+      assert.equal(error.message, 'The handler returned a value that does not match the route response schema.')
+      assert.match(String(error.cause?.message), /^The response of GET \/r does not match its schema: /)
+      assert.deepEqual(error.cause?.errors?.map((i) => i.path), ['at', 'id'])
       assert.deepEqual(check({ id: 2, at: new Date(0) }), { id: 2, at: '1970-01-01T00:00:00.000Z' })
+    })
+
+    it("strips undeclared keys with '+': 'delete' and refuses a value that breaks the declared ones", () => {
+      const Public = type({ id: 'string', name: 'string', '+': 'delete' })
+      const check = responseOf(compileContract({ response: Public }, 'GET /u', [], { development: false }))
+      assert.deepEqual(check({ id: '1', name: 'a', passwordHash: 'secret-hash' }), { id: '1', name: 'a' })
+      productionFailure(() => check({ id: 1, name: 'a', passwordHash: 'secret-hash' }))
     })
   })
 

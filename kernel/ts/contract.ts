@@ -1,10 +1,8 @@
 /** @module contract — typed route contracts: arktype Types for params, query, headers, body and response. */
-import { createRequire } from 'node:module'
-import type { Type } from 'arktype'
+import type { ArkErrors, Type } from 'arktype'
 import { VectoraError } from './error-catalogue.js'
-import type { HttpError } from './errors.js'
+import { httpError, type HttpError } from './errors.js'
 import { describe } from './headers.js'
-import { createLogger, type Logger } from './logger.js'
 import { coerce, declaredKeys, objectBranches, planOf, type JsonSchemaLike, type KeyPlan } from './contract-coerce.js'
 import { collectIssues, contractError, summarize } from './contract-issues.js'
 
@@ -54,7 +52,7 @@ export interface ValidationIssue {
   readonly message: string
 }
 
-/** The HttpError thrown by `validate()` (and `validateResponse()` in development): `errors` lists every issue. */
+/** The HttpError thrown by `validate()` (and by `validateResponse()` in development): `errors` lists every issue. */
 export interface ContractError extends HttpError {
   readonly errors: readonly ValidationIssue[]
 }
@@ -70,10 +68,10 @@ export interface Contract {
    */
   validate(input: ContractInput): ContractOutput
   /**
-   * Present only with a `response` schema. Returns the validated (morphed) value. On a mismatch: in
-   * development it throws a ContractError (500 VEC_ERR_RESPONSE_INVALID); in production it logs a warning
-   * (the first mismatch, then at most one a minute per route with a `suppressed` count) and returns
-   * `value` unchanged, so a schema bug never takes a route down.
+   * Present only with a `response` schema. Returns the validated (morphed) value: with `'+': 'delete'`
+   * undeclared keys are gone. On a mismatch it throws 500 VEC_ERR_RESPONSE_INVALID and the value is never
+   * sent: in development a ContractError listing the issues; in production an HttpError whose detail is the
+   * generic catalogue message, with the mismatch only in its `cause` (which the error log prints).
    */
   validateResponse?(value: unknown): unknown
   /**
@@ -86,10 +84,8 @@ export interface Contract {
 
 /** Options of `compileContract`. */
 export interface ContractOptions {
-  /** Response mismatches throw (true) or are logged (false). Default: `NODE_ENV === 'development'`, like createApp(). */
+  /** Response mismatches list their issues in the reply (true) or only in the log (false). Default: `NODE_ENV === 'development'`, like createApp(). */
   development?: boolean
-  /** Where production response mismatches are logged. Default: a `createLogger()` logger. */
-  log?: Logger
 }
 
 /**
@@ -114,7 +110,6 @@ export type InferIn<S extends RouteSchema, K extends keyof RouteSchema, Fallback
 
 const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
 const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const
-const LOG_INTERVAL = 60_000
 
 interface CompiledPart {
   readonly name: (typeof REQUEST_PARTS)[number]
@@ -188,9 +183,9 @@ export function compileContract(
       let issues: ValidationIssue[] | undefined
       for (const part of parts) {
         const raw = part.plan.length === 0 ? input[part.name] : coerce(input[part.name] as Record<string, unknown>, part.plan)
-        const result: unknown = part.type(raw)
-        if (result instanceof arktype().ArkErrors) issues = collectIssues(result, part.name, issues ?? [])
-        else output[part.name] = result
+        const result = check(part.type, raw)
+        if (result.issues !== undefined) issues = collectIssues(result.issues, part.name, issues ?? [])
+        else output[part.name] = result.value
       }
       if (issues !== undefined) {
         throw contractError('VEC_ERR_VALIDATION', `Invalid request for ${where}: ${summarize(issues)}`, issues)
@@ -215,28 +210,15 @@ export function compileContract(
   const response = schema.response
   if (response !== undefined) {
     const development = options.development ?? process.env.NODE_ENV === 'development'
-    let log = options.log
-    let lastLog = -Infinity
-    let suppressed = 0
     contract.validateResponse = (value: unknown): unknown => {
-      const result: unknown = response(value)
-      if (!(result instanceof arktype().ArkErrors)) return result
-      const issues = collectIssues(result, 'response', [])
-      if (development) {
-        throw contractError('VEC_ERR_RESPONSE_INVALID', `The response of ${where} does not match its schema: ${summarize(issues)}`, issues)
-      }
-      const now = Date.now()
-      if (now - lastLog < LOG_INTERVAL) {
-        suppressed++
-      } else {
-        log ??= createLogger()
-        log.warn(`The response of ${where} does not match its schema; sent as returned.`, {
-          code: 'VEC_ERR_RESPONSE_INVALID', route: where, errors: issues, suppressed,
-        })
-        lastLog = now
-        suppressed = 0
-      }
-      return value
+      const result = check(response, value)
+      if (result.issues === undefined) return result.value
+      // Never sent as returned: a value that breaks its contract may carry what the contract leaves out.
+      const issues = collectIssues(result.issues, 'response', [])
+      const detail = `The response of ${where} does not match its schema: ${summarize(issues)}`
+      if (development) throw contractError('VEC_ERR_RESPONSE_INVALID', detail, issues)
+      // Production: a plain 500 for the client; the mismatch goes to the error log through the cause.
+      throw httpError('VEC_ERR_RESPONSE_INVALID', undefined, { cause: Object.assign(new Error(detail), { errors: issues }) })
     }
   }
   return contract
@@ -246,19 +228,19 @@ function invalid(where: string, reason: string): never {
   throw new VectoraError('VEC_ERR_CONTRACT_INVALID', `Route ${where}: ${reason}.`)
 }
 
-let arkModule: typeof import('arktype') | undefined
-
 /**
- * arktype, loaded on first use: it costs ~40 MB of memory, which an app without contracts never pays.
- * (A synchronous require of the ESM package: Node >= 20.19 supports it.)
+ * Runs `type` through its own Standard Schema `validate`, so the errors are recognised by the copy of
+ * arktype that built the Type. Never `instanceof` against an arktype this module loads: under tsx (and
+ * any loader that gives `import` and `require` their own module instances) that is another class, the
+ * check never matches, and the error list would pass as the validated value.
  */
-function arktype(): typeof import('arktype') {
-  return (arkModule ??= createRequire(import.meta.url)('arktype') as typeof import('arktype'))
+function check(type: Type, value: unknown): { value: unknown; issues?: undefined } | { issues: ArkErrors } {
+  const result = type['~standard'].validate(value) as { value?: unknown; issues?: ArkErrors }
+  return result.issues !== undefined ? { issues: result.issues } : { value: result.value }
 }
 
-/** An arktype Type, also one from another copy of arktype (same vendor, same methods). */
+/** An arktype Type, from whichever copy of arktype the app uses (same vendor, same methods). */
 function isArkType(value: unknown): value is Type {
-  if (value instanceof arktype().Type) return true
   if (typeof value !== 'function') return false
   const v = value as unknown as { '~standard'?: { vendor?: unknown }; toJsonSchema?: unknown }
   return v['~standard']?.vendor === 'arktype' && typeof v.toJsonSchema === 'function'

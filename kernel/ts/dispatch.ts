@@ -8,7 +8,7 @@ import type { Logger } from './logger.js'
 import type { Contract } from './contract.js'
 import type { CompiledPipeline } from './pipeline.js'
 import { toProblem } from './problem.js'
-import { Reply, toWire, type Wire } from './reply.js'
+import { jsonSourceOf, Reply, toWire, type Wire } from './reply.js'
 import { abortRequest, scopeOf, VectoraRequest, type RequestContext } from './request.js'
 import type { Route } from './route.js'
 
@@ -117,14 +117,18 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     } catch {}
   }
 
-  function track(req: VectoraRequest<object>, thenable: PromiseLike<unknown>): void {
+  function track(req: VectoraRequest<object>, thenable: PromiseLike<unknown>, route: Route): void {
     const id = req.rawId
     state.pending.set(id, req)
     // Promise.resolve adopts a native promise as is, and turns a misbehaving thenable into a rejection.
     Promise.resolve(thenable).then(
       (value) => {
         state.pending.delete(id)
-        if (!req.aborted) respond(req, value)
+        if (req.aborted) return
+        if (value === undefined) {
+          fail(req, noResponse(route))
+          endFastPath(req)
+        } else respond(req, value)
       },
       (error: unknown) => {
         state.pending.delete(id)
@@ -151,8 +155,8 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
       const check = (route.contract as Contract | undefined)?.validateResponse
       runPipeline(req, route.pipeline, () => {
         const value = route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject))
-        if (check === undefined) return value
-        return isThenable(value) ? Promise.resolve(value).then((v) => checkResponse(v, check)) : checkResponse(value, check)
+        if (check === undefined) return isThenable(value) ? Promise.resolve(value).then((v) => defined(v, route)) : defined(value, route)
+        return isThenable(value) ? Promise.resolve(value).then((v) => checkResponse(v, check, route)) : checkResponse(value, check, route)
       })
       return
     }
@@ -161,9 +165,10 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     try {
       result = route.handler(req, NO_DEPS)
       if (isThenable(result)) {
-        track(req, result)
+        track(req, result, route)
         return
       }
+      if (result === undefined) throw noResponse(route)
     } catch (error) {
       fail(req, error)
       endFastPath(req)
@@ -188,10 +193,33 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
   return { dispatch, abort }
 }
 
-/** A route's `response` contract applies to plain values (what becomes JSON), not to a Reply, text or bytes. */
-function checkResponse(value: unknown, check: (value: unknown) => unknown): unknown {
-  if (value instanceof Reply || typeof value === 'string' || value instanceof Uint8Array || value === undefined) return value
+/**
+ * A route's `response` contract applies to what becomes JSON: a plain value, or the value of a 2xx
+ * `reply.json(...)` (re-serialized after the check, so stripped keys are gone). Text, bytes, empty
+ * replies and error statuses are sent as they are.
+ */
+function checkResponse(value: unknown, check: (value: unknown) => unknown, route: Route): unknown {
+  if (value === undefined) throw noResponse(route)
+  if (value instanceof Reply) {
+    const source = value.status < 300 ? jsonSourceOf(value) : undefined
+    if (source !== undefined) value.json(check(source.value))
+    return value
+  }
+  if (typeof value === 'string' || value instanceof Uint8Array) return value
   return check(value)
+}
+
+/** 500 VEC_ERR_NO_RESPONSE for a handler that returned undefined; the cause names the route (logs, development). */
+function noResponse(route: Route): Error {
+  return httpError('VEC_ERR_NO_RESPONSE', undefined, {
+    cause: new Error(`${route.method} ${route.path} returned undefined; return a value, or reply.empty() for 204`),
+  })
+}
+
+/** The handler's value, or NO_RESPONSE for undefined (named after the route). */
+function defined(value: unknown, route: Route): unknown {
+  if (value === undefined) throw noResponse(route)
+  return value
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -101,6 +101,12 @@ export const errorCatalogue = {
     message: 'The response body could not be serialized to JSON.',
     hint: 'Return JSON-safe values: no BigInt (convert to string), no cycles, no functions or symbols at the top level.',
   },
+  VEC_ERR_NO_RESPONSE: {
+    status: 500, raisedBy: 'request', title: 'Handler returned nothing',
+    message: 'The route handler returned undefined. Return a value, or `reply.empty()` for a 204 with no body.',
+    meaning: 'Vectora does not guess a status for `undefined` (a lookup that found nothing, an async handler that forgot its `return`): it answers 500 and logs the route. In development the detail names the route.',
+    hint: 'Return the value to send; throw `new HttpError(404)` for a missing resource; `return reply.empty()` for 204 No Content.',
+  },
   VEC_ERR_INVALID_HEADER: {
     status: null, raisedBy: 'boot', title: 'Invalid header',
     message: 'A header name or value is not valid HTTP.',
@@ -160,7 +166,7 @@ export const errorCatalogue = {
   VEC_ERR_RESPONSE_INVALID: {
     status: 500, raisedBy: 'request', title: 'Response does not match contract',
     message: 'The handler returned a value that does not match the route response schema.',
-    meaning: 'Sent in development mode only, with the mismatches in `errors`; in production the mismatch is logged as a warning and the value is sent as returned.',
+    meaning: 'The value is never sent as returned (it may hold what the contract leaves out). In development the reply lists the mismatches in `errors`; in production the reply is a plain 500 and the mismatches are in the error log only (the `cause` of the logged error).',
     hint: 'Fix the handler or the route `response` schema so they agree.',
   },
   VEC_ERR_CONTRACT_INVALID: {

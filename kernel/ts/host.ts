@@ -220,7 +220,7 @@ export class PluginHost {
       if (guards.length > 0) byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
       if (route.schema !== undefined) {
         const contract = compileContract(route.schema as RouteSchema, `${route.method} ${route.path}`, route.paramNames, {
-          development: this.#env.development, log: this.#env.log(),
+          development: this.#env.development,
         })
         route.contract = contract
         byPhase.get('validate')!.unshift(contractHook(contract))

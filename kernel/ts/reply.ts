@@ -49,7 +49,9 @@ export class Reply {
 
   /** Sets a JSON body (`application/json; charset=utf-8`). A BigInt or a cycle throws 500 VEC_ERR_SERIALIZE. */
   json(value: unknown): this {
-    this.body = serializeJson(value)
+    const body = serializeJson(value)
+    this.body = body
+    jsonSources.set(this, { value, body })
     return this.header('content-type', JSON_TYPE)
   }
 
@@ -73,7 +75,8 @@ export class Reply {
 
 /**
  * Reply helpers. Handlers may also return plain values: an object, array, number, boolean or null
- * becomes JSON, a string text/plain, a Buffer application/octet-stream, undefined 204.
+ * becomes JSON, a string text/plain, a Buffer application/octet-stream. `undefined` is refused (500
+ * VEC_ERR_NO_RESPONSE): return `reply.empty()` for a 204.
  *
  * @example
  * app.post('/echo', async (req) => reply.json(await req.json(), { status: 201 }))
@@ -128,6 +131,18 @@ export function serializeJson(value: unknown): string {
   return json
 }
 
+/** What `Reply#json` serialized, so a route's response contract can check a `reply.json(...)` body too. */
+const jsonSources = new WeakMap<Reply, { readonly value: unknown; readonly body: string }>()
+
+/**
+ * The value a reply's JSON body was serialized from, or undefined when its body is not (or no longer)
+ * that JSON (`text()`, `html()` or a direct `body` assignment came after).
+ */
+export function jsonSourceOf(reply: Reply): { readonly value: unknown } | undefined {
+  const source = jsonSources.get(reply)
+  return source !== undefined && source.body === reply.body ? source : undefined
+}
+
 /** A response ready for `native.serverRespond`. One mutable instance is reused by the dispatcher. */
 export interface Wire {
   status: number
@@ -141,7 +156,8 @@ const OCTET_BLOCK = `content-type:${OCTET_TYPE}\n`
 
 /**
  * Writes the response for a handler's return value into `out` (no allocation beyond the body).
- * Throws VEC_ERR_SERIALIZE (an HttpError) when the value is not JSON-serializable.
+ * Throws VEC_ERR_SERIALIZE (an HttpError) when the value is not JSON-serializable, VEC_ERR_NO_RESPONSE
+ * for `undefined`.
  */
 export function toWire(value: unknown, out: Wire): void {
   if (typeof value === 'object' && value !== null) {
@@ -163,10 +179,8 @@ export function toWire(value: unknown, out: Wire): void {
     out.body = value
     return
   } else if (value === undefined) {
-    out.status = 204
-    out.headers = ''
-    out.body = undefined
-    return
+    // No silent 204: the dispatcher names the route; this covers any other path to here.
+    throw httpError('VEC_ERR_NO_RESPONSE')
   }
   out.body = serializeJson(value)
   out.status = 200

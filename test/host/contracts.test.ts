@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict'
 import { type } from 'arktype'
-import { definePlugin, type PluginApp, type RouteInfo } from 'vectora'
+import { definePlugin, reply, type PluginApp, type RouteInfo } from 'vectora'
 import { closeAfterTest, useCleanup } from '../helpers/cleanup.js'
 import { assertProblem } from '../helpers/problem.js'
 import { forEachTransport } from '../helpers/transport.js'
-import { hasCode, testApp } from './support.js'
+import { captureLogger, hasCode, testApp } from './support.js'
 
 const ItemParams = type({ id: 'number.integer' })
 const ItemQuery = type({ 'verbose?': 'boolean', limit: 'number' })
@@ -78,6 +78,49 @@ describe('host: contracts', () => {
       await t.request(app, { url: '/items/7' })
       assert.deepEqual(seen, [7])
     })
+    it("never sends a response that breaks its contract: '+': 'delete' strips extra keys, a mismatch is a plain 500 with the issues only in the log", async () => {
+      const logger = captureLogger()
+      const app = testApp({ logger })
+      const PublicUser = type({ id: 'string', name: 'string', '+': 'delete' })
+      const rows = new Map<string, unknown>([
+        ['ok', { id: 'ok', name: 'a', passwordHash: 'secret-hash' }],
+        ['bad', { id: 1, name: 'a', passwordHash: 'secret-hash' }],
+      ])
+      app.get('/users/:id', { schema: { response: PublicUser } }, (req) => rows.get(req.params.id) as { id: string; name: string })
+      app.get('/reply/:id', { schema: { response: PublicUser } }, (req) => reply.json(rows.get(req.params.id), { status: 200 }))
+      for (const prefix of ['/users', '/reply']) {
+        const ok = await t.request(app, { url: `${prefix}/ok` })
+        assert.equal(ok.status, 200)
+        assert.deepEqual(ok.json(), { id: 'ok', name: 'a' })
+        const bad = await t.request(app, { url: `${prefix}/bad` })
+        assertProblem(bad, { status: 500, code: 'VEC_ERR_RESPONSE_INVALID' })
+        assert.ok(!bad.text().includes('secret-hash'), `${prefix}: the value is not sent`)
+        assert.equal(bad.json().errors, undefined, 'production replies do not list the issues')
+        const line = logger.errors().at(-1)
+        assert.match(String((line?.fields.err as { cause?: Error } | undefined)?.cause?.message), /GET \/(users|reply)\/:id does not match its schema: response: id must be a string/)
+      }
+    })
+
+    it('lists the response issues in the reply in development', async () => {
+      const app = testApp({ development: true })
+      app.get('/n', { schema: { response: type({ n: 'number' }) } }, () => ({ n: 'one' }) as unknown as { n: number })
+      const res = await t.request(app, { url: '/n' })
+      assertProblem(res, { status: 500, code: 'VEC_ERR_RESPONSE_INVALID' })
+      assert.deepEqual(res.json().errors.map((i: { in: string; path: string }) => `${i.in}:${i.path}`), ['response:n'])
+    })
+
+    it('checks a 2xx reply.json body against the response contract, but not an error status or text', async () => {
+      const app = testApp()
+      const Out = type({ id: 'string', '+': 'delete' })
+      app.post('/created', { schema: { response: Out } }, () => reply.json({ id: 'x', secret: 1 }, { status: 201 }))
+      app.get('/gone', { schema: { response: Out } }, () => reply.json({ reason: 'gone' }, { status: 410 }))
+      app.get('/text', { schema: { response: Out } }, () => reply.text('plain'))
+      const created = await t.request(app, { method: 'POST', url: '/created' })
+      assert.equal(created.status, 201)
+      assert.deepEqual(created.json(), { id: 'x' })
+      assert.deepEqual((await t.request(app, { url: '/gone' })).json(), { reason: 'gone' })
+      assert.equal((await t.request(app, { url: '/text' })).text(), 'plain')
+    })
   })
 
   describe('metadata for plugins', () => {
@@ -130,5 +173,6 @@ describe('host: contracts', () => {
       const free = described.find((r) => r.path === '/free')
       assert.equal(free?.contract, undefined)
     })
+
   })
 })

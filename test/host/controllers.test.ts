@@ -61,7 +61,7 @@ class UserController {
   @Delete('/:id', { guards: [isAdmin], schema: { params: type({ id: 'number.integer' }) } })
   remove(req: VectoraRequest<{ id: number }>) {
     this.#users.remove(req.params.id)
-    return undefined
+    return reply.empty()
   }
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { reply } from 'vectora'
 import { closeAfterTest, useCleanup } from '../helpers/cleanup.js'
 import { assertProblem } from '../helpers/problem.js'
 import { forEachTransport } from '../helpers/transport.js'
@@ -42,7 +43,7 @@ describe('host: a third-party plugin', () => {
 
     it('lets the app guard routes on what the plugin authenticated', async () => {
       const app = appWithAcme()
-      app.delete('/things/:id', { guards: [hasRole('admin')] }, () => undefined)
+      app.delete('/things/:id', { guards: [hasRole('admin')] }, () => reply.empty())
       assert.equal((await t.request(app, { method: 'DELETE', url: '/things/1', headers: { authorization: 'Bearer adm1n' } })).status, 204)
       assertProblem(await t.request(app, { method: 'DELETE', url: '/things/1', headers: { authorization: 'Bearer us3r' } }), { status: 403, code: 'VEC_ERR_FORBIDDEN' })
     })
