@@ -149,8 +149,9 @@ export const errorCatalogue = {
   },
   VEC_ERR_KERNEL_NOT_FOUND: {
     status: null, raisedBy: 'boot', title: 'Kernel binary not found',
-    message: 'No Vectora kernel binary for this platform.',
-    hint: 'Install the matching @vectora/kernel-<platform> package, or build it: `npm run build:native -w vectora`, or set VECTORA_KERNEL_PATH.',
+    message: 'No Vectora kernel binary could be loaded for this platform.',
+    meaning: 'The message says which case it is: the platform package (@vectora/kernel-<platform>, an optional dependency) is not installed, it is installed but does not load, the platform has no prebuilt binary yet, or VECTORA_KERNEL_PATH points at something that is not a kernel.',
+    hint: 'Install the package the message names (`npm install @vectora/kernel-<platform>`; npm skips optional dependencies with --omit=optional), or set VECTORA_KERNEL_PATH to a kernel built from the Vectora repository (`npm run build:kernel`).',
   },
   VEC_ERR_LISTEN_FAILED: {
     status: null, raisedBy: 'boot', title: 'Listen failed',

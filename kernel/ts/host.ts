@@ -44,7 +44,7 @@ export interface GroupOptions { guards?: readonly Guard[] }
 export interface HostApi<Self> {
   addHook: AddHook<Self>
   /** Registers a plugin in this scope; `options` reach its setup. */
-  register<O>(plugin: Plugin<O, any>, options?: O): Self
+  register<O>(plugin: Plugin<O, PluginApp>, options?: O): Self
   /** A child scope under `prefix`: its routes get the prefix; its hooks, guards and plugins stay inside it. */
   group(prefix: string, setup: (group: Group) => void): Self
   group(prefix: string, options: GroupOptions, setup: (group: Group) => void): Self
