@@ -165,7 +165,7 @@ export function createApp(options?: AppOptions): App {
       if (typeof hostName !== 'string' || hostName === '') throw invalid('host', 'a non-empty string', hostName)
       if (listenPromise !== undefined) throw new VectoraError('VEC_ERR_ALREADY_LISTENING', 'app.listen() was already called on this app.')
       if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot listen after close().')
-      listenPromise = ready().then(async () => {
+      const attempt = ready().then(async () => {
         let bound: ListenResult
         try {
           bound = await state!.kernel.serverListen(state!.handle, hostName, port)
@@ -180,7 +180,13 @@ export function createApp(options?: AppOptions): App {
         })
         return bound
       })
-      return listenPromise
+      listenPromise = attempt
+      // Nothing is bound after a failure: a later listen() (another port, once the port is free) may try
+      // again, and a boot error is reported again instead of VEC_ERR_ALREADY_LISTENING.
+      attempt.catch(() => {
+        if (listenPromise === attempt) listenPromise = undefined
+      })
+      return attempt
     },
     async inject(injectOptions: InjectOptions) {
       if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot inject after close().')

@@ -221,10 +221,10 @@ export class RouteTable {
     for (const method of upper) {
       const existing = this.#byKey.get(`${method} ${compiled.shape}`)
       if (existing !== undefined) {
-        throw new VectoraError(
-          'VEC_ERR_ROUTE_DUPLICATE',
-          `Route ${method} ${fullPath} duplicates ${existing.method} ${existing.path}, registered before it.`,
-        )
+        const by = existing.owner === 'vectora'
+          ? `, the ${existing.path} health probe Vectora adds: move it (createApp({ health: { live: '/livez', ready: '/readyz' } })) or turn the probes off (createApp({ health: false }))`
+          : existing.owner === where.owner ? ', registered before it' : `, registered before it by ${existing.owner}`
+        throw new VectoraError('VEC_ERR_ROUTE_DUPLICATE', `Route ${method} ${fullPath} duplicates ${existing.method} ${existing.path}${by}.`)
       }
     }
     for (const method of upper) {
