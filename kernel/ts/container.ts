@@ -18,6 +18,7 @@ import type { AwilixContainer, CacheEntry, DisposableResolver, LifetimeType } fr
 import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import { invalid } from './options.js'
+import { didYouMean } from './suggest.js'
 
 let awilixModule: typeof import('awilix') | undefined
 function awilix(): typeof import('awilix') {
@@ -302,8 +303,7 @@ export class Services {
   }
 
   #near(token: string): string {
-    const near = [...this.#entries.keys()].find((t) => t.toLowerCase() === token.toLowerCase())
-    return near === undefined ? '' : ` Did you mean "${near}"?`
+    return didYouMean(token, this.#entries.keys())
   }
 }
 

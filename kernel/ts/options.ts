@@ -4,6 +4,7 @@ import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import type { KernelOptions } from './internal/native.js'
 import { createLogger, isLogger, type Logger } from './logger.js'
+import { didYouMean } from './suggest.js'
 
 /**
  * Options of `createApp()`. Sizes are bytes, durations milliseconds; for limits, 0 turns the limit off.
@@ -34,7 +35,7 @@ export interface AppOptions {
   development?: boolean
   /** Prefix of request ids (`<prefix>-<n>`), 1-32 of [A-Za-z0-9_.]. Default: 6 random base-36 chars per app. */
   requestIdPrefix?: string
-  /** Where the app logs unhandled errors. Default: JSON lines on stderr. Replaceable later through `app.log`. */
+  /** Where the app logs. Default: JSON lines, error and warn on stderr, info on stdout. Replaceable later through `app.log`. */
   logger?: Logger
   /** At shutdown, ms between "readiness answers 503" and "stop accepting" (load balancers notice). Default 0. */
   shutdownDelay?: number
@@ -72,6 +73,8 @@ const NUMERIC = {
 
 const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'health', 'trustProxy'])
 const PREFIX = /^[A-Za-z0-9_.]{1,32}$/
+/** Options of listen(), often tried on createApp() first. */
+const LISTEN_KEYS = new Set(['port', 'host'])
 
 /**
  * Applies defaults and validates every option; throws VEC_ERR_INVALID_OPTION naming the option and the
@@ -84,8 +87,10 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
   }
   for (const key of Object.keys(input)) {
     if (!KNOWN.has(key)) {
-      const near = [...KNOWN].find((k) => k.toLowerCase() === key.toLowerCase())
-      throw new VectoraError('VEC_ERR_INVALID_OPTION', `Unknown option "${key}"${near ? ` (did you mean "${near}"?)` : ''}.`)
+      if (LISTEN_KEYS.has(key)) {
+        throw new VectoraError('VEC_ERR_INVALID_OPTION', `"${key}" is not a createApp() option: pass it to listen() (\`await app.listen({ ${key}: ... })\`).`)
+      }
+      throw new VectoraError('VEC_ERR_INVALID_OPTION', `Unknown createApp() option "${key}".${didYouMean(key, KNOWN)} Known: ${[...KNOWN].join(', ')}.`)
     }
   }
   const out: Record<string, unknown> = {}
