@@ -13,7 +13,7 @@ import { isLogger, type Logger } from './logger.js'
 import { checkInteger, invalid, resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
 import type { PlanEntry } from './pipeline.js'
 import {
-  RouteTable, type Handler, type Route, type RouteOptions, type Routes, type RouteShorthand,
+  RouteTable, type AnyHandler, type LooseDefinition, type Route, type RouteOptions, type Routes, type RouteShorthand,
 } from './route.js'
 
 /** Where `app.listen()` binds. */
@@ -88,9 +88,9 @@ export function createApp(options?: AppOptions): App {
   function routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self> {
     const where = { scope, prefix: scope.prefix, owner }
     const shorthand = (method: string): RouteShorthand<Self> =>
-      ((path: string, second: RouteOptions | Handler, third?: Handler) => {
+      ((path: string, second: RouteOptions | AnyHandler, third?: AnyHandler) => {
         const [routeOptions, handler] = typeof second === 'function' ? [undefined, second] : [second, third]
-        table.add({ ...routeOptions, method, path, handler: handler as Handler }, where)
+        table.add({ ...routeOptions, method, path, handler: handler as AnyHandler }, where)
         return self()
       }) as RouteShorthand<Self>
     return {
@@ -98,7 +98,7 @@ export function createApp(options?: AppOptions): App {
       delete: shorthand('DELETE'), options: shorthand('OPTIONS'), head: shorthand('HEAD'),
       route(definition) {
         if (definition === null || typeof definition !== 'object') throw invalid('route', 'an object', definition)
-        table.add(definition, where)
+        table.add(definition as unknown as LooseDefinition, where)
         return self()
       },
       controller(target) {

@@ -12,7 +12,13 @@ import type { VectoraRequest } from './request.js'
  * const isAdmin: Guard = (req) => req.auth?.claims.role === 'admin'
  * app.delete('/users/:id', { guards: [isAdmin] }, handler)
  */
-export type Guard = (req: VectoraRequest<any>) => boolean | Promise<boolean>
+export type Guard<N extends object = {}> = ((req: VectoraRequest<any>) => boolean | Promise<boolean>) & {
+  /**
+   * Type only, never set: what the request is known to have once this guard allowed it (`{ auth: Auth }` for
+   * an authentication guard). A route's handler gets `req` typed with it.
+   */
+  readonly narrows?: N
+}
 
 /**
  * The authorize-phase hook that runs a route's guards in order: the enclosing groups' and controller's

@@ -25,7 +25,10 @@ export type { LifecycleState, ShutdownReport } from './lifecycle.js'
 export type { RequestDecorations, RequestServices } from './request.js'
 export type { AppOptions, ResolvedOptions } from './options.js'
 export type { TrustProxy } from './proxy.js'
-export type { ContractRequest, Handler, PathParams, RouteDefinition, RouteOptions, RouteShorthand, Routes, TypedRequest } from './route.js'
+export type {
+  ContractRequest, Deps, GuardedBy, Handler, PathParams, RequestFor, RouteDefinition, RouteOptions, RouteShorthand, Routes,
+  ServiceTypes, TypedRequest,
+} from './route.js'
 export { VectoraRequest } from './request.js'
 export { Reply, reply } from './reply.js'
 export type { ReplyInit } from './reply.js'

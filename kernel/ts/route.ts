@@ -34,40 +34,78 @@ export type TypedRequest<P extends string, S extends RouteSchema = {}> =
   keyof S extends never ? VectoraRequest<PathParams<P>> : ContractRequest<P, S>
 
 /**
- * A route handler: returns a value (JSON), a string, a Buffer, a Reply, undefined (204), or a promise of one.
- * `deps` holds the services named in the route's `inject` option, resolved from the request's scope.
+ * The request type of a route declared elsewhere (a controller method, a handler written apart from its
+ * route): its contract `S`, its path `P`, and what its guards establish `N`.
+ *
+ * @example
+ * const create = { body: type({ name: 'string' }) }
+ * @Post('/', { schema: create })
+ * add(req: RequestFor<typeof create>) { return { name: req.body.name } }
  */
-export type Handler<P extends string = string, S extends RouteSchema = {}> = (req: TypedRequest<P, S>, deps: Record<string, any>) => unknown
+export type RequestFor<S extends RouteSchema = {}, P extends string = string, N = {}> = TypedRequest<P, S> & N
+
+/**
+ * Service types by token, for typed `deps`. Augment it where a service is provided (plugins do the same):
+ *
+ * @example
+ * declare module 'vectora' {
+ *   interface ServiceTypes { users: UserService }
+ * }
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface ServiceTypes {}
+
+/** The `deps` of a handler: exactly the tokens of its `inject` list, typed from ServiceTypes (else unknown). */
+export type Deps<I extends readonly string[] = readonly []> = {
+  readonly [K in I[number]]: K extends keyof ServiceTypes ? ServiceTypes[K] : unknown
+}
+
+/** What a route's guards establish on the request (`Guard<N>`), intersected. */
+export type GuardedBy<G extends readonly Guard<any>[]> = UnionToIntersection<G[number] extends Guard<infer N> ? N : never>
+type UnionToIntersection<U> = [U] extends [never] ? {} : (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never
+
+/**
+ * A route handler: returns a value (JSON), a string, a Buffer, a Reply, or a promise of one (`undefined` is
+ * refused: return `reply.empty()` for a 204). `deps` holds the services named in the route's `inject` option,
+ * resolved from the request's scope; a token not in `inject` does not type-check.
+ */
+export type Handler<P extends string = string, S extends RouteSchema = {}, I extends readonly string[] = readonly [], N = {}> =
+  (req: TypedRequest<P, S> & N, deps: Deps<I>) => unknown
 
 /** A handler whose params type was erased, as stored in the table. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyHandler = (req: VectoraRequest<any>, deps: Record<string, any>) => unknown
 
 /** Per-route options. */
-export interface RouteOptions<S extends RouteSchema = RouteSchema> {
+export interface RouteOptions<S extends RouteSchema = RouteSchema, I extends readonly string[] = readonly string[], G extends readonly Guard<any>[] = readonly Guard<any>[]> {
   /** Largest request body for this route, bytes (0 = no limit). Default: the app's `bodyLimit`. */
   bodyLimit?: number
   /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
   timeout?: number
-  /** Guards run in the authorize phase after the enclosing groups' guards; false -> 403. */
-  guards?: readonly Guard[]
+  /** Guards run in the authorize phase after the enclosing groups' guards; false -> 403. What they establish (`Guard<N>`) types `req`. */
+  guards?: G
   /** arktype contracts for params, query, headers, body (and response); see docs/contracts.md. */
   schema?: S
   /** Service tokens resolved from the request scope and handed to the handler as its second argument. */
-  inject?: readonly string[]
+  inject?: I
 }
 
 /** The object form of a route, for `app.route()`. */
-export interface RouteDefinition<P extends string = string, S extends RouteSchema = {}> extends RouteOptions<S> {
+export interface RouteDefinition<P extends string = string, S extends RouteSchema = {}, I extends readonly string[] = readonly [], G extends readonly Guard<any>[] = readonly []> extends RouteOptions<S, I, G> {
   method: string | readonly string[]
   path: P
-  handler: Handler<P, S>
+  handler: Handler<P, S, I, GuardedBy<G>>
 }
+
+/** A route definition with its types erased, as the table takes it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LooseDefinition = Omit<RouteDefinition<string, RouteSchema, readonly string[], readonly Guard<any>[]>, 'handler'> & { handler: AnyHandler }
 
 /** The shorthand registrars (`app.get(path, [options], handler)`). */
 export interface RouteShorthand<Self> {
   <P extends string>(path: P, handler: Handler<P>): Self
-  <P extends string, const S extends RouteSchema = {}>(path: P, options: RouteOptions<S>, handler: Handler<P, S>): Self
+  <P extends string, const S extends RouteSchema = {}, const I extends readonly string[] = readonly [], const G extends readonly Guard<any>[] = readonly []>(
+    path: P, options: RouteOptions<S, I, G>, handler: Handler<P, S, I, GuardedBy<G>>): Self
 }
 
 /** Route registration, shared by the app, groups and plugin facades. */
@@ -80,7 +118,8 @@ export interface Routes<Self> {
   options: RouteShorthand<Self>
   head: RouteShorthand<Self>
   /** Registers a route from its object form; `method` may be an array. */
-  route<P extends string, const S extends RouteSchema = {}>(definition: RouteDefinition<P, S>): Self
+  route<P extends string, const S extends RouteSchema = {}, const I extends readonly string[] = readonly [], const G extends readonly Guard<any>[] = readonly []>(
+    definition: RouteDefinition<P, S, I, G>): Self
   /** Registers a `@Controller` class: its routes, guards and contracts; constructed through the container at ready. */
   controller(target: abstract new (...args: any[]) => unknown): Self
 }
@@ -186,7 +225,8 @@ export class RouteTable {
   #frozen = false
 
   /** Adds a definition (one route per method) declared in `scope` under `prefix`; throws VEC_ERR_APP_READY once frozen. */
-  add<P extends string, S extends RouteSchema>(def: RouteDefinition<P, S>, where: { scope: unknown; prefix: string; owner: string } = { scope: undefined, prefix: '', owner: 'app' }): void {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  add(def: LooseDefinition, where: { scope: unknown; prefix: string; owner: string } = { scope: undefined, prefix: '', owner: 'app' }): void {
     if (this.#frozen) {
       throw new VectoraError('VEC_ERR_APP_READY', `Cannot add route ${String(def.method)} ${String(def.path)}: the app is ready.`)
     }
@@ -230,7 +270,7 @@ export class RouteTable {
     for (const method of upper) {
       const route: Route = {
         id: this.routes.length, method, path: fullPath, pattern: compiled.pattern, paramNames: compiled.paramNames,
-        handler: def.handler as AnyHandler, bodyLimit, timeout, guards: [...guards], schema: def.schema, inject: [...inject],
+        handler: def.handler, bodyLimit, timeout, guards: [...guards], schema: def.schema, inject: [...inject],
         scope: where.scope, owner: where.owner, contract: undefined, pipeline: null,
       }
       this.routes.push(route)

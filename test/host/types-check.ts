@@ -6,7 +6,7 @@
 import { type } from 'arktype'
 import {
   Controller, createApp, definePlugin, Get, reply, type Guard, type Outcome, type PlanEntry, type PluginApp,
-  type ShutdownReport, type VectoraRequest,
+  type RequestFor, type ShutdownReport, type VectoraRequest,
 } from 'vectora'
 import { acmeAuth, type AcmeIdentity } from './fixtures/third-party-plugin.js'
 
@@ -173,5 +173,51 @@ async function lifecycle(): Promise<void> {
   const owners: string[] = report.errors.map((e) => e.owner)
   void plan, exitCode, owners
 }
+
+// --- Typed deps, guards that narrow the request, requests of routes declared elsewhere ------------
+
+declare module 'vectora' {
+  interface ServiceTypes { inventory: { count(): number } }
+}
+app.provideValue('inventory', { count: () => 1 })
+app.get('/count', { inject: ['inventory', 'clock'] }, (_req, deps) => {
+  const count: number = deps.inventory.count()
+  expectType<Equal<typeof deps.clock, unknown>>()
+  // @ts-expect-error not in the inject list: a typo does not compile
+  const typo = deps.inventroy
+  return { count, typo }
+})
+app.get('/none', {}, (_req, deps) => {
+  // @ts-expect-error nothing injected
+  const nothing = deps.inventory
+  return { nothing }
+})
+
+const signedIn: Guard<{ auth: { user: string; roles: string[] } }> = (req) => req.auth !== undefined
+const hasTenant: Guard<{ tenant: string }> = () => true
+app.get('/me', { guards: [signedIn, hasTenant] }, (req) => {
+  const user: string = req.auth.user // no `!`: the guard established it
+  const tenant: string = req.tenant
+  return { user, tenant }
+})
+app.get('/open', { guards: [isAdmin] }, (req) => {
+  // @ts-expect-error a plain guard establishes nothing: auth stays optional
+  const user: string = req.auth.user
+  return { user }
+})
+
+const createThing = { body: NewItem }
+@Controller('/typed')
+class TypedController {
+  @Get('/:id', { schema: createThing })
+  create(req: RequestFor<typeof createThing, '/:id', { tenant: string }>) {
+    const name: string = req.body.name
+    const id: string = req.params.id
+    // @ts-expect-error the body contract has no price
+    const price = req.body.price
+    return { name, id, tenant: req.tenant, price }
+  }
+}
+app.controller(TypedController)
 
 export { lifecycle }
