@@ -29,18 +29,23 @@ Options:
   -t, --template <name>   template to use (${listTemplates().join(', ')}; default: ${DEFAULT_TEMPLATE})
       --interactive       ask questions (default when stdin is a terminal)
       --no-interactive    never ask; use the flags and the defaults
-  -i, --install           install dependencies after scaffolding
-      --no-install        do not install (the default without a terminal)
+  -i, --install           install dependencies after scaffolding (the default with --yes)
+      --no-install        do not install (the default without a terminal, unless --yes)
   -p, --pm <name>         package manager: ${PACKAGE_MANAGERS.join(', ')} (default: the one running this)
+      --vectora <spec>    the app's vectora dependency (default: ^${OWN.version}); a path or
+                          file:<path> links a local checkout, e.g. file:../vectora/kernel
+                          (and the app's arktype to the checkout's copy)
       --overwrite         write into a non-empty directory (template files replace
                           files of the same name; other files are kept)
-  -y, --yes               accept every default without asking (implies --no-interactive)
+  -y, --yes               accept every default without asking, installing included
+                          (implies --no-interactive; --no-install still wins)
   -v, --version           print the version
   -h, --help              print this help
 
 Examples:
   npm create vectora@latest my-app
   npm create vectora@latest my-app -- --template basic-ts --no-interactive --install
+  node create-vectora/index.js ../my-app --vectora ./kernel   (from a clone of the repository)
 `
 
 /** A failure the user can fix; printed without a stack trace. */
@@ -68,6 +73,7 @@ async function main() {
     const root = path.resolve(dirArg)
     const template = await chooseTemplate(values.template, prompt)
     const pm = choosePackageManager(values.pm)
+    const vectora = vectoraSpec(values.vectora, root)
     const name = await chooseName(root, prompt)
 
     if (!isEmptyDir(root) && !values.overwrite) {
@@ -79,10 +85,12 @@ async function main() {
         )
       }
     }
-    const install = values.install ?? (prompt ? await prompt.confirm(`Install dependencies with ${pm}?`, true) : false)
+    // The question's default is yes, so --yes (every default) installs too; without a terminal and
+    // without --yes nothing is installed unless asked, as a script may not expect network access.
+    const install = values.install ?? (prompt ? await prompt.confirm(`Install dependencies with ${pm}?`, true) : values.yes === true)
     prompt?.close()
 
-    scaffold(path.join(TEMPLATES_DIR, template), root, name)
+    scaffold(path.join(TEMPLATES_DIR, template), root, name, vectora)
     process.stdout.write(`\nScaffolded ${name} (template ${template}) in ${display(root)}\n`)
     if (install) runInstall(pm, root)
     printNextSteps(root, pm, install)
@@ -103,6 +111,7 @@ function parseCli(args) {
         interactive: { type: 'boolean' },
         install: { type: 'boolean', short: 'i' },
         pm: { type: 'string', short: 'p' },
+        vectora: { type: 'string' },
         overwrite: { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         version: { type: 'boolean', short: 'v' },
@@ -204,14 +213,74 @@ function isEmptyDir(dir) {
   return fs.readdirSync(dir).every((entry) => entry === '.git')
 }
 
-function scaffold(from, to, name) {
+/**
+ * The `vectora` dependency to write, and `links`: other dependencies to point at a local checkout's copies.
+ * Default `^<our version>`: vectora and create-vectora release together
+ * (fixed versioning), so our version is vectora's. A local path (`./x`, `../x`, `/x`, or `file:<path>`) is
+ * resolved against the current directory and written relative to the new app, so `npm install` there links
+ * that checkout (or that `npm pack` tarball); anything else (a version, range or tag) is written as given.
+ */
+function vectoraSpec(requested, root) {
+  if (requested === undefined) return { vectora: `^${OWN.version}`, links: {} }
+  const spec = requested.trim()
+  if (spec === '') throw new UsageError('--vectora needs a version, a range or a path (e.g. file:../vectora/kernel).')
+  const local = spec.startsWith('file:') ? spec.slice('file:'.length) : /^(\.{1,2}([/\\]|$)|[/\\]|[A-Za-z]:[/\\])/.test(spec) ? spec : undefined
+  if (local === undefined) return { vectora: spec, links: {} }
+  const target = path.resolve(local)
+  const pkgPath = path.join(target, 'package.json')
+  const pkg = fs.existsSync(pkgPath) ? JSON.parse(fs.readFileSync(pkgPath, 'utf8')) : undefined
+  // A tarball from `npm pack -w vectora` is taken on trust: reading it would need a tar parser.
+  const tarball = /\.(tgz|tar\.gz)$/.test(target) && fs.statSync(target, { throwIfNoEntry: false })?.isFile()
+  if (!tarball && pkg?.name !== 'vectora') {
+    throw new UsageError(`--vectora ${spec}: ${display(target)} is not the vectora package (in a clone of the repository it is the kernel/ folder).`)
+  }
+  const links = {}
+  if (!tarball) {
+    // npm links a file: directory without deduplicating its dependencies with the app's: the app would get
+    // its own arktype next to the one the checkout uses, and two copies of arktype's types do not match
+    // (route contracts would type req.params as strings). So a dependency the app shares with vectora is
+    // linked to the very copy the checkout resolves.
+    for (const name of Object.keys(pkg.dependencies ?? {})) {
+      const found = resolvePackageDir(name, fs.realpathSync(target))
+      if (found !== undefined) links[name] = fileSpec(root, found)
+    }
+  }
+  return { vectora: fileSpec(root, target), links }
+}
+
+/** `file:<path of target relative to root>`: relative, so the app and the checkout can move together. */
+function fileSpec(root, target) {
+  const relative = path.relative(root, target)
+  // Absolute only across Windows drives.
+  if (path.isAbsolute(relative)) return `file:${relative.split(path.sep).join('/')}`
+  const posix = relative.split(path.sep).join('/')
+  return `file:${posix === '..' || posix.startsWith('../') ? posix : `./${posix}`}`
+}
+
+/** The real folder of package `name` as Node resolves it from `from` (node_modules up the tree), or undefined. */
+function resolvePackageDir(name, from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name)
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate)
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
+function scaffold(from, to, name, { vectora, links }) {
   copyDir(from, to)
   const pkgPath = path.join(to, 'package.json')
   const pkg = JSON.parse(fs.readFileSync(pkgPath, 'utf8'))
   pkg.name = name
-  // Fixed versioning: vectora and create-vectora release together, so our version is vectora's.
-  if (pkg.dependencies?.vectora) pkg.dependencies.vectora = `^${OWN.version}`
+  if (pkg.dependencies?.vectora) pkg.dependencies.vectora = vectora
+  for (const [dep, spec] of Object.entries(links)) {
+    if (pkg.dependencies?.[dep]) pkg.dependencies[dep] = spec
+  }
   fs.writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`)
+  // The template's README is titled with the template's placeholder name; the app's is titled with its own.
+  const readmePath = path.join(to, 'README.md')
+  if (fs.existsSync(readmePath)) {
+    fs.writeFileSync(readmePath, fs.readFileSync(readmePath, 'utf8').replace(/^# .*$/m, `# ${name}`))
+  }
 }
 
 function copyDir(from, to) {
@@ -244,8 +313,9 @@ function printNextSteps(root, pm, installed) {
   const steps = []
   if (rel !== '') steps.push(`cd ${rel.includes(' ') ? JSON.stringify(rel) : rel}`)
   if (!installed) steps.push(`${pm} install`)
-  // `bun start`/`bun test` would run bun's own commands, not the package scripts.
-  steps.push(pm === 'bun' ? 'bun run start' : `${pm} start`, pm === 'bun' ? 'bun run test' : `${pm} test`)
+  // `dev` runs the TypeScript directly (restarting on change); `start` needs `build` first.
+  // `bun test` would run bun's own test runner, not the package script.
+  steps.push(`${pm} run dev`, pm === 'bun' ? 'bun run test' : `${pm} test`)
   process.stdout.write(`\nNext steps:\n${steps.map((s) => `  ${s}\n`).join('')}`)
 }
 
