@@ -1,6 +1,11 @@
-/** @module kernel/test/plugin-multiple — `multiple: true` plugins: several instances in one scope chain. */
+/**
+ * @module kernel/test/plugin-multiple — `multiple: true` plugins: several instances in one scope chain, each
+ * with its own options; a repeat with equal options is still one instance.
+ */
 import assert from 'node:assert/strict'
-import { createApp, definePlugin } from 'vectora'
+import { createApp, definePlugin, type PluginApp } from 'vectora'
+import { closeAfterTest } from '../../test/helpers/cleanup.js'
+import { forEachTransport } from '../../test/helpers/transport.js'
 
 const tagger = definePlugin({
   name: 'tagger',
@@ -12,6 +17,22 @@ const tagger = definePlugin({
     })
   },
 })
+
+/** A `multiple` plugin that counts its setups and appends one mark per hook run, so a double run shows. */
+function marker(setups: string[]) {
+  return definePlugin({
+    name: 'marker',
+    version: '1.0.0',
+    multiple: true,
+    setup(app: PluginApp, options: { mark: string; fn?: () => void; store?: object }) {
+      setups.push(options.mark)
+      app.addHook('onSend', (out) => {
+        const current = out.headerList.find(([name]) => name === 'x-marks')?.[1]
+        out.header('x-marks', current === undefined ? options.mark : `${current},${options.mark}`)
+      })
+    },
+  })
+}
 
 describe('plugins registered with multiple: true', () => {
   it('run every instance on a route whose scope chain registered it several times, with their own options', async () => {
@@ -39,5 +60,51 @@ describe('plugins registered with multiple: true', () => {
     const app = createApp({ handleSignals: false })
     app.register(once, { a: 1 } as never)
     assert.throws(() => app.register(once, { a: 2 } as never), { code: 'VEC_ERR_PLUGIN_DUPLICATE' })
+  })
+
+  forEachTransport((t) => {
+    it('dedupes a repeat with equal options (same function, same store instance): one setup, its hook runs once', async () => {
+      const setups: string[] = []
+      const plugin = marker(setups)
+      const options = { mark: 'a', fn: () => {}, store: new Map() }
+      const app = closeAfterTest(createApp({ handleSignals: false }))
+      app.register(plugin, options)
+      app.register(plugin, { ...options }) // a copy: equal values, the same function and store
+      app.group('/g', (g) => {
+        g.register(plugin, { ...options })
+        g.register(plugin, { ...options, mark: 'b' }) // other options: a second instance
+        g.get('/', () => 'g')
+      })
+      assert.deepEqual(setups, ['a', 'b'])
+      assert.equal((await t.request(app, { url: '/g' })).headers['x-marks'], 'a,b')
+    })
+
+    it('runs only the outermost of equal instances when a group registered it before the app did', async () => {
+      const setups: string[] = []
+      const plugin = marker(setups)
+      const store = new Map()
+      const app = closeAfterTest(createApp({ handleSignals: false }))
+      app.group('/g', (g) => {
+        g.register(plugin, { mark: 'a', store })
+        g.register(plugin, { mark: 'strict' })
+        g.get('/', () => 'g')
+      })
+      app.register(plugin, { mark: 'a', store })
+      app.get('/', () => 'root')
+      assert.equal((await t.request(app, { url: '/g' })).headers['x-marks'], 'strict,a', "the group's copy of a yields to the app's")
+      assert.equal((await t.request(app, { url: '/' })).headers['x-marks'], 'a')
+    })
+
+    it('keeps instances with other objects apart, even when those objects have equal fields', async () => {
+      const setups: string[] = []
+      const plugin = marker(setups)
+      class Store { readonly size = 0 }
+      const app = closeAfterTest(createApp({ handleSignals: false }))
+      app.register(plugin, { mark: 'a', store: new Store() })
+      app.register(plugin, { mark: 'a', store: new Store() })
+      app.get('/', () => 'root')
+      assert.deepEqual(setups, ['a', 'a'])
+      assert.equal((await t.request(app, { url: '/' })).headers['x-marks'], 'a,a')
+    })
   })
 })

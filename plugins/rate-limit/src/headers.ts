@@ -28,11 +28,40 @@ export function limitItem(name: string, decision: RateLimitDecision): string {
   return `"${name}";r=${decision.remaining};t=${decision.reset}`
 }
 
+/** What one policy brings to a reply: its RateLimit-Policy item and, when it counted the request, its decision. */
+export interface AppliedPolicy {
+  readonly name: string
+  readonly item: string
+  readonly decision?: RateLimitDecision
+}
+
 /**
- * Adds `item` to the sf-list field `name` of `reply`: appended when another policy (another limiter on the
- * route) already set the field, so both stay visible.
+ * The policy whose `RateLimit` value a client should act on when several apply to a request: the one that
+ * refused it (its `t` is the 429's Retry-After), else the one with the fewest requests remaining, ties going to
+ * the later reset (the one the client waits longest for). Policies that did not count the request are skipped;
+ * undefined when none did. Earlier policies win exact ties, so the answer does not depend on object identity.
+ *
+ * @example
+ * strictest([
+ *   { name: 'global', item: '"global";q=100;w=60', decision: { allowed: true, remaining: 97, reset: 1, retryAfter: 0 } },
+ *   { name: 'login', item: '"login";q=5;w=60', decision: { allowed: true, remaining: 2, reset: 12, retryAfter: 0 } },
+ * ])!.name // 'login'
  */
-export function appendListField(reply: Reply, name: string, item: string): void {
-  const existing = reply.headerList.filter(([field]) => field === name).map(([, value]) => value)
-  reply.header(name, existing.length === 0 ? item : `${existing.join(', ')}, ${item}`)
+export function strictest<P extends AppliedPolicy>(policies: readonly P[]): P | undefined {
+  let best: P | undefined
+  for (const p of policies) {
+    const d = p.decision
+    if (d === undefined) continue
+    const b = best?.decision
+    if (b === undefined ||
+      (!d.allowed && b.allowed) ||
+      (d.allowed === b.allowed && (d.remaining < b.remaining || (d.remaining === b.remaining && d.reset > b.reset)))) best = p
+  }
+  return best
+}
+
+/** The value of list field `name` on `reply`, repeated lines joined with ', ' (their list meaning), or undefined. */
+export function listField(reply: Reply, name: string): string | undefined {
+  const values = reply.headerList.filter(([field]) => field === name).map(([, value]) => value)
+  return values.length === 0 ? undefined : values.join(', ')
 }

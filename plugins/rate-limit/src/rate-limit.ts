@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module'
 import { definePlugin, HttpError, type PluginApp, type Reply, type VectoraRequest } from 'vectora'
 import { createGcraPolicy, optionError, toDecision, type GcraPolicy, type GcraStep, type RateLimitDecision } from './gcra.js'
-import { appendListField, limitItem, policyItem, POLICY_NAME } from './headers.js'
+import { limitItem, listField, policyItem, POLICY_NAME, strictest } from './headers.js'
 import { createKeyOf, type KeyStrategy } from './key.js'
 import { memoryStore } from './memory-store.js'
 import type { RateLimitStore } from './store.js'
@@ -45,16 +45,46 @@ export const QUOTA_EXCEEDED = 'https://iana.org/assignments/http-problem-types#q
 const KNOWN = new Set(['limit', 'window', 'burst', 'key', 'header', 'ipv6Prefix', 'phase', 'store', 'onStoreError', 'policyName', 'skip', 'order'])
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
-/** Policy names already used on a store, with their parameters: one name, one policy per store. */
-const claims = new WeakMap<RateLimitStore, Map<string, string>>()
+
+/** One registration (instance) of the plugin, as the other instances on a request see it. */
+interface Instance {
+  readonly name: string
+  /** Its RateLimit-Policy item. */
+  readonly item: string
+  readonly store: RateLimitStore
+  /** It already warned that another policy on a route has its name. */
+  warnedName: boolean
+}
+
+/** An instance's part in one request: listed in RateLimit-Policy, with a decision once it counted the request. */
+interface Applied { readonly instance: Instance; readonly name: string; readonly item: string; decision?: RateLimitDecision }
+
+/**
+ * What the instances that apply to one request share: with `multiple: true` an app-wide limit and a group's
+ * stricter one both run on the group's routes, yet the reply must carry one RateLimit-Policy list and one
+ * RateLimit value, so every instance's onSend hook rewrites both fields from this state (the last one's write
+ * is complete). `steps` lets instances of one policy on one store (one budget: see `claim`) count a
+ * request once.
+ */
+interface RequestLimits {
+  readonly applied: Applied[]
+  readonly steps: Map<RateLimitStore, Map<string, GcraStep>>
+  /** The reply being labelled, and the fields other limiters had set on it before the first of ours ran. */
+  reply?: Reply
+  foreign?: { policy: string | undefined; limit: string | undefined }
+}
+
+const requests = new WeakMap<VectoraRequest<any>, RequestLimits>()
 
 /**
  * Limits requests per client with GCRA. Register it app-wide, or inside `app.group()` to limit that group
- * only; sibling groups may each register it with their own options.
+ * only. It may be registered several times in one scope chain (`multiple: true`): an app-wide limit plus a
+ * stricter one on a group both apply to the group's routes, each with its own budget; the first to refuse
+ * answers 429. Give each such limit its own `policyName`. Equal options registered twice are one limit.
  *
  * @example
  * const app = createApp({ trustProxy: 1 })
- * app.register(rateLimit, { limit: 100, window: 60_000 })
+ * app.register(rateLimit, { limit: 100, window: 60_000, policyName: 'global' })
  * app.group('/login', (g) => {
  *   g.register(rateLimit, { limit: 5, window: 60_000, policyName: 'login' })
  *   g.post('/', login)
@@ -63,13 +93,13 @@ const claims = new WeakMap<RateLimitStore, Map<string, string>>()
 export const rateLimit = definePlugin({
   name: '@vectora/rate-limit',
   version,
+  multiple: true,
   setup(app: PluginApp, options: RateLimitOptions) {
     const config = resolve(options)
     const { policy, policyName, store, onStoreError, skip } = config
     claim(store, policyName, policy)
     const keyOf = createKeyOf(config.key, { header: config.header, ipv6Prefix: config.ipv6Prefix })
-    const policyField = policyItem(policyName, policy)
-    const decisions = new WeakMap<VectoraRequest<any>, RateLimitDecision>()
+    const self: Instance = { name: policyName, item: policyItem(policyName, policy), store, warnedName: false }
     const health = storeHealth(app, policyName, onStoreError)
     let forwardedChecked = false
 
@@ -77,17 +107,25 @@ export const rateLimit = definePlugin({
       if (skip !== undefined && skip(req)) return undefined
       const key = await keyOf(req)
       if (!forwardedChecked && key.startsWith('ip:')) forwardedChecked = checkForwarded(app, req)
-      let step: GcraStep
-      try {
-        step = await store.take(`${policyName}:${key}`, policy)
-      } catch (error) {
-        health.failed(error)
-        if (onStoreError === 'open') return undefined
-        throw new HttpError(503, 'Rate limiting is unavailable; try again later.', { code: 'RATE_LIMIT_UNAVAILABLE', cause: error })
+      const limits = limitsOf(req)
+      const applied = apply(app, req, limits, self)
+      const storeKey = storeKeyOf(policyName, policy, key)
+      let taken = limits.steps.get(store)
+      if (taken === undefined) limits.steps.set(store, (taken = new Map()))
+      let step = taken.get(storeKey)
+      if (step === undefined) {
+        try {
+          step = await store.take(storeKey, policy)
+        } catch (error) {
+          health.failed(error)
+          if (onStoreError === 'open') return undefined
+          throw new HttpError(503, 'Rate limiting is unavailable; try again later.', { code: 'RATE_LIMIT_UNAVAILABLE', cause: error })
+        }
+        health.succeeded()
+        taken.set(storeKey, step)
       }
-      health.succeeded()
       const decision = toDecision(step, policy)
-      decisions.set(req, decision)
+      applied.decision = decision
       if (decision.allowed) return undefined
       throw new HttpError(429, `The rate limit of policy "${policyName}" is exceeded; retry in ${decision.retryAfter} s.`, {
         code: 'RATE_LIMITED',
@@ -97,11 +135,12 @@ export const rateLimit = definePlugin({
       })
     }
 
-    // onSend runs on every reply of the scope: 2xx, 4xx (the 429 included) and 5xx, short-circuits too.
+    // onSend runs on every reply of the scope: 2xx, 4xx (the 429 included) and 5xx, short-circuits too. A
+    // reply whose request never reached the limiter's phase still lists the policy.
     const onRateLimitHeaders = (reply: Reply, req: VectoraRequest<any>): undefined => {
-      appendListField(reply, 'ratelimit-policy', policyField)
-      const decision = decisions.get(req)
-      if (decision !== undefined) appendListField(reply, 'ratelimit', limitItem(policyName, decision))
+      const limits = limitsOf(req)
+      apply(app, req, limits, self)
+      writeFields(reply, limits)
       return undefined
     }
 
@@ -118,6 +157,49 @@ export const rateLimit = definePlugin({
     app.onClose(() => store.close?.())
   },
 })
+
+function limitsOf(req: VectoraRequest<any>): RequestLimits {
+  let limits = requests.get(req)
+  if (limits === undefined) requests.set(req, (limits = { applied: [], steps: new Map() }))
+  return limits
+}
+
+/**
+ * Lists `self` among the request's policies (once). Another instance's policy with the same name on another
+ * store is another budget under one name: clients could not tell their RateLimit values apart, so that is
+ * logged, once per instance (a configuration mistake, not a reason to fail requests).
+ */
+function apply(app: PluginApp, req: VectoraRequest<any>, limits: RequestLimits, self: Instance): Applied {
+  const existing = limits.applied.find((a) => a.instance === self)
+  if (existing !== undefined) return existing
+  const twin = limits.applied.find((a) => a.name === self.name && a.instance.store !== self.store)
+  if (twin !== undefined && !self.warnedName) {
+    self.warnedName = true
+    app.log.warn(`rate limit: two limits named "${self.name}" apply to ${req.method} ${req.path}; give each registration its own ` +
+      'policyName, so clients can tell their RateLimit values apart.', { plugin: '@vectora/rate-limit', policy: self.name })
+  }
+  const applied: Applied = { instance: self, name: self.name, item: self.item }
+  limits.applied.push(applied)
+  return applied
+}
+
+/**
+ * Writes both fields from every policy applying to the request: RateLimit-Policy lists each policy once (two
+ * instances of one policy share an item), RateLimit carries the strictest decision only — one line each,
+ * never one per instance. Items another limiter set before ours are kept in front.
+ */
+function writeFields(reply: Reply, limits: RequestLimits): void {
+  if (limits.reply !== reply) {
+    limits.reply = reply
+    limits.foreign = { policy: listField(reply, 'ratelimit-policy'), limit: listField(reply, 'ratelimit') }
+  }
+  const { policy: foreignPolicy, limit: foreignLimit } = limits.foreign!
+  const join = (foreign: string | undefined, ours: string): string => (foreign === undefined ? ours : `${foreign}, ${ours}`)
+  const items = [...new Set(limits.applied.map((a) => a.item))]
+  reply.header('ratelimit-policy', join(foreignPolicy, items.join(', ')))
+  const chosen = strictest(limits.applied)
+  if (chosen !== undefined) reply.header('ratelimit', join(foreignLimit, limitItem(chosen.name, chosen.decision!)))
+}
 
 interface Resolved {
   policy: GcraPolicy
@@ -159,9 +241,12 @@ function resolve(options: RateLimitOptions): Resolved {
   return { policy, policyName, key, header: header.toLowerCase(), ipv6Prefix, phase, store, onStoreError, skip, order }
 }
 
+/** Policy names already used on a store, with their parameters: one name, one policy per store. */
+const claims = new WeakMap<RateLimitStore, Map<string, string>>()
+
 /**
  * One policy name per store means one policy: registrations that share a store and a name share budgets,
- * which only makes sense with the same limit, window and burst.
+ * which only makes sense with the same limit, window and burst (a request both cover is counted once).
  */
 function claim(store: RateLimitStore, name: string, policy: GcraPolicy): void {
   const signature = `${policy.limit}/${policy.window}/${policy.burst}`
@@ -172,6 +257,17 @@ function claim(store: RateLimitStore, name: string, policy: GcraPolicy): void {
     throw optionError('policyName', `unique per store: "${name}" already limits ${existing} (limit/window/burst) on this store`, name)
   }
   names.set(name, signature)
+}
+
+/**
+ * The store key of a client under a policy: `<policyName>:q<limit>w<window s>b<burst>:<client key>`. The
+ * quota is part of it so that two policies never share a counter, even where the per-store name check cannot
+ * see them: two store objects on one Redis and prefix, or processes running different versions of the
+ * limits during a rolling deploy (a TAT means nothing under another interval). One name with one quota is
+ * one budget wherever it runs, which is what processes sharing a Redis want.
+ */
+function storeKeyOf(name: string, policy: GcraPolicy, key: string): string {
+  return `${name}:q${policy.limit}w${policy.window / 1_000}b${policy.burst}:${key}`
 }
 
 /**

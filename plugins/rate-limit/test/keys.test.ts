@@ -116,7 +116,7 @@ describe('rate-limit: keys', () => {
       await app.inject({ url: '/', headers: { 'x-api-key': 'sk_live_secret' } })
       assert.equal(keys.length, 1)
       assert.doesNotMatch(keys[0], /sk_live_secret/)
-      assert.match(keys[0], /^default:key:[A-Za-z0-9_-]{43}$/)
+      assert.match(keys[0], /^default:q1w60b1:key:[A-Za-z0-9_-]{43}$/)
     })
   })
 

@@ -56,6 +56,8 @@ export interface TestResponse {
   status: number
   /** Lower-case names; repeated fields joined with ', '. */
   headers: Record<string, string>
+  /** The values of every line of field `name` (lower-case), as sent: joining in `headers` hides repeats. */
+  lines(name: string): string[]
   text(): string
   json<T = any>(): T
 }
@@ -65,15 +67,19 @@ export interface Transport {
   request(app: App, req: TestRequest): Promise<TestResponse>
 }
 
-const toResponse = (status: number, headers: Record<string, string>, body: Buffer): TestResponse => ({
-  status, headers, text: () => body.toString('utf8'), json: () => JSON.parse(body.toString('utf8')),
+const toResponse = (status: number, headers: Record<string, string>, body: Buffer, raw: ReadonlyArray<readonly [string, string]>): TestResponse => ({
+  status,
+  headers,
+  lines: (name) => raw.filter(([field]) => field.toLowerCase() === name).map(([, value]) => value),
+  text: () => body.toString('utf8'),
+  json: () => JSON.parse(body.toString('utf8')),
 })
 
 const injectTransport: Transport = {
   name: 'inject',
   async request(app, req) {
     const res = await app.inject({ method: req.method ?? 'GET', url: req.url, headers: req.headers ?? {}, remoteAddress: req.remoteAddress })
-    return toResponse(res.status, { ...res.headers }, Buffer.from(res.body))
+    return toResponse(res.status, { ...res.headers }, Buffer.from(res.body), res.rawHeaders)
   },
 }
 
@@ -99,7 +105,9 @@ export function httpRequest(port: number, req: TestRequest): Promise<TestRespons
       res.on('end', () => {
         const flat: Record<string, string> = {}
         for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
-        resolve(toResponse(res.statusCode ?? 0, flat, Buffer.concat(chunks)))
+        const raw: Array<[string, string]> = []
+        for (let i = 0; i < res.rawHeaders.length; i += 2) raw.push([res.rawHeaders[i], res.rawHeaders[i + 1]])
+        resolve(toResponse(res.statusCode ?? 0, flat, Buffer.concat(chunks), raw))
       })
     })
     r.on('error', reject)
