@@ -1,5 +1,10 @@
-/** @module guard — guards: route, group and controller checks that allow (true) or forbid (false -> 403) a request. */
+/**
+ * @module guard — guards: route, group and controller checks that allow (true) or forbid (false -> 403) a
+ * request; defineGuard() for guards that only work with a plugin, checked once at ready, never per request.
+ */
+import { VectoraError } from './error-catalogue.js'
 import { httpError } from './errors.js'
+import { describe } from './headers.js'
 import type { HookEntry } from './pipeline.js'
 import type { VectoraRequest } from './request.js'
 
@@ -18,6 +23,95 @@ export type Guard<N extends object = {}> = ((req: VectoraRequest<any>) => boolea
    * an authentication guard). A route's handler gets `req` typed with it.
    */
   readonly narrows?: N
+}
+
+/** What `defineGuard(fn, options)` accepts. */
+export interface GuardOptions {
+  /**
+   * Names of the plugins the guard needs (`'@vectora/jwt'`): each must be registered app-wide or in a group
+   * enclosing every route the guard is on, or `app.ready()` fails with VEC_ERR_GUARD_PLUGIN_MISSING.
+   */
+  requires?: readonly string[]
+  /** How to register what is missing, for the boot error (`app.register(jwt, { ... })`). */
+  hint?: string
+}
+
+/**
+ * Where a guard keeps what it requires. A registry symbol, not a module-private one, so a guard declared by a
+ * plugin that bundles another copy of `vectora` is still checked by the app's copy.
+ */
+const REQUIRES = Symbol.for('vectora.guard.requires')
+const OPTION_KEYS = new Set(['requires', 'hint'])
+const NONE: readonly string[] = Object.freeze([])
+
+interface Requirements { readonly plugins: readonly string[]; readonly hint: string | undefined }
+
+/**
+ * Declares the plugins a guard needs, so that a route using it without them fails at `app.ready()` (naming
+ * the route, the guard and the plugin) instead of answering every request wrongly: a 401 for a caller no
+ * plugin could authenticate, a 500 on the first request. Returns `fn` itself, marked: the guard runs exactly
+ * as a plain function guard, and the check costs nothing per request. A guard is declared once.
+ *
+ * @example
+ * import { defineGuard } from 'vectora'
+ * export const requireTenant = defineGuard(function requireTenant(req) {
+ *   return req.header('x-tenant') !== undefined
+ * }, { requires: ['@acme/tenants'], hint: 'app.register(tenants, { ... })' })
+ */
+export function defineGuard<N extends object = {}>(fn: Guard<N>, options: GuardOptions): Guard<N> {
+  const bad = (what: string): never => {
+    throw new VectoraError('VEC_ERR_INVALID_OPTION', `defineGuard(): ${what}.`)
+  }
+  if (typeof fn !== 'function') bad(`the guard must be a function, got ${describe(fn)}`)
+  if (options === null || typeof options !== 'object') bad(`options must be an object, got ${describe(options)}`)
+  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.has(k))
+  if (unknown.length > 0) bad(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; options are ${[...OPTION_KEYS].join(', ')}`)
+  const requires = options.requires ?? []
+  if (!Array.isArray(requires) || requires.some((name) => typeof name !== 'string' || name === '')) {
+    bad(`requires must be an array of plugin names, got ${describe(options.requires)}`)
+  }
+  if (options.hint !== undefined && (typeof options.hint !== 'string' || options.hint === '')) bad(`hint must be a non-empty string, got ${describe(options.hint)}`)
+  if (!Object.isExtensible(fn)) bad(`guard ${fn.name || '(anonymous)'} is frozen; declare it before freezing it`)
+  // Redeclaring would silently change what every route already using this function requires.
+  if (Object.hasOwn(fn, REQUIRES)) bad(`guard ${fn.name || '(anonymous)'} already declares its requirements; declare a new function instead`)
+  const requirements: Requirements = Object.freeze({ plugins: Object.freeze([...new Set(requires)]), hint: options.hint })
+  // Not enumerable, not writable: invisible to spreading and logging, and fixed once declared.
+  Object.defineProperty(fn, REQUIRES, { value: requirements })
+  return fn
+}
+
+/**
+ * The plugins a guard declared with `defineGuard()` needs (empty for a plain function guard).
+ *
+ * @example
+ * import { requireAuth } from '@vectora/jwt'
+ * guardRequirements(requireAuth) // ['@vectora/jwt']
+ */
+export function guardRequirements(guard: Guard<any>): readonly string[] {
+  return requirementsOf(guard)?.plugins ?? NONE
+}
+
+function requirementsOf(guard: Guard<any>): Requirements | undefined {
+  return (guard as unknown as { [REQUIRES]?: Requirements })[REQUIRES]
+}
+
+/**
+ * At ready, for one route: throws VEC_ERR_GUARD_PLUGIN_MISSING for the first guard that needs a plugin which
+ * `registered(name)` says is not in the route's scope chain. Plain guards are skipped without a lookup.
+ */
+export function checkGuardRequirements(route: string, guards: readonly Guard<any>[], registered: (plugin: string) => boolean): void {
+  for (const guard of guards) {
+    const requirements = requirementsOf(guard)
+    if (requirements === undefined) continue
+    const missing = requirements.plugins.filter((name) => !registered(name))
+    if (missing.length === 0) continue
+    const plugins = missing.length === 1 ? `the plugin ${missing[0]}` : `the plugins ${missing.join(', ')}`
+    const add = requirements.hint ?? `app.register(...) with ${missing.join(' and ')}`
+    throw new VectoraError(
+      'VEC_ERR_GUARD_PLUGIN_MISSING',
+      `Route ${route}: guard ${guard.name || '(anonymous)'} needs ${plugins} registered app-wide or in an enclosing group; add ${add}.`,
+    )
+  }
 }
 
 /**

@@ -17,6 +17,8 @@ export type {
   ErrorHook, HookOptions, Outcome, Phase, PlanEntry, RequestHook, RequestPhase, ResponseHook, ResponseInfo, SendHook,
 } from './pipeline.js'
 export type { Guard } from './guard.js'
+export { defineGuard, guardRequirements } from './guard.js'
+export type { GuardOptions } from './guard.js'
 export { Controller, Get, Post, Put, Patch, Delete, Options, Head } from './controller.js'
 export type { ControllerOptions, RouteDecoratorOptions } from './controller.js'
 export type { Contract, Infer, InferIn, RouteSchema, ValidationIssue } from './contract.js'

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module'
 import jsonwebtoken from 'jsonwebtoken'
-import { definePlugin, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
+import { defineGuard, definePlugin, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
 import { resolveConfig, type JwtOptions, type ResolvedJwt } from './config.js'
 import { invalidToken, keysUnavailable, missingToken } from './errors.js'
 import type { JwtAlgorithm } from './keys.js'
@@ -58,17 +58,19 @@ export const jwt = definePlugin({
 /**
  * A guard that lets a request through only when it was authenticated (`req.auth` set), else 401 with a
  * `WWW-Authenticate: Bearer` challenge. Use it on routes that need a caller when the plugin runs in
- * `mode: 'optional'`. It runs in the authorize phase, after authentication.
+ * `mode: 'optional'`. It runs in the authorize phase, after authentication. It needs the plugin registered
+ * app-wide or in a group enclosing its routes: without it `app.ready()` fails (VEC_ERR_GUARD_PLUGIN_MISSING),
+ * since nothing would ever set `req.auth` and every request would get 401.
  *
  * @example
  * app.register(jwt, { secret, algorithms: ['HS256'], mode: 'optional' })
  * app.get('/posts', (req) => listPosts(req.auth?.subject))
  * app.post('/posts', { guards: [requireAuth] }, (req) => createPost(req.auth!.subject))
  */
-export const requireAuth: Guard = function requireAuth(req) {
+export const requireAuth: Guard = defineGuard(function requireAuth(req) {
   if (req.auth !== undefined) return true
   throw missingToken()
-}
+}, { requires: [NAME], hint: "app.register(jwt, { ... }) (import { jwt } from '@vectora/jwt')" })
 
 function createAuthenticate(c: ResolvedJwt, skip: (req: VectoraRequest<any>) => boolean) {
   return async function onAuthenticate(req: VectoraRequest<any>): Promise<undefined> {
