@@ -1,9 +1,10 @@
 /**
  * @module policy — the @vectora/policy plugin and its guard: `can(action, type, load?)` decides in the
  * authorize phase (401 without a subject, 404 for a missing resource, false -> 403 on deny), records every
- * decision (onDecision + app.log) and hands the loaded resource to the handler (`resourceOf(req)`).
+ * decision (onDecision, and app.log at debug unless asked for more) and hands the loaded resource to the
+ * handler (`resourceOf(req)`). A can() guard on a route without the plugin in its scope chain fails ready.
  */
-import { definePlugin, HttpError, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
+import { defineGuard, definePlugin, HttpError, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
 import type { Subject } from './abac.js'
 import { isPolicy, type Policy, type Verdict } from './define.js'
 import { PolicyError, checkName, describe } from './errors.js'
@@ -35,10 +36,11 @@ export interface PolicyOptions {
   /** Called (and awaited) with every decision; if it throws, the request fails with 500 (no unrecorded access). */
   onDecision?: (decision: PolicyDecision) => void | Promise<void>
   /**
-   * `'deny'` (default): denials at info, allows at debug when the logger has `debug`; `'all'`: allows at
-   * info too; `'none'`: no log lines.
+   * `'debug'` (default): every decision at debug, when the logger has `debug` (the default logger has none, so
+   * nothing is printed: decisions are for `onDecision`); `'deny'`: denials at info, allows at debug; `'all'`:
+   * every decision at info; `'none'`: no log lines.
    */
-  log?: 'deny' | 'all' | 'none'
+  log?: 'debug' | 'deny' | 'all' | 'none'
   /**
    * true: a denial on a loaded resource answers the same 404 as a missing resource, so callers cannot
    * probe which ids exist. Default false (403).
@@ -62,6 +64,7 @@ export interface RequestPolicy {
   can(action: string, type: string, resource?: unknown): Promise<boolean>
 }
 
+const NAME = '@vectora/policy'
 const OPTION_KEYS = new Set(['policy', 'onDecision', 'log', 'concealDenied', 'challenge'])
 const NOT_FOUND = 'The requested resource was not found.'
 
@@ -100,14 +103,16 @@ class Engine {
   }
 
   #log(d: PolicyDecision): void {
-    const mode = this.#options.log ?? 'deny'
+    // Debug by default: a denial is an expected answer (the client gets its 403), not an event for the info
+    // log of every app and every test run; audits go through onDecision, or opt in with log: 'deny' | 'all'.
+    const mode = this.#options.log ?? 'debug'
     if (mode === 'none') return
     const log = this.#app.log as PluginApp['log'] & { debug?: (msg: string, fields?: Record<string, unknown>) => void }
     const fields = {
       plugin: '@vectora/policy', requestId: d.requestId, subject: d.subject?.id, roles: d.subject?.roles, action: d.action,
       resource: d.resource.type, resourceId: d.resource.id, decision: d.decision, reason: d.reason, rule: d.rule, role: d.role,
     }
-    if (d.decision === 'deny' || mode === 'all') log.info('policy decision', fields)
+    if (mode === 'all' || (mode === 'deny' && d.decision === 'deny')) log.info('policy decision', fields)
     else log.debug?.('policy decision', fields)
   }
 }
@@ -192,14 +197,15 @@ class RequestPolicyImpl implements RequestPolicy {
 }
 
 /**
- * The plugin: register it once, app-wide, with a policy. It adds `req.policy` (the guard finds the policy
- * through it); it adds no hook, so routes without a `can()` guard keep their fast path.
+ * The plugin: register it once, app-wide (or in the group whose routes use `can()`), with a policy. It adds
+ * `req.policy` (the guard finds the policy through it); it adds no hook, so routes without a `can()` guard keep
+ * their fast path.
  *
  * @example
  * app.register(policyPlugin, { policy, onDecision: (d) => audit.push(d) })
  */
 export const policyPlugin = definePlugin({
-  name: '@vectora/policy',
+  name: NAME,
   version: '0.1.0',
   setup(app, options: PolicyOptions) {
     const engine = new Engine(app, checkOptions(options))
@@ -210,7 +216,8 @@ export const policyPlugin = definePlugin({
 /**
  * A guard for routes, groups and controllers: allows `action` on a resource of `type` for the request's
  * subject. With `load`, the resource is loaded first (404 when missing), rules see it, and the handler
- * reads it with `resourceOf(req)`.
+ * reads it with `resourceOf(req)`. It needs `policyPlugin` registered app-wide or in a group enclosing its
+ * routes; without it `app.ready()` fails (VEC_ERR_GUARD_PLUGIN_MISSING) naming the route.
  *
  * @example
  * const loadNote = (req: VectoraRequest<any>) => req.services.resolve<NoteStore>('notes').find(req.params.id)
@@ -222,13 +229,14 @@ export function can<R>(action: string, type: string, load?: ResourceLoader<R>): 
   if (load !== undefined && typeof load !== 'function') throw new PolicyError('POLICY_INVALID', `can(${action}, ${type}): the loader must be a function, got ${describe(load)}.`)
   const guard: Guard = (req) => {
     const p = (req as { policy?: unknown }).policy
+    // Unreachable through an app (ready checks the requirement below); kept for a guard called by hand.
     if (!(p instanceof RequestPolicyImpl)) {
       throw new TypeError(`can(${action}, ${type}) needs the @vectora/policy plugin: app.register(policyPlugin, { policy }).`)
     }
     return p.guard(action, type, load as ResourceLoader | undefined)
   }
   Object.defineProperty(guard, 'name', { value: `can(${action}, ${type})` })
-  return guard
+  return defineGuard(guard, { requires: [NAME], hint: "app.register(policyPlugin, { policy }) (import { policyPlugin } from '@vectora/policy')" })
 }
 
 /**
@@ -252,7 +260,7 @@ function checkOptions(options: PolicyOptions): PolicyOptions {
   if (unknown.length > 0) bad(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; options are ${[...OPTION_KEYS].join(', ')}`)
   if (!isPolicy(options.policy)) bad(`options.policy must come from definePolicy(), got ${describe(options.policy)}`)
   if (options.onDecision !== undefined && typeof options.onDecision !== 'function') bad(`onDecision must be a function, got ${describe(options.onDecision)}`)
-  if (options.log !== undefined && !['deny', 'all', 'none'].includes(options.log)) bad(`log is 'deny', 'all' or 'none', got ${describe(options.log)}`)
+  if (options.log !== undefined && !['debug', 'deny', 'all', 'none'].includes(options.log)) bad(`log is 'debug', 'deny', 'all' or 'none', got ${describe(options.log)}`)
   if (options.concealDenied !== undefined && typeof options.concealDenied !== 'boolean') bad(`concealDenied must be a boolean, got ${describe(options.concealDenied)}`)
   if (options.challenge !== undefined && (typeof options.challenge !== 'string' || options.challenge === '')) bad(`challenge must be a non-empty string, got ${describe(options.challenge)}`)
   return { ...options }

@@ -1,12 +1,13 @@
 /**
  * @module test/guards — the can() guard on routes, groups and controllers: deny by default, 401 vs 403,
- * ownership over a resource loaded through DI, 404 for a missing resource, the decision hook and log lines.
+ * ownership over a resource loaded through DI, 404 for a missing resource, the decision hook and log lines
+ * (debug only by default), and the boot error of a can() whose plugin is not in the route's scope chain.
  */
 import assert from 'node:assert/strict'
 import { Controller, Get, Put, type VectoraRequest } from 'vectora'
 import { can, definePolicy, policyPlugin, resourceOf, type PolicyDecision, type PolicyOptions } from '../src/index.js'
 import {
-  assertProblem, authOf, bearer, fakeAuth, forEachTransport, loadNote, NoteStore, recordingLogger, testApp, useCleanup, type Note,
+  assertProblem, authOf, bearer, defaultLoggerApp, fakeAuth, forEachTransport, loadNote, NoteStore, recordingLogger, testApp, useCleanup, type Note,
 } from './support.js'
 
 const TOKENS = {
@@ -124,19 +125,59 @@ describe('policy: the can() guard', () => {
       assert.equal(new Set(decisions.map((d) => d.requestId)).size, 4)
     })
 
-    it('logs denials at info and allows at debug when the logger has debug', async () => {
-      const logger = recordingLogger(true)
-      const { app } = notesApp({}, logger)
-      app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
-      await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') })
-      await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('alice') })
-      const lines = logger.lines.filter((l) => l.msg === 'policy decision')
-      assert.deepEqual(lines.map((l) => [l.level, l.fields.decision, l.fields.subject, l.fields.resourceId, l.fields.rule]), [
-        ['info', 'deny', 'bob', 'n1', undefined],
-        ['debug', 'allow', 'alice', 'n1', 'owner-can-update'],
-      ])
-      assert.equal(lines[0].fields.plugin, '@vectora/policy')
-      assert.equal(typeof lines[0].fields.requestId, 'string')
+    it('by default logs no decision at info: a denial goes to onDecision, and to debug when the logger has one', async () => {
+      for (const withDebug of [false, true]) {
+        const logger = recordingLogger(withDebug)
+        const { app, decisions } = notesApp({}, logger)
+        app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
+        assertProblem(await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') }), 403, 'VEC_ERR_FORBIDDEN')
+        await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('alice') })
+        assert.deepEqual(decisions.map((d) => d.decision), ['deny', 'allow'])
+        const lines = logger.lines.filter((l) => l.msg === 'policy decision')
+        assert.deepEqual(lines.map((l) => [l.level, l.fields.decision, l.fields.subject, l.fields.resourceId, l.fields.rule]), withDebug
+          ? [['debug', 'deny', 'bob', 'n1', undefined], ['debug', 'allow', 'alice', 'n1', 'owner-can-update']]
+          : [])
+        if (withDebug) {
+          assert.equal(lines[0].fields.plugin, '@vectora/policy')
+          assert.equal(typeof lines[0].fields.requestId, 'string')
+        }
+      }
+    })
+
+    it('writes nothing on stdout for a denial with the default logger', async () => {
+      const app = defaultLoggerApp()
+      app.register(fakeAuth, { tokens: TOKENS })
+      app.register(policyPlugin, { policy })
+      app.get('/notes/:id', { guards: [can('update', 'Note')] }, () => 'secret')
+      const written: string[] = []
+      const write = process.stdout.write
+      process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+        if (String(chunk).includes('policy decision')) written.push(String(chunk))
+        return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest)
+      }) as typeof process.stdout.write
+      try {
+        assertProblem(await t.request(app, { url: '/notes/n1', headers: bearer('bob') }), 403, 'VEC_ERR_FORBIDDEN')
+      } finally {
+        process.stdout.write = write
+      }
+      assert.deepEqual(written, [])
+    })
+
+    it("log: 'deny' logs denials at info (allows at debug), 'all' logs every decision at info, 'none' nothing", async () => {
+      const levels: Record<string, string[][]> = {}
+      for (const mode of ['deny', 'all', 'none'] as const) {
+        const logger = recordingLogger(true)
+        const { app } = notesApp({ log: mode }, logger)
+        app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
+        await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') })
+        await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('alice') })
+        levels[mode] = logger.lines.filter((l) => l.msg === 'policy decision').map((l) => [l.level, l.fields.decision])
+      }
+      assert.deepEqual(levels, {
+        deny: [['info', 'deny'], ['debug', 'allow']],
+        all: [['info', 'deny'], ['info', 'allow']],
+        none: [],
+      })
     })
 
     it('fails closed with 500 when onDecision throws (no unrecorded access)', async () => {
@@ -203,10 +244,16 @@ describe('policy: the can() guard', () => {
       assert.equal(decisions.length, 6)
     })
 
-    it('answers 500 when a can() guard is used without the plugin registered', async () => {
+    it('works with the plugin registered in an enclosing group, on the group\'s routes and nested ones', async () => {
       const app = testApp()
-      app.get('/notes', { guards: [can('read', 'Note')] }, () => 'secret')
-      assertProblem(await t.request(app, { url: '/notes' }), 500, 'VEC_ERR_INTERNAL')
+      app.register(fakeAuth, { tokens: TOKENS })
+      app.provideValue('notes', new NoteStore(NOTES))
+      app.group('/api', (api) => {
+        api.register(policyPlugin, { policy })
+        api.group('/notes', { guards: [can('read', 'Note')] }, (g) => g.get('/:id', (req) => ({ id: req.params.id })))
+      })
+      assert.deepEqual((await t.request(app, { url: '/api/notes/n1', headers: bearer('bob') })).json(), { id: 'n1' })
+      assertProblem(await t.request(app, { url: '/api/notes/n1', headers: bearer('nobody') }), 403, 'VEC_ERR_FORBIDDEN')
     })
   })
 
@@ -223,10 +270,35 @@ describe('policy: the can() guard', () => {
       assert.deepEqual(app.pipeline('GET', '/guarded').map((e) => [e.phase, e.name]), [['authorize', 'guards']])
     })
 
+    it('fails app.ready() naming the route, the guard and the plugin when a can() guard is used without @vectora/policy', async () => {
+      const app = testApp()
+      app.get('/notes', { guards: [can('read', 'Note')] }, () => 'secret')
+      await assert.rejects(app.ready(), (error: Error) => {
+        assert.equal((error as { code?: unknown }).code, 'VEC_ERR_GUARD_PLUGIN_MISSING', error.message)
+        assert.match(error.message, /Route GET \/notes: guard can\(read, Note\) needs the plugin @vectora\/policy registered app-wide or in an enclosing group/)
+        assert.match(error.message, /app\.register\(policyPlugin, \{ policy \}\)/)
+        return true
+      })
+    })
+
+    it('fails app.ready() for a group guarded by can() when the plugin is registered only in a sibling group', async () => {
+      const app = testApp()
+      app.group('/a', (g) => {
+        g.register(policyPlugin, { policy })
+        g.get('/notes', { guards: [can('read', 'Note')] }, () => 'a')
+      })
+      app.group('/b', { guards: [can('read', 'Note')] }, (g) => g.get('/notes', () => 'b'))
+      await assert.rejects(app.ready(), (error: Error) => {
+        assert.equal((error as { code?: unknown }).code, 'VEC_ERR_GUARD_PLUGIN_MISSING', error.message)
+        assert.match(error.message, /Route GET \/b\/notes: guard can\(read, Note\) needs the plugin @vectora\/policy/)
+        return true
+      })
+    })
+
     it('rejects options that are not a definePolicy() policy, and unknown options', () => {
       assert.throws(() => testApp().register(policyPlugin, { policy: { roles: {} } } as never), /options.policy must come from definePolicy/)
       assert.throws(() => testApp().register(policyPlugin, { policy, onDecison: () => {} } as never), /unknown option "onDecison"/)
-      assert.throws(() => testApp().register(policyPlugin, { policy, log: 'debug' } as never), /log is 'deny', 'all' or 'none'/)
+      assert.throws(() => testApp().register(policyPlugin, { policy, log: 'info' } as never), /log is 'debug', 'deny', 'all' or 'none'/)
     })
 
     it('refuses a second policy in a sibling group (one policy per app)', () => {

@@ -111,6 +111,13 @@ export function testApp(logger: Logger = recordingLogger()): App {
   return app
 }
 
+/** A test app with the app's default logger (JSON lines on stdout and stderr), for what users see by default. */
+export function defaultLoggerApp(): App {
+  const app = createApp({ handleSignals: false, development: false })
+  opened.add(app)
+  return app
+}
+
 /** The shape @vectora/jwt gives `req.auth` (docs/plugins.md). */
 export interface Auth { subject: string; claims: Record<string, unknown> }
 
