@@ -115,7 +115,7 @@ export const errorCatalogue = {
   VEC_ERR_INVALID_OPTION: {
     status: null, raisedBy: 'boot', title: 'Invalid option',
     message: 'An option has the wrong type or range.',
-    hint: 'Fix the named option; the message says the expected type. See the options table in the vectora README.',
+    hint: 'Fix the named option; the message says the expected type. Every createApp() option is in the table of the vectora package README (kernel/README.md in the repository), under "createApp(options?)".',
   },
   VEC_ERR_ROUTE_INVALID: {
     status: null, raisedBy: 'boot', title: 'Invalid route',
@@ -129,8 +129,8 @@ export const errorCatalogue = {
   },
   VEC_ERR_APP_READY: {
     status: null, raisedBy: 'boot', title: 'App already ready',
-    message: 'Routes cannot change after app.ready(), app.listen() or app.inject().',
-    hint: 'Register every route before the app starts.',
+    message: 'Routes, hooks, plugins and services cannot change once app.ready(), app.listen() or app.inject() has started the app.',
+    hint: 'Declare them before the app starts: at module load, or in a plugin\'s setup.',
   },
   VEC_ERR_ALREADY_LISTENING: {
     status: null, raisedBy: 'boot', title: 'Already listening',
@@ -183,7 +183,7 @@ export const errorCatalogue = {
   VEC_ERR_DI_MISSING: {
     status: null, raisedBy: 'boot', title: 'Missing service',
     message: 'A route, plugin or service needs a service token that nothing provides.',
-    hint: 'Provide the token (app.provide() or the plugin that provides it), or fix the spelling in `deps`; the message gives the resolution path.',
+    hint: 'Provide the token (app.provide() or the plugin that provides it), or fix its spelling; the message names who needs it (and, between services, the resolution path).',
   },
   VEC_ERR_DI_CYCLE: {
     status: null, raisedBy: 'boot', title: 'Service dependency cycle',
@@ -273,13 +273,21 @@ export const errorCatalogue = {
   },
   VEC_ERR_PLUGIN_DUPLICATE: {
     status: null, raisedBy: 'boot', title: 'Plugin registered twice with other options',
-    message: 'A plugin name is registered again in the same scope with different options.',
-    hint: 'Register it once per scope (same options are deduplicated); use a group for a second configuration.',
+    message: 'A plugin without `multiple: true` is registered again in one scope chain (the same scope, an enclosing or a nested group) with other options.',
+    hint: 'Pass equal options each time (deduplicated: functions, stores and other objects must be the same instances), or register ' +
+      'it in one scope only: a nested group inherits the plugins around it, so only sibling groups can configure it differently. ' +
+      'Plugin authors: set `multiple: true` in definePlugin() to allow stacked instances.',
   },
   VEC_ERR_PLUGIN_MISSING_DEPENDENCY: {
     status: null, raisedBy: 'boot', title: 'Plugin dependency missing',
     message: 'A plugin needs another plugin that is not registered before it.',
     hint: 'Register the named dependency before the plugin that needs it (in the same scope or an enclosing one).',
+  },
+  VEC_ERR_GUARD_PLUGIN_MISSING: {
+    status: null, raisedBy: 'boot', title: 'Guard needs a plugin that is not registered',
+    message: 'A guard on this route needs a plugin that is not registered in the route\'s scope chain.',
+    meaning: 'A route, group or controller guard declared with defineGuard(fn, { requires }) (requireAuth, can()) needs a plugin that is not registered app-wide or in a group enclosing the route. Without it the guard could only answer every request wrongly (a 401 nobody can pass, a 500), so app.ready() refuses to start.',
+    hint: 'Register the named plugin app-wide, or in a group that encloses every route the guard is on (a sibling group does not count), or take the guard off the routes outside that plugin\'s scope.',
   },
   VEC_ERR_PLUGIN_SETUP_FAILED: {
     status: null, raisedBy: 'boot', title: 'Plugin setup failed',

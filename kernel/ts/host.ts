@@ -8,7 +8,7 @@ import { compileContract, type Contract, type RouteSchema } from './contract.js'
 import { VectoraError } from './error-catalogue.js'
 import { describe } from './headers.js'
 import { orderHooks } from './hook-order.js'
-import { guardHook, type Guard } from './guard.js'
+import { checkGuardRequirements, guardHook, type Guard } from './guard.js'
 import type { LifecycleHook } from './lifecycle.js'
 import type { Logger } from './logger.js'
 import {
@@ -110,6 +110,8 @@ export class PluginHost {
   readonly plugins = new PluginRegistry()
   readonly #env: HostEnv
   readonly #hooks: Array<ScopedHook> = []
+  /** Plugin names whose setup succeeded, per scope: what a route's guards may require (defineGuard) at ready. */
+  readonly #registered = new Map<Scope, Set<string>>()
   readonly #setups: Array<{ owner: string; promise: Promise<void> }> = []
   readonly #decorations = new Map<string, { owner: string; init: ((req: VectoraRequest<any>) => unknown) | undefined }>()
   /** Registration slots: the app's calls take one each; a plugin takes one at register() for all its calls. */
@@ -214,10 +216,14 @@ export class PluginHost {
       const outermost = outermostRegistrations(ordered, chain)
       for (const [phase, entries] of ordered) {
         byPhase.set(phase, entries.filter((e) => chain.has(e.scope) &&
-          (e.registration === undefined || e.registration.multiple || outermost.get(e.registration.plugin) === e.registration)))
+          (e.registration === undefined || outermost.get(e.registration.identity) === e.registration)))
       }
       const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
-      if (guards.length > 0) byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
+      if (guards.length > 0) {
+        // At ready, not per request: a guard whose plugin is not in this route's scope chain fails the boot.
+        checkGuardRequirements(`${route.method} ${route.path}`, guards, (name) => [...chain].some((s) => this.#registered.get(s)?.has(name) === true))
+        byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
+      }
       if (route.schema !== undefined) {
         const contract = compileContract(route.schema as RouteSchema, `${route.method} ${route.path}`, route.paramNames, {
           development: this.#env.development,
@@ -315,8 +321,9 @@ export class PluginHost {
     this.#open(`register plugin ${(plugin as { name?: string } | null)?.name ?? '?'}`)
     const ancestors: number[] = []
     for (let s = scope.parent; s !== undefined; s = s.parent) ancestors.push(s.id)
-    if (!this.plugins.add(plugin, options, scope.id, ancestors, scope.label)) return
-    const facade = this.facade<PluginApp>(scope, plugin.name, this.#pluginSeq(), { plugin: plugin.name, scope, multiple: plugin.multiple === true })
+    const identity = this.plugins.add(plugin, options, scope.id, ancestors, scope.label)
+    if (identity === false) return
+    const facade = this.facade<PluginApp>(scope, plugin.name, this.#pluginSeq(), { plugin: plugin.name, scope, identity })
     try {
       const result = plugin.setup(facade, options)
       if (result && typeof (result as Promise<void>).then === 'function') {
@@ -328,6 +335,7 @@ export class PluginHost {
       this.plugins.remove(plugin.name, scope.id)
       throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${plugin.name} (registered by ${owner}) failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
     }
+    this.#registered.set(scope, (this.#registered.get(scope) ?? new Set<string>()).add(plugin.name))
   }
 
   #child(parent: Scope, prefix: string, options: GroupOptions): Scope {
@@ -363,26 +371,30 @@ export class PluginHost {
   }
 
   #open(what: string): void {
-    if (this.#frozen) throw new VectoraError('VEC_ERR_APP_READY', `Cannot ${what}: the app is ready and its pipeline is frozen. Do it before ready(), listen() or inject().`)
+    if (this.#frozen) throw new VectoraError('VEC_ERR_APP_READY', `Cannot ${what}: the app is ready and its pipeline is frozen.`)
   }
 }
 
-/** One registration of a plugin: which plugin, in which scope. */
-interface Registration { readonly plugin: string; readonly scope: Scope; readonly multiple: boolean }
+/**
+ * One registration of a plugin: which plugin, in which scope, and its identity from the registry (equal for
+ * registrations of one configuration; a `multiple` plugin's instances with other options each have their own).
+ */
+interface Registration { readonly plugin: string; readonly scope: Scope; readonly identity: string }
 type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
 
 /**
- * For a route whose scope chain holds several registrations of one plugin (a group registered it, then the
- * app did too, with the same options), only the outermost registration's hooks apply: no hook runs twice.
+ * For a route whose scope chain holds several registrations of one configuration (a group registered it, then
+ * the app did too, with the same options), only the outermost registration's hooks apply: no hook runs twice.
+ * Instances of a `multiple` plugin with other options have other identities, so each of them applies.
  */
 function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: ReadonlySet<Scope>): Map<string, Registration> {
   const depth = (scope: Scope): number => (scope.parent === undefined ? 0 : 1 + depth(scope.parent))
   const best = new Map<string, Registration>()
   for (const entries of ordered.values()) {
     for (const { registration: r } of entries) {
-      if (r === undefined || r.multiple || !chain.has(r.scope)) continue
-      const current = best.get(r.plugin)
-      if (current === undefined || depth(r.scope) < depth(current.scope)) best.set(r.plugin, r)
+      if (r === undefined || !chain.has(r.scope)) continue
+      const current = best.get(r.identity)
+      if (current === undefined || depth(r.scope) < depth(current.scope)) best.set(r.identity, r)
     }
   }
   return best
