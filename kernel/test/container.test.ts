@@ -1,8 +1,8 @@
 /** @module test/container — services: lifetimes, request scopes, disposal, the boot-time graph check and its errors. */
 import assert from 'node:assert/strict'
 import { AwilixResolutionError } from 'awilix'
-import { Services } from '../ts/container.js'
-import { VectoraError, type ErrorCode } from '../ts/error-catalogue.js'
+import { Services } from '../ts/services/container.js'
+import { VectoraError, type ErrorCode } from '../ts/base/catalogue.js'
 
 /** An assert.throws matcher: a VectoraError with `code` whose message contains every fragment. */
 function vectoraError(code: ErrorCode, ...fragments: string[]): (error: unknown) => true {

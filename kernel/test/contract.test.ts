@@ -3,11 +3,11 @@ import assert from 'node:assert/strict'
 import { type } from 'arktype'
 import {
   compileContract, type ContractError, type ContractInput, type Contract, type RouteSchema, type ValidationIssue,
-} from '../ts/contract.js'
-import { VectoraError } from '../ts/error-catalogue.js'
-import { isHttpError, type HttpError } from '../ts/errors.js'
-import { toProblem } from '../ts/problem.js'
-import type { Wire } from '../ts/reply.js'
+} from '../ts/contracts/contract.js'
+import { VectoraError } from '../ts/base/catalogue.js'
+import { isHttpError, type HttpError } from '../ts/http/errors.js'
+import { toProblem } from '../ts/http/problem.js'
+import type { Wire } from '../ts/http/reply.js'
 
 // Types are defined at module load, as routes should (arktype#1303: instantiation is the expensive part).
 const UserParams = type({ id: 'number.integer', active: 'boolean' })

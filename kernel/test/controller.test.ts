@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import {
   Controller, Delete, Get, Head, joinPath, Options, Patch, Post, Put, readController,
-} from '../ts/controller.js'
-import { VectoraError } from '../ts/error-catalogue.js'
+} from '../ts/controllers/decorators.js'
+import { VectoraError } from '../ts/base/catalogue.js'
 
 function assertCode(code: string, pattern?: RegExp) {
   return (error: unknown): boolean => {

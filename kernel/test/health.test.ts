@@ -1,9 +1,9 @@
 /** @module test/health — readiness follows the lifecycle (503 while starting and draining); liveness holds until closed. */
 import assert from 'node:assert/strict'
-import { VectoraError } from '../ts/error-catalogue.js'
-import { HttpError } from '../ts/errors.js'
-import { healthRoutes, type HealthRoute } from '../ts/health.js'
-import type { LifecycleState } from '../ts/lifecycle.js'
+import { VectoraError } from '../ts/base/catalogue.js'
+import { HttpError } from '../ts/http/errors.js'
+import { healthRoutes, type HealthRoute } from '../ts/lifecycle/health.js'
+import type { LifecycleState } from '../ts/lifecycle/lifecycle.js'
 
 const STATES: LifecycleState[] = ['starting', 'ready', 'listening', 'draining', 'closed']
 

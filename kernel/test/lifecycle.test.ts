@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { VectoraError } from '../ts/error-catalogue.js'
-import { Lifecycle, type LifecycleOptions, type ShutdownSteps } from '../ts/lifecycle.js'
+import { VectoraError } from '../ts/base/catalogue.js'
+import { Lifecycle, type LifecycleOptions, type ShutdownSteps } from '../ts/lifecycle/lifecycle.js'
 
 /** A logger that keeps what it is given, so failing hooks neither spam the output nor go unlogged. */
 function captureLogger() {

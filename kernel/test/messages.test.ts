@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { createApp, definePlugin } from '../ts/index.js'
-import { describe as describeValue } from '../ts/headers.js'
-import { closestName } from '../ts/suggest.js'
+import { describe as describeValue } from '../ts/http/headers.js'
+import { closestName } from '../ts/base/suggest.js'
 
 function message(fn: () => unknown): string {
   try {

@@ -1,7 +1,7 @@
 /** @module kernel/test/proxy — trustProxy: which X-Forwarded-For hops req.ip believes. */
 import assert from 'node:assert/strict'
 import { createApp } from 'vectora'
-import { createClientIp } from '../ts/proxy.js'
+import { createClientIp } from '../ts/http/proxy.js'
 
 describe('trustProxy', () => {
   it('ignores X-Forwarded-For by default: the client IP is the TCP peer', () => {

@@ -1,5 +1,5 @@
 /** @module internal/errors-doc — renders docs/errors.md from the error catalogue (a test compares the two). */
-import { errorCatalogue, errorDocsUrl, type ErrorCode, type ErrorEntry } from '../error-catalogue.js'
+import { errorCatalogue, errorDocsUrl, type ErrorCode, type ErrorEntry } from '../base/catalogue.js'
 
 const RAISED_BY: Record<ErrorEntry['raisedBy'], string> = {
   kernel: 'the Rust kernel',
@@ -20,7 +20,7 @@ export function renderErrorsDoc(): string {
   const lines = [
     '# Errors',
     '',
-    '<!-- Generated from kernel/ts/error-catalogue.ts by kernel/scripts/gen-errors-doc.ts. Do not edit by hand. -->',
+    '<!-- Generated from kernel/ts/base/catalogue.ts by kernel/scripts/gen-errors-doc.ts. Do not edit by hand. -->',
     '',
     'Every error Vectora emits has a stable `VEC_ERR_*` code. Codes with an HTTP status are sent as',
     'RFC 9457 `application/problem+json` bodies: `type` (this page, anchored at the code), `title` (the',

@@ -1,0 +1,254 @@
+/** @module app/create-app — the composition root: createApp() wires options, routes, the plugin host, services, lifecycle and the kernel. */
+import { Services } from '../services/container.js'
+import { readController } from '../controllers/decorators.js'
+import { createDispatcher, type DispatchState } from '../server/dispatch.js'
+import { isErrorCode, VectoraError, type ErrorCode } from '../base/catalogue.js'
+import { healthRoutes } from '../lifecycle/health.js'
+import { createClientIp } from '../http/proxy.js'
+import { PluginHost, type Group, type HostApi, type PluginApp, type Scope } from '../host/host.js'
+import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
+import { loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
+import { Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
+import { isLogger, type Logger } from '../base/logger.js'
+import { checkInteger, invalid, resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
+import type { PlanEntry } from '../pipeline/compile.js'
+import {
+  RouteTable, type AnyHandler, type LooseDefinition, type Route, type RouteOptions, type Routes, type RouteShorthand,
+} from '../routing/route.js'
+
+/** Where `app.listen()` binds. */
+export interface ListenOptions {
+  /** Default `127.0.0.1` (loopback only); use `0.0.0.0` or `::` to accept outside connections. */
+  host?: string
+  /** Default 3000; 0 lets the system pick a free port (read it from the result). */
+  port?: number
+}
+
+/** Options of `app.close()`. */
+export interface CloseOptions {
+  /** Milliseconds in-flight requests get before they are aborted. Default: the app's `drainTimeout`. */
+  deadline?: number
+}
+
+/** A Vectora application. */
+export interface App extends HostApi<App>, Routes<App> {
+  /** Runs async plugin setups, checks services, compiles every route's pipeline, boots the kernel, runs onReady hooks. Idempotent. */
+  ready(): Promise<void>
+  /** Starts listening (once per app). Resolves the bound address and port. Installs SIGTERM/SIGINT handlers unless `handleSignals: false`. */
+  listen(options?: ListenOptions): Promise<ListenResult>
+  /** Sends a request through the real router, limits and pipeline without a socket. */
+  inject(options: InjectOptions): Promise<InjectResponse>
+  /** Graceful shutdown (docs/lifecycle.md); resolves what happened. Idempotent. */
+  close(options?: CloseOptions): Promise<ShutdownReport>
+  /** The resolved order of hooks for a route, as declared (`app.pipeline('GET', '/users/:id')`). Needs ready(). */
+  pipeline(method: string, path: string): PlanEntry[]
+  /** The lifecycle state: starting, ready, listening, draining, closed. */
+  readonly state: LifecycleState
+  /** The app's logger (unhandled errors go here); assign to replace it. */
+  log: Logger
+  /** The resolved options, defaults applied. */
+  readonly config: ResolvedOptions
+}
+
+/**
+ * Creates an app. Nothing touches the kernel binary until `ready()` (called by `listen()` and `inject()`).
+ *
+ * @example
+ * const app = createApp({ bodyLimit: 1_048_576 })
+ * app.get('/users/:id', (req) => ({ id: req.params.id }))
+ * const { port } = await app.listen({ port: 0 })
+ * await app.close()
+ */
+export function createApp(options?: AppOptions): App {
+  const config = resolveOptions(options)
+  const clientIp = config.trustProxy === false ? undefined : createClientIp(config.trustProxy)
+  const table = new RouteTable()
+  const services = new Services()
+  let log = config.logger
+  const lifecycle = new Lifecycle({
+    shutdownDelay: config.shutdownDelay, hookTimeout: config.hookTimeout, drainTimeout: config.drainTimeout,
+    handleSignals: config.handleSignals, log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
+  })
+  const controllers: Array<{ token: string; bind: (instance: any) => void }> = []
+  let state: DispatchState | undefined
+  let readyPromise: Promise<void> | undefined
+  let listenPromise: Promise<ListenResult> | undefined
+  let closePromise: Promise<ShutdownReport> | undefined
+  let uninstallSignals: (() => void) | undefined
+
+  const host: PluginHost = new PluginHost({
+    table,
+    services,
+    development: config.development,
+    log: () => log,
+    addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
+    routesFor: (self, scope, owner) => routesFor(self, scope, owner),
+  })
+
+  function routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self> {
+    const where = { scope, prefix: scope.prefix, owner }
+    const shorthand = (method: string): RouteShorthand<Self> =>
+      ((path: string, second: RouteOptions | AnyHandler, third?: AnyHandler) => {
+        const [routeOptions, handler] = typeof second === 'function' ? [undefined, second] : [second, third]
+        table.add({ ...routeOptions, method, path, handler: handler as AnyHandler }, where)
+        return self()
+      }) as RouteShorthand<Self>
+    return {
+      get: shorthand('GET'), post: shorthand('POST'), put: shorthand('PUT'), patch: shorthand('PATCH'),
+      delete: shorthand('DELETE'), options: shorthand('OPTIONS'), head: shorthand('HEAD'),
+      route(definition) {
+        if (definition === null || typeof definition !== 'object') throw invalid('route', 'an object', definition)
+        table.add(definition as unknown as LooseDefinition, where)
+        return self()
+      },
+      controller(target) {
+        const read = readController(target)
+        const token = `controller:${target.name || 'anonymous'}#${controllers.length}`
+        let instance: any
+        services.provide(token, { deps: read.options.inject ?? [], factory: (deps) => new (target as any)(deps) }, owner)
+        controllers.push({ token, bind: (value) => (instance = value) })
+        const controllerGuards = read.options.guards ?? []
+        for (const r of read.routes) {
+          const { guards = [], ...rest } = r.options
+          table.add({
+            ...rest, method: r.method, path: r.path, guards: [...controllerGuards, ...guards],
+            handler: (req, deps) => instance[r.propertyKey](req, deps),
+          }, where)
+        }
+        return self()
+      },
+    }
+  }
+
+  for (const route of healthRoutes(config.health, () => lifecycle.state)) {
+    table.add({ method: route.method, path: route.path, handler: route.handler }, { scope: host.root, prefix: '', owner: 'vectora' })
+  }
+
+  async function boot(): Promise<void> {
+    if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot start an app after close().')
+    await host.settle()
+    table.freeze()
+    const consumers = table.routes.filter((r) => r.inject.length > 0).map((r) => ({ who: `route ${r.method} ${r.path}`, tokens: r.inject }))
+    services.check(consumers)
+    const unmatched = host.compile(table.routes)
+    const kernel = loadNative()
+    const s: DispatchState = {
+      kernel, handle: undefined as unknown as ServerHandle, idPrefix: config.requestIdPrefix, routes: table.routes,
+      development: config.development, log, pending: new Map(), RequestClass: host.requestClass(), unmatched,
+      createScope: () => services.createScope(),
+      clientIp,
+    }
+    const { dispatch, abort } = createDispatcher(s)
+    s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)
+    state = s
+    for (const route of table.routes) {
+      try {
+        kernel.serverRoute(s.handle, route.method, route.pattern, route.id, route.bodyLimit, route.timeout)
+      } catch (cause) {
+        throw refused(route, cause)
+      }
+    }
+    // With app-wide hooks, 404/405 go through them (CORS, logs, metrics); else Rust answers them alone.
+    kernel.serverReady(s.handle, unmatched !== null)
+    host.flushLifecycle()
+    await lifecycle.start()
+    for (const c of controllers) c.bind(services.resolve(c.token))
+  }
+
+  const ready = (): Promise<void> => (readyPromise ??= boot())
+
+  const extras = {
+    ready,
+    async listen(listenOptions: ListenOptions = {}) {
+      const hostName = listenOptions.host ?? '127.0.0.1'
+      const port = checkInteger('port', listenOptions.port ?? 3000, 0, 65_535)
+      if (typeof hostName !== 'string' || hostName === '') throw invalid('host', 'a non-empty string', hostName)
+      if (listenPromise !== undefined) throw new VectoraError('VEC_ERR_ALREADY_LISTENING', 'app.listen() was already called on this app.')
+      if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot listen after close().')
+      const attempt = ready().then(async () => {
+        let bound: ListenResult
+        try {
+          bound = await state!.kernel.serverListen(state!.handle, hostName, port)
+        } catch (cause) {
+          const given = (cause as { code?: unknown } | null)?.code
+          const code: ErrorCode = given === 'VEC_ERR_APP_CLOSED' ? given : 'VEC_ERR_LISTEN_FAILED'
+          throw new VectoraError(code, `Could not listen on ${hostName}:${port} (${kernelMessage(cause)}).`, { cause })
+        }
+        lifecycle.markListening()
+        uninstallSignals = lifecycle.installSignals(() => {
+          void app.close().then((report) => process.exit(report.exitCode))
+        })
+        return bound
+      })
+      listenPromise = attempt
+      // Nothing is bound after a failure: a later listen() (another port, once the port is free) may try
+      // again, and a boot error is reported again instead of VEC_ERR_ALREADY_LISTENING.
+      attempt.catch(() => {
+        if (listenPromise === attempt) listenPromise = undefined
+      })
+      return attempt
+    },
+    async inject(injectOptions: InjectOptions) {
+      if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot inject after close().')
+      await ready()
+      return inject(state!.kernel, state!.handle, injectOptions)
+    },
+    close(closeOptions: CloseOptions = {}) {
+      if (closePromise !== undefined) return closePromise
+      let deadline: number | undefined
+      try {
+        deadline = closeOptions.deadline === undefined ? undefined : checkInteger('deadline', closeOptions.deadline, 0)
+      } catch (error) {
+        return Promise.reject(error)
+      }
+      table.freeze()
+      closePromise = (async () => {
+        // A listen or ready in flight finishes (or fails) first, so the kernel never drains a half-built server.
+        await listenPromise?.catch(() => {})
+        await readyPromise?.catch(() => {})
+        const report = await lifecycle.shutdown({
+          drain: (ms) => (state === undefined ? Promise.resolve({ completed: 0, aborted: 0 }) : state.kernel.serverClose(state.handle, ms)),
+          dispose: () => services.dispose(),
+        }, deadline)
+        uninstallSignals?.()
+        return report
+      })()
+      return closePromise
+    },
+    pipeline(method: string, path: string): PlanEntry[] {
+      if (state === undefined) throw new VectoraError('VEC_ERR_APP_NOT_READY', 'app.pipeline() needs a ready app: await app.ready() first.')
+      const route = table.routes.find((r) => r.method === method.toUpperCase() && r.path === path)
+      if (route === undefined) throw new VectoraError('VEC_ERR_ROUTE_INVALID', `No route ${method.toUpperCase()} ${path}; give the path as declared (e.g. /users/:id).`)
+      return host.plan(route)
+    },
+    get state() {
+      return lifecycle.state
+    },
+    config,
+  }
+  // defineProperties, not Object.assign: the `state` getter must stay a getter.
+  const app = Object.defineProperties(host.facade<App>(host.root, 'app'), Object.getOwnPropertyDescriptors(extras)) as unknown as App
+  Object.defineProperty(app, 'log', {
+    get: () => log,
+    set(logger: Logger) {
+      if (!isLogger(logger)) throw invalid('log', 'an object with error, warn and info functions', logger)
+      log = logger
+      if (state !== undefined) state.log = logger
+    },
+  })
+  return app
+}
+
+/** The kernel's router refused a route (a conflict matchit sees and the TS checks did not). */
+function refused(route: Route, cause: unknown): VectoraError {
+  const given = (cause as { code?: unknown } | null)?.code
+  const code: ErrorCode = isErrorCode(given) && given.startsWith('VEC_ERR_ROUTE_') ? given : 'VEC_ERR_ROUTE_INVALID'
+  return new VectoraError(code, `The router refused ${route.method} ${route.path} (${kernelMessage(cause)}).`, { cause })
+}
+
+/** The kernel's message without its code prefix, for context only (Rust error text is never an API). */
+function kernelMessage(cause: unknown): string {
+  return cause instanceof Error ? cause.message.replace(/^VEC_ERR_[A-Z_]+: /, '') : String(cause)
+}
+
+export type { Group, PluginApp, Routes }

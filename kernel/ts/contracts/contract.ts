@@ -1,0 +1,271 @@
+/** @module contracts/contract — typed route contracts: arktype Types for params, query, headers, body and response. */
+import type { ArkErrors, Type } from 'arktype'
+import { VectoraError } from '../base/catalogue.js'
+import { httpError, type HttpError } from '../http/errors.js'
+import { describe } from '../http/headers.js'
+import { coerce, declaredKeys, objectBranches, planOf, type JsonSchemaLike, type KeyPlan } from './coerce.js'
+import { collectIssues, contractError, summarize } from './issues.js'
+
+/** The arktype Types of one route. Each is optional; define them at module load, never per request. */
+export interface RouteSchema {
+  /** Path params (strings; numbers and booleans are coerced). Only names the path declares. */
+  params?: Type
+  /** Query values (strings or arrays of strings; coerced like params, single values wrapped for arrays). */
+  query?: Type
+  /** Request headers; names are lower-case. Coerced like params. */
+  headers?: Type
+  /** The parsed JSON body (undefined when the request has none). Never coerced. */
+  body?: Type
+  /** The handler's return value. */
+  response?: Type
+}
+
+/** The raw inputs the validate phase reads from a request (already parsed: params decoded, query object, headers lower-case object, body = parsed JSON or undefined). */
+export interface ContractInput {
+  params: Record<string, string>
+  query: Record<string, string | string[]>
+  headers: Record<string, string>
+  body: unknown
+}
+
+/** The validated (coerced, morphed) values; a key is present only for the parts the schema declares. */
+export interface ContractOutput { params?: unknown; query?: unknown; headers?: unknown; body?: unknown }
+
+/** The part of the exchange an issue is about. */
+export type ContractPart = keyof RouteSchema
+
+/**
+ * One failing value, as listed in the `errors` member of a VEC_ERR_VALIDATION (or, in development,
+ * VEC_ERR_RESPONSE_INVALID) problem.
+ *
+ * @example
+ * { in: 'params', path: 'id', expected: 'a number', actual: '"abc"', message: 'id must be a number (was "abc")' }
+ */
+export interface ValidationIssue {
+  readonly in: ContractPart
+  /** Where in the part: `a.b[0]`; '' for the part itself. */
+  readonly path: string
+  /** What the schema wants (`a number`, `"x" or "y"`, `at least length 3`). */
+  readonly expected: string
+  /** What was received: the value for a primitive (`"abc"`, `12`), else a description (`an array`, `missing`). */
+  readonly actual: string
+  readonly message: string
+}
+
+/** The HttpError thrown by `validate()` (and by `validateResponse()` in development): `errors` lists every issue. */
+export interface ContractError extends HttpError {
+  readonly errors: readonly ValidationIssue[]
+}
+
+/** A compiled contract: what the validate phase runs per request. */
+export interface Contract {
+  readonly schema: RouteSchema
+  /** True when a body schema exists (the validate phase must read and parse the JSON body first). */
+  readonly needsBody: boolean
+  /**
+   * Coerces params, query and headers, then validates every declared part; returns the typed values.
+   * Throws a ContractError (400 VEC_ERR_VALIDATION) listing EVERY failing path across all parts.
+   */
+  validate(input: ContractInput): ContractOutput
+  /**
+   * Present only with a `response` schema. Returns the validated (morphed) value: with `'+': 'delete'`
+   * undeclared keys are gone. On a mismatch it throws 500 VEC_ERR_RESPONSE_INVALID and the value is never
+   * sent: in development a ContractError listing the issues; in production an HttpError whose detail is the
+   * generic catalogue message, with the mismatch only in its `cause` (which the error log prints).
+   */
+  validateResponse?(value: unknown): unknown
+  /**
+   * JSON Schema (draft 2020-12, no `$schema` key: ready to embed in OpenAPI 3.1) of each declared part:
+   * the input side for request parts, the output side for `response`. Never throws: what JSON Schema
+   * cannot say is approximated (with a `$comment`), at worst `{}`. A fresh copy per call.
+   */
+  toJsonSchema(): { params?: object; query?: object; headers?: object; body?: object; response?: object }
+}
+
+/** Options of `compileContract`. */
+export interface ContractOptions {
+  /** Response mismatches list their issues in the reply (true) or only in the log (false). Default: `NODE_ENV === 'development'`, like createApp(). */
+  development?: boolean
+}
+
+/**
+ * The validated type of one part of a schema (after morphs), or `Fallback` when the part is not declared.
+ *
+ * @example
+ * const schema = { params: type({ id: 'string.integer.parse' }) }
+ * type P = Infer<typeof schema, 'params', Record<string, string>> // { id: number }
+ */
+export type Infer<S extends RouteSchema, K extends keyof RouteSchema, Fallback> =
+  K extends keyof S ? (S[K] extends Type ? S[K]['infer'] : Fallback) : Fallback
+
+/**
+ * The input type of one part (before morphs), or `Fallback`: what a handler must return for `response`.
+ *
+ * @example
+ * const schema = { response: type({ at: 'Date' }).pipe((o) => ({ at: o.at.toISOString() })) }
+ * type R = InferIn<typeof schema, 'response', unknown> // { at: Date }
+ */
+export type InferIn<S extends RouteSchema, K extends keyof RouteSchema, Fallback> =
+  K extends keyof S ? (S[K] extends Type ? S[K]['inferIn'] : Fallback) : Fallback
+
+const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
+const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const
+
+interface CompiledPart {
+  readonly name: (typeof REQUEST_PARTS)[number]
+  readonly type: Type
+  readonly plan: readonly KeyPlan[]
+}
+
+/**
+ * Builds a route's contract at registration: checks the schema, precomputes the coercion plans, and
+ * returns the per-request validator. `where` (`GET /users/:id`) goes in every message; `paramNames`
+ * are the path's params. Throws VectoraError VEC_ERR_CONTRACT_INVALID for an unknown schema key, a
+ * value that is not an arktype Type, params the path does not declare, or upper-case header names.
+ *
+ * @example
+ * const contract = compileContract({ params: type({ id: 'number.integer' }) }, 'GET /users/:id', ['id'])
+ * contract.validate({ params: { id: '42' }, query: {}, headers: {}, body: undefined }) // { params: { id: 42 } }
+ */
+export function compileContract(
+  schema: RouteSchema, where: string, paramNames: readonly string[], options: ContractOptions = {},
+): Contract {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    invalid(where, `the schema must be an object of arktype Types (got ${describe(schema)})`)
+  }
+  for (const key of Object.keys(schema)) {
+    if (!(PARTS as readonly string[]).includes(key)) {
+      invalid(where, `unknown schema key "${key}"; known: ${PARTS.join(', ')}`)
+    }
+    const value = (schema as Record<string, unknown>)[key]
+    if (value !== undefined && !isArkType(value)) {
+      invalid(where, `schema.${key} is not an arktype Type (got ${describe(value)}); write ${key}: type({ ... })`)
+    }
+  }
+
+  const jsonCache = new Map<ContractPart, JsonSchemaLike>()
+  const parts: CompiledPart[] = []
+  for (const name of REQUEST_PARTS) {
+    const type = schema[name]
+    if (type === undefined) continue
+    let plan: KeyPlan[] = []
+    if (name !== 'body') {
+      const json = jsonSchemaOf(type, 'in')
+      jsonCache.set(name, json)
+      const branches = objectBranches(json)
+      if (branches === null) {
+        invalid(where, `schema.${name} must describe an object (its JSON Schema is ${JSON.stringify(json)})`)
+      }
+      const keys = declaredKeys(branches)
+      if (name === 'params') {
+        const extra = keys.filter((key) => !paramNames.includes(key))
+        if (extra.length > 0) {
+          const names = paramNames.length === 0 ? 'none' : paramNames.join(', ')
+          invalid(where, `schema.params declares ${extra.map((k) => `"${k}"`).join(', ')}, which the path does not have (path params: ${names})`)
+        }
+      }
+      if (name === 'headers') {
+        const upper = keys.filter((key) => key !== key.toLowerCase())
+        if (upper.length > 0) {
+          invalid(where, `schema.headers names must be lower-case (request header names are): ${upper.map((k) => `"${k}" -> "${k.toLowerCase()}"`).join(', ')}`)
+        }
+      }
+      plan = planOf(branches, keys)
+    }
+    parts.push({ name, type, plan })
+  }
+
+  const contract: Contract = {
+    schema,
+    needsBody: schema.body !== undefined,
+    validate(input: ContractInput): ContractOutput {
+      const output: ContractOutput = {}
+      let issues: ValidationIssue[] | undefined
+      for (const part of parts) {
+        const raw = part.plan.length === 0 ? input[part.name] : coerce(input[part.name] as Record<string, unknown>, part.plan)
+        const result = check(part.type, raw)
+        if (result.issues !== undefined) issues = collectIssues(result.issues, part.name, issues ?? [])
+        else output[part.name] = result.value
+      }
+      if (issues !== undefined) {
+        throw contractError('VEC_ERR_VALIDATION', `Invalid request for ${where}: ${summarize(issues)}`, issues)
+      }
+      return output
+    },
+    toJsonSchema() {
+      const out: ReturnType<Contract['toJsonSchema']> = {}
+      for (const name of PARTS) {
+        const type = schema[name]
+        if (type === undefined) continue
+        let json = jsonCache.get(name)
+        if (json === undefined) {
+          json = jsonSchemaOf(type, name === 'response' ? 'out' : 'in')
+          jsonCache.set(name, json)
+        }
+        out[name] = structuredClone(json)
+      }
+      return out
+    },
+  }
+  const response = schema.response
+  if (response !== undefined) {
+    const development = options.development ?? process.env.NODE_ENV === 'development'
+    contract.validateResponse = (value: unknown): unknown => {
+      const result = check(response, value)
+      if (result.issues === undefined) return result.value
+      // Never sent as returned: a value that breaks its contract may carry what the contract leaves out.
+      const issues = collectIssues(result.issues, 'response', [])
+      const detail = `The response of ${where} does not match its schema: ${summarize(issues)}`
+      if (development) throw contractError('VEC_ERR_RESPONSE_INVALID', detail, issues)
+      // Production: a plain 500 for the client; the mismatch goes to the error log through the cause.
+      throw httpError('VEC_ERR_RESPONSE_INVALID', undefined, { cause: Object.assign(new Error(detail), { errors: issues }) })
+    }
+  }
+  return contract
+}
+
+function invalid(where: string, reason: string): never {
+  throw new VectoraError('VEC_ERR_CONTRACT_INVALID', `Route ${where}: ${reason}.`)
+}
+
+/**
+ * Runs `type` through its own Standard Schema `validate`, so the errors are recognised by the copy of
+ * arktype that built the Type. Never `instanceof` against an arktype this module loads: under tsx (and
+ * any loader that gives `import` and `require` their own module instances) that is another class, the
+ * check never matches, and the error list would pass as the validated value.
+ */
+function check(type: Type, value: unknown): { value: unknown; issues?: undefined } | { issues: ArkErrors } {
+  const result = type['~standard'].validate(value) as { value?: unknown; issues?: ArkErrors }
+  return result.issues !== undefined ? { issues: result.issues } : { value: result.value }
+}
+
+/** An arktype Type, from whichever copy of arktype the app uses (same vendor, same methods). */
+function isArkType(value: unknown): value is Type {
+  if (typeof value !== 'function') return false
+  const v = value as unknown as { '~standard'?: { vendor?: unknown }; toJsonSchema?: unknown }
+  return v['~standard']?.vendor === 'arktype' && typeof v.toJsonSchema === 'function'
+}
+
+// ---------------------------------------------------------------------------------------------------
+// JSON Schema: for the OpenAPI plugin and, at compile time, for the coercion plans.
+
+/** A part's JSON Schema; never throws. Fallbacks keep arktype's closest expressible schema and say so. */
+function jsonSchemaOf(type: Type, side: 'in' | 'out'): JsonSchemaLike {
+  const note = (code: string): string => `vectora: approximated, arktype cannot express this ${code} in JSON Schema`
+  try {
+    const schema = type[side].toJsonSchema({
+      target: 'draft-2020-12',
+      dialect: null,
+      fallback: {
+        // JSON.stringify sends a Date as its ISO string.
+        date: (ctx) => ({ ...ctx.base, type: 'string', format: 'date-time' }),
+        default: (ctx) => ({ ...ctx.base, $comment: note(ctx.code) }),
+      },
+    }) as JsonSchemaLike
+    // The output of a morph is opaque unless it is piped into a Type: arktype says `{}` without a word.
+    if (side === 'out' && Object.keys(schema).length === 0) schema.$comment = `${note('morph output')} (pipe it into a Type)`
+    return schema
+  } catch (error) {
+    return { $comment: `${note('type')}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }
+  }
+}

@@ -1,0 +1,412 @@
+/**
+ * @module host/host — the plugin host: scopes, the hooks registry, plugin registration and the facade that the
+ * app, groups and plugin setups all share. At ready it flattens every route's hooks into one compiled
+ * pipeline (or null: the fast path).
+ */
+import type { Services, ServiceDefinition } from '../services/container.js'
+import { compileContract, type Contract, type RouteSchema } from '../contracts/contract.js'
+import { VectoraError } from '../base/catalogue.js'
+import { describe } from '../http/headers.js'
+import { orderHooks } from '../pipeline/order.js'
+import { checkGuardRequirements, guardHook, type Guard } from '../pipeline/guards.js'
+import type { LifecycleHook } from '../lifecycle/lifecycle.js'
+import type { Logger } from '../base/logger.js'
+import {
+  compilePipeline, PHASES, type CompiledPipeline, type ErrorHook, type HookEntry, type HookOptions, type Phase,
+  type PlanEntry, type RequestHook, type RequestPhase, type ResponseHook, type SendHook,
+} from '../pipeline/compile.js'
+import { PluginRegistry, type Plugin } from './plugin.js'
+import { setValidated, VectoraRequest } from '../http/request.js'
+import type { Route, Routes, RouteTable } from '../routing/route.js'
+
+/** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
+export interface Scope {
+  readonly id: number
+  readonly prefix: string
+  readonly parent: Scope | undefined
+  readonly guards: readonly Guard[]
+  /** For messages: `app` or `group /admin`. */
+  readonly label: string
+}
+
+/** Adds a hook to a phase (see docs/pipeline.md for what each phase may do). */
+export interface AddHook<Self> {
+  (phase: RequestPhase, fn: RequestHook, options?: HookOptions): Self
+  (phase: 'onSend', fn: SendHook, options?: HookOptions): Self
+  (phase: 'onResponse', fn: ResponseHook, options?: HookOptions): Self
+  (phase: 'onError', fn: ErrorHook, options?: HookOptions): Self
+}
+
+/** Options of `group()`. */
+export interface GroupOptions { guards?: readonly Guard[] }
+
+/** What registering code (the app, a group, a plugin's setup) may do; routes and hooks land in its scope. */
+export interface HostApi<Self> {
+  addHook: AddHook<Self>
+  /** Registers a plugin in this scope; `options` reach its setup. */
+  register<O>(plugin: Plugin<O, PluginApp>, options?: O): Self
+  /** A child scope under `prefix`: its routes get the prefix; its hooks, guards and plugins stay inside it. */
+  group(prefix: string, setup: (group: Group) => void): Self
+  group(prefix: string, options: GroupOptions, setup: (group: Group) => void): Self
+  /** Provides a service to the app's container (one container per app, whatever the scope). */
+  provide<T>(token: string, definition: ServiceDefinition<T>): Self
+  /** Provides a ready value as a singleton service. */
+  provideValue<T>(token: string, value: T): Self
+  /**
+   * Adds a field to every request of this app (`req[name]`), initially `init(req)` on first read, or undefined.
+   * Type it by augmenting `RequestDecorations`. Names that exist on requests, or that another plugin decorated,
+   * are refused with VEC_ERR_DECORATION_CONFLICT.
+   */
+  decorateRequest(name: string, init?: (req: VectoraRequest<any>) => unknown): Self
+  /** Resolves a singleton or transient service (from onReady on: the container is checked at ready). */
+  resolve<T = unknown>(token: string): T
+  /**
+   * The app's routes with their compiled contracts, for plugins that describe the API (OpenAPI) — read it
+   * from an onReady hook: before ready, contracts are not compiled yet.
+   */
+  routes(): RouteInfo[]
+  /** Runs when the app starts (in plugin dependency order), before it listens. */
+  onReady(fn: () => unknown, options?: { timeout?: number }): Self
+  /** Runs at shutdown, after drain, in reverse order. */
+  onClose(fn: () => unknown, options?: { timeout?: number }): Self
+  readonly log: Logger
+}
+
+/** What `routes()` shows of a route. */
+export interface RouteInfo {
+  readonly method: string
+  readonly path: string
+  readonly owner: string
+  /** The route's arktype contracts as declared, or undefined. */
+  readonly schema: RouteSchema | undefined
+  /** The compiled contract (JSON Schema of each part via `toJsonSchema()`), set at ready. */
+  readonly contract: Contract | undefined
+}
+
+/** A group's facade: the host API plus routes, under the group's prefix. */
+export type Group = HostApi<Group> & Routes<Group>
+
+/** What a plugin's setup receives: the host API and routes, bound to the scope it was registered in. */
+export type PluginApp = HostApi<PluginApp> & Routes<PluginApp>
+
+/** What the host needs from the app it serves. */
+export interface HostEnv {
+  readonly table: RouteTable
+  readonly services: Services
+  /** Development mode: contract response mismatches throw instead of being logged. */
+  readonly development: boolean
+  addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook): void
+  log(): Logger
+  /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
+  routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self>
+}
+
+const RESERVED = new Set(Object.getOwnPropertyNames(VectoraRequest.prototype))
+/** Room for a plugin's own calls inside its registration slot. */
+const SLOT = 1_000_000
+
+export class PluginHost {
+  readonly root: Scope = { id: 0, prefix: '', parent: undefined, guards: [], label: 'app' }
+  readonly plugins = new PluginRegistry()
+  readonly #env: HostEnv
+  readonly #hooks: Array<ScopedHook> = []
+  /** Plugin names whose setup succeeded, per scope: what a route's guards may require (defineGuard) at ready. */
+  readonly #registered = new Map<Scope, Set<string>>()
+  readonly #setups: Array<{ owner: string; promise: Promise<void> }> = []
+  readonly #decorations = new Map<string, { owner: string; init: ((req: VectoraRequest<any>) => unknown) | undefined }>()
+  /** Registration slots: the app's calls take one each; a plugin takes one at register() for all its calls. */
+  #slots = 0
+  #scopes = 0
+  #frozen = false
+  /** Lifecycle hooks wait here until ready, then reach the lifecycle sorted by registration slot. */
+  #lifecycle: Array<{ kind: 'ready' | 'close'; hook: LifecycleHook; seq: number }> | undefined = []
+
+  constructor(env: HostEnv) {
+    this.#env = env
+  }
+
+  /**
+   * The facade for `scope`, acting as `owner` (`app` or a plugin name). `seq` numbers what the facade adds:
+   * for the app, each call takes the next slot; for a plugin, every call (even after an await in an async
+   * setup) stays in the slot taken when the plugin was registered — so hooks and lifecycle hooks follow
+   * plugin registration (= dependency) order, not the timing of async setups.
+   */
+  facade<Self>(scope: Scope, owner: string, seq: () => number = this.#appSeq(), registration?: Registration): HostApi<Self> & Routes<Self> {
+    let self: any
+    const host = this
+    const api: HostApi<any> = {
+      addHook(phase: Phase, fn: (...args: any[]) => unknown, options?: HookOptions) {
+        host.#addHook(scope, owner, phase, fn, options, seq(), registration)
+        return self
+      },
+      register(plugin, options) {
+        host.#register(plugin, options, scope, owner)
+        return self
+      },
+      group(prefix: string, second: GroupOptions | ((g: Group) => void), third?: (g: Group) => void) {
+        const [options, setup] = typeof second === 'function' ? [{}, second] : [second, third]
+        if (typeof setup !== 'function') throw new VectoraError('VEC_ERR_INVALID_OPTION', `group(${describe(prefix)}) needs a setup function.`)
+        setup(host.facade<Group>(host.#child(scope, prefix, options ?? {}), owner, seq, registration) as Group)
+        return self
+      },
+      provide(token, definition) {
+        host.#open(`provide ${token}`)
+        host.#env.services.provide(token, definition, owner)
+        return self
+      },
+      provideValue(token, value) {
+        host.#open(`provide ${token}`)
+        host.#env.services.value(token, value, owner)
+        return self
+      },
+      decorateRequest(name, init) {
+        host.#decorate(name, init, owner)
+        return self
+      },
+      resolve(token) {
+        return host.#env.services.resolve(token)
+      },
+      routes() {
+        return host.#env.table.routes.map((r) => ({
+          method: r.method, path: r.path, owner: r.owner, schema: r.schema as RouteSchema | undefined, contract: r.contract as Contract | undefined,
+        }))
+      },
+      onReady(fn, options) {
+        host.#open('onReady')
+        host.#addLifecycle('ready', { owner, fn, timeout: options?.timeout }, seq())
+        return self
+      },
+      onClose(fn, options) {
+        host.#addLifecycle('close', { owner, fn, timeout: options?.timeout }, seq())
+        return self
+      },
+      get log() {
+        return host.#env.log()
+      },
+    }
+    self = Object.assign(api, host.#env.routesFor(() => self, scope, owner))
+    return self
+  }
+
+  /** Waits for async plugin setups, in registration order; a failure names the plugin. */
+  async settle(): Promise<void> {
+    for (const { owner, promise } of this.#setups) {
+      try {
+        await promise
+      } catch (cause) {
+        throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${owner} failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
+      }
+    }
+  }
+
+  /**
+   * Freezes hooks and flattens them per route: scope hooks (the route's scope and its ancestors), then
+   * guards and the contract as core hooks. Routes with nothing to run keep `pipeline = null`. Returns the
+   * pipeline of unmatched requests (app-wide hooks only), or null.
+   */
+  compile(routes: readonly Route[]): CompiledPipeline | null {
+    this.#frozen = true
+    const ordered = this.#order()
+    const ctx = { log: () => this.#env.log() }
+    for (const route of routes) {
+      const scope = route.scope as Scope
+      const chain = new Set<Scope>()
+      for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) chain.add(s)
+      const byPhase = new Map<Phase, HookEntry[]>()
+      const outermost = outermostRegistrations(ordered, chain)
+      for (const [phase, entries] of ordered) {
+        byPhase.set(phase, entries.filter((e) => chain.has(e.scope) &&
+          (e.registration === undefined || outermost.get(e.registration.identity) === e.registration)))
+      }
+      const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
+      if (guards.length > 0) {
+        // At ready, not per request: a guard whose plugin is not in this route's scope chain fails the boot.
+        checkGuardRequirements(`${route.method} ${route.path}`, guards, (name) => [...chain].some((s) => this.#registered.get(s)?.has(name) === true))
+        byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
+      }
+      if (route.schema !== undefined) {
+        const contract = compileContract(route.schema as RouteSchema, `${route.method} ${route.path}`, route.paramNames, {
+          development: this.#env.development,
+        })
+        route.contract = contract
+        byPhase.get('validate')!.unshift(contractHook(contract))
+      }
+      const empty = [...byPhase.values()].every((list) => list.length === 0)
+      route.pipeline = empty && route.inject.length === 0 ? null : compilePipeline(byPhase, ctx)
+    }
+    const appWide = new Map<Phase, HookEntry[]>()
+    for (const [phase, entries] of ordered) appWide.set(phase, entries.filter((e) => e.scope === this.root))
+    return [...appWide.values()].some((l) => l.length > 0) ? compilePipeline(appWide, ctx) : null
+  }
+
+  /** The resolved order of a route's pipeline, for `app.pipeline()`. */
+  plan(route: Route): PlanEntry[] {
+    return route.pipeline === null ? [] : [...route.pipeline.plan]
+  }
+
+  /** The request class of this app: VectoraRequest plus the plugins' decorations. */
+  requestClass(): typeof VectoraRequest {
+    const decorations = this.#decorations
+    class AppRequest<P extends object> extends VectoraRequest<P> {}
+    for (const [name, { init }] of decorations) {
+      if (init === undefined) {
+        Object.defineProperty(AppRequest.prototype, name, { value: undefined, writable: true, configurable: true })
+        continue
+      }
+      Object.defineProperty(AppRequest.prototype, name, {
+        configurable: true,
+        get(this: VectoraRequest<any>) {
+          const value = init(this)
+          Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true })
+          return value
+        },
+        set(this: VectoraRequest<any>, value: unknown) {
+          Object.defineProperty(this, name, { value, writable: true, configurable: true, enumerable: true })
+        },
+      })
+    }
+    return AppRequest as typeof VectoraRequest
+  }
+
+  #order(): Map<Phase, ScopedHook[]> {
+    // `vectora` (the core's contract and guard steps) is not a valid target: they are placed after ordering.
+    const known = new Set(['app', ...this.plugins.names()])
+    const out = new Map<Phase, ScopedHook[]>()
+    for (const phase of PHASES) out.set(phase, orderHooks(phase, this.#hooks.filter((h) => h.phase === phase), known))
+    return out
+  }
+
+  #appSeq(): () => number {
+    return () => ++this.#slots * SLOT
+  }
+
+  #pluginSeq(): () => number {
+    const base = ++this.#slots * SLOT
+    let n = 0
+    return () => base + ++n
+  }
+
+  #addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook, seq: number): void {
+    if (this.#lifecycle === undefined) this.#env.addLifecycle(kind, hook)
+    else this.#lifecycle.push({ kind, hook, seq })
+  }
+
+  /** Hands the buffered onReady/onClose hooks to the lifecycle in registration-slot order (at ready). */
+  flushLifecycle(): void {
+    const buffered = this.#lifecycle ?? []
+    this.#lifecycle = undefined
+    for (const { kind, hook } of buffered.sort((a, b) => a.seq - b.seq)) this.#env.addLifecycle(kind, hook)
+  }
+
+  #addHook(
+    scope: Scope, owner: string, phase: Phase, fn: (...args: any[]) => unknown, options: HookOptions = {}, seq = 0, registration?: Registration,
+  ): void {
+    this.#open(`add a ${String(phase)} hook`)
+    if (!(PHASES as readonly unknown[]).includes(phase)) {
+      throw new VectoraError('VEC_ERR_HOOK_INVALID', `Unknown phase ${describe(phase)}; phases are ${PHASES.join(', ')}. (validate is reserved for contracts, but hooks may join it.)`)
+    }
+    if (typeof fn !== 'function') throw new VectoraError('VEC_ERR_HOOK_INVALID', `A ${phase} hook must be a function, got ${describe(fn)}.`)
+    const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v])
+    const timeout = options.timeout
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) {
+      throw new VectoraError('VEC_ERR_HOOK_INVALID', `Hook timeout must be a positive integer of ms, got ${describe(timeout)}.`)
+    }
+    this.#hooks.push({
+      phase, fn, owner, scope, name: options.name ?? (fn.name || `${phase}#${this.#hooks.length}`),
+      before: list(options.before), after: list(options.after), stage: options.stage ?? 0, timeout, seq, registration,
+    })
+  }
+
+  #register(plugin: Plugin, options: unknown, scope: Scope, owner: string): void {
+    this.#open(`register plugin ${(plugin as { name?: string } | null)?.name ?? '?'}`)
+    const ancestors: number[] = []
+    for (let s = scope.parent; s !== undefined; s = s.parent) ancestors.push(s.id)
+    const identity = this.plugins.add(plugin, options, scope.id, ancestors, scope.label)
+    if (identity === false) return
+    const facade = this.facade<PluginApp>(scope, plugin.name, this.#pluginSeq(), { plugin: plugin.name, scope, identity })
+    try {
+      const result = plugin.setup(facade, options)
+      if (result && typeof (result as Promise<void>).then === 'function') {
+        const promise = Promise.resolve(result)
+        promise.catch(() => {}) // reported by settle(), in order
+        this.#setups.push({ owner: plugin.name, promise })
+      }
+    } catch (cause) {
+      this.plugins.remove(plugin.name, scope.id)
+      throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${plugin.name} (registered by ${owner}) failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
+    }
+    this.#registered.set(scope, (this.#registered.get(scope) ?? new Set<string>()).add(plugin.name))
+  }
+
+  #child(parent: Scope, prefix: string, options: GroupOptions): Scope {
+    if (typeof prefix !== 'string' || !prefix.startsWith('/') || prefix.endsWith('/')) {
+      throw new VectoraError('VEC_ERR_INVALID_OPTION', `A group prefix starts with "/" and does not end with one, got ${describe(prefix)}.`)
+    }
+    const guards = options.guards ?? []
+    if (!Array.isArray(guards) || guards.some((g) => typeof g !== 'function')) {
+      throw new VectoraError('VEC_ERR_INVALID_OPTION', `Group ${prefix}: guards must be an array of functions.`)
+    }
+    const full = parent.prefix + prefix
+    return { id: ++this.#scopes, prefix: full, parent, guards: [...guards], label: `group ${full}` }
+  }
+
+  #decorate(name: string, init: ((req: VectoraRequest<any>) => unknown) | undefined, owner: string): void {
+    this.#open(`decorate requests with ${name}`)
+    if (typeof name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(name)) {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `Request decoration names are identifiers, got ${describe(name)}.`)
+    }
+    if (RESERVED.has(name)) {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": requests already have it.`)
+    }
+    const existing = this.#decorations.get(name)
+    // A plugin registered in several scopes declares its decoration each time: the same owner may repeat it.
+    if (existing !== undefined && existing.owner === owner && existing.init === init) return
+    if (existing !== undefined) {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": ${existing.owner} already did.`)
+    }
+    if (init !== undefined && typeof init !== 'function') {
+      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `decorateRequest("${name}"): init must be a function (a shared object would leak between requests).`)
+    }
+    this.#decorations.set(name, { owner, init })
+  }
+
+  #open(what: string): void {
+    if (this.#frozen) throw new VectoraError('VEC_ERR_APP_READY', `Cannot ${what}: the app is ready and its pipeline is frozen.`)
+  }
+}
+
+/**
+ * One registration of a plugin: which plugin, in which scope, and its identity from the registry (equal for
+ * registrations of one configuration; a `multiple` plugin's instances with other options each have their own).
+ */
+interface Registration { readonly plugin: string; readonly scope: Scope; readonly identity: string }
+type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
+
+/**
+ * For a route whose scope chain holds several registrations of one configuration (a group registered it, then
+ * the app did too, with the same options), only the outermost registration's hooks apply: no hook runs twice.
+ * Instances of a `multiple` plugin with other options have other identities, so each of them applies.
+ */
+function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: ReadonlySet<Scope>): Map<string, Registration> {
+  const depth = (scope: Scope): number => (scope.parent === undefined ? 0 : 1 + depth(scope.parent))
+  const best = new Map<string, Registration>()
+  for (const entries of ordered.values()) {
+    for (const { registration: r } of entries) {
+      if (r === undefined || !chain.has(r.scope)) continue
+      const current = best.get(r.identity)
+      if (current === undefined || depth(r.scope) < depth(current.scope)) best.set(r.identity, r)
+    }
+  }
+  return best
+}
+
+/** The core validate-phase hook of a route with contracts. */
+function contractHook(contract: ReturnType<typeof compileContract>): HookEntry {
+  const fn = async (req: VectoraRequest<any>): Promise<undefined> => {
+    let body: unknown
+    if (contract.needsBody && (await req.buffer()).length > 0) body = await req.json()
+    setValidated(req, contract.validate({ params: req.params, query: req.query, headers: req.headers, body }))
+    return undefined
+  }
+  return { phase: 'validate', fn, owner: 'vectora', name: 'contract', before: [], after: [], stage: 0, timeout: undefined, seq: -1 }
+}

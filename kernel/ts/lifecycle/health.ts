@@ -1,0 +1,84 @@
+/** @module lifecycle/health — readiness and liveness routes that answer from the lifecycle state. */
+import { httpError } from '../http/errors.js'
+import type { LifecycleState } from './lifecycle.js'
+import { invalid } from '../app/options.js'
+
+/**
+ * Paths of the health routes; `false` turns one off. `health: false` in createApp() turns both off.
+ *
+ * @example
+ * createApp({ health: { ready: '/ready', live: false } })
+ */
+export interface HealthOptions {
+  /** Readiness: 200 while the app takes traffic, 503 while it starts and from the moment shutdown begins. Default `/health/ready`. */
+  ready?: string | false
+  /** Liveness: 200 until the app is closed, draining included (a failing liveness probe gets the pod killed). Default `/health/live`. */
+  live?: string | false
+}
+
+/** A health route, in the shape app.route() takes. */
+export interface HealthRoute {
+  method: 'GET'
+  path: string
+  handler: () => unknown
+}
+
+export const DEFAULT_READY_PATH = '/health/ready'
+export const DEFAULT_LIVE_PATH = '/health/live'
+
+const KEYS = new Set(['ready', 'live'])
+
+/**
+ * The health routes for `options` (undefined = both at their default paths, false = none). `state` is read
+ * on every request. Readiness answers `{ status: 'ready' }` in `ready` and `listening`, else 503 problem+json
+ * VEC_ERR_NOT_READY with `retry-after: 1`; liveness answers `{ status: 'live' }` in every state but `closed`.
+ * Throws VEC_ERR_INVALID_OPTION for a path that does not start with `/` or both routes on one path.
+ *
+ * @example
+ * for (const route of healthRoutes(config.health, () => lifecycle.state)) app.route(route)
+ */
+export function healthRoutes(options: HealthOptions | false | undefined, state: () => LifecycleState): HealthRoute[] {
+  if (options === false) return []
+  if (options === undefined) options = {}
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw invalid('health', 'false or an object { ready?, live? }', options)
+  }
+  for (const key of Object.keys(options)) {
+    if (!KEYS.has(key)) throw invalid(`health.${key}`, 'not set (health takes only `ready` and `live`)', (options as Record<string, unknown>)[key])
+  }
+  if (typeof state !== 'function') throw invalid('state', 'a function', state)
+  const ready = checkPath('health.ready', options.ready, DEFAULT_READY_PATH)
+  const live = checkPath('health.live', options.live, DEFAULT_LIVE_PATH)
+  if (ready !== false && ready === live) throw invalid('health.live', `a path other than health.ready's`, live)
+
+  const routes: HealthRoute[] = []
+  if (ready !== false) {
+    routes.push({
+      method: 'GET',
+      path: ready,
+      handler: () => {
+        const current = state()
+        if (current === 'ready' || current === 'listening') return { status: 'ready' }
+        throw httpError('VEC_ERR_NOT_READY', 'not ready', { headers: { 'retry-after': '1' } })
+      },
+    })
+  }
+  if (live !== false) {
+    routes.push({
+      method: 'GET',
+      path: live,
+      handler: () => {
+        if (state() !== 'closed') return { status: 'live' }
+        throw httpError('VEC_ERR_SHUTTING_DOWN', 'closed')
+      },
+    })
+  }
+  return routes
+}
+
+function checkPath(name: string, value: unknown, fallback: string): string | false {
+  if (value === undefined) return fallback
+  if (value === false) return false
+  if (typeof value !== 'string' || !value.startsWith('/')) throw invalid(name, 'false or a path starting with "/"', value)
+  return value
+}

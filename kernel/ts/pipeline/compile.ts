@@ -1,0 +1,194 @@
+/**
+ * @module pipeline/compile — the request pipeline: phases in fixed order, compiled per route on tapable, isolated hooks.
+ *
+ * Phases: onRequest, authenticate, authorize, validate, preHandler (each may short-circuit with a reply),
+ * the handler, onSend (transforms the reply), onResponse (observes, always, with the outcome); onError maps
+ * errors to replies. Every tap is wrapped by a tapable `register` interceptor that attributes errors to the
+ * plugin that registered the hook, applies the hook's timeout, and keeps observers from failing each other.
+ * The contract is documented in docs/pipeline.md.
+ */
+import { createRequire } from 'node:module'
+import type { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable'
+import { HttpError } from '../http/errors.js'
+import type { Logger } from '../base/logger.js'
+import { Reply } from '../http/reply.js'
+import type { VectoraRequest } from '../http/request.js'
+
+/** The phases that run before the handler, in order; each may short-circuit by returning a reply. */
+export const REQUEST_PHASES = ['onRequest', 'authenticate', 'authorize', 'validate', 'preHandler'] as const
+export type RequestPhase = (typeof REQUEST_PHASES)[number]
+export type Phase = RequestPhase | 'onSend' | 'onResponse' | 'onError'
+export const PHASES: readonly Phase[] = [...REQUEST_PHASES, 'onSend', 'onResponse', 'onError']
+
+/** How a request ended, as onResponse sees it. */
+export type Outcome = 'completed' | 'errored' | 'aborted' | 'timed_out'
+
+/** What onResponse observers receive. `status` is what the client got (0 when it went away first). */
+export interface ResponseInfo {
+  readonly outcome: Outcome
+  readonly status: number
+  readonly error?: unknown
+  /** Milliseconds from the start of the pipeline to the end of the request. */
+  readonly duration: number
+}
+
+type Req = VectoraRequest<any>
+/** onRequest … preHandler: return a reply (or any handler-style value) to answer now; undefined to go on. */
+export type RequestHook = (req: Req) => unknown
+/** onSend: mutate the reply, or return a replacement. */
+export type SendHook = (reply: Reply, req: Req) => Reply | void | Promise<Reply | void>
+/** onResponse: observe; what it returns or throws never touches the reply. */
+export type ResponseHook = (req: Req, info: ResponseInfo) => unknown
+/** onError: return a reply (or value) to answer with, or undefined to leave the error to the next mapper. */
+export type ErrorHook = (error: unknown, req: Req) => unknown
+
+/** How a hook is placed and bounded. */
+export interface HookOptions {
+  /** A label for `app.pipeline()` and logs. Default: the function's name. */
+  name?: string
+  /** Run before / after the hooks these plugins have in the same phase. */
+  before?: string | readonly string[]
+  after?: string | readonly string[]
+  /** Lower runs earlier among hooks no before/after orders. Default 0. */
+  stage?: number
+  /** Milliseconds the hook may take; past it the request fails with 503 VEC_ERR_HOOK_TIMEOUT (observers: logged). */
+  timeout?: number
+}
+
+/** A registered hook, as the host stores it. */
+export interface HookEntry {
+  readonly phase: Phase
+  readonly fn: (...args: any[]) => unknown
+  readonly owner: string
+  readonly name: string
+  readonly before: readonly string[]
+  readonly after: readonly string[]
+  readonly stage: number
+  readonly timeout: number | undefined
+  readonly seq: number
+}
+
+/** One line of `app.pipeline()`: a hook in the order it runs. */
+export interface PlanEntry { phase: Phase; plugin: string; name: string; stage: number }
+
+/** A route's compiled hooks; phases without hooks are absent. */
+export interface CompiledPipeline {
+  readonly request: ReadonlyArray<AsyncSeriesBailHook<[Req], unknown>>
+  readonly onSend: AsyncSeriesWaterfallHook<[Reply, Req]> | null
+  readonly onResponse: AsyncParallelHook<[Req, ResponseInfo]> | null
+  readonly onError: AsyncSeriesBailHook<[unknown, Req], unknown> | null
+  readonly plan: readonly PlanEntry[]
+}
+
+/** What the hook wrappers need from the app. */
+export interface PipelineContext { log(): Logger }
+
+type TapWithEntry = { name: string; fn: Function; entry?: HookEntry }
+
+/**
+ * Compiles one route's ordered hooks (already sorted per phase) into tapable hooks.
+ *
+ * @example
+ * const compiled = compilePipeline(orderedByPhase, { log: () => app.log })
+ */
+export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>, ctx: PipelineContext): CompiledPipeline {
+  const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } = tapable()
+  const plan: PlanEntry[] = []
+  const tapAll = <H extends { tapPromise: (options: any, fn: any) => void; intercept: (i: any) => void }>(
+    hook: H, phase: Phase, wrap: (entry: HookEntry, fn: Function) => Function,
+  ): H => {
+    hook.intercept({ register: (tap: TapWithEntry) => (tap.entry ? { ...tap, fn: wrap(tap.entry, tap.fn) } : tap) })
+    for (const entry of hooks.get(phase) ?? []) {
+      // Taps go in the order computed by orderHooks; tapable's own stage/before are not used.
+      hook.tapPromise({ name: `${entry.owner}:${entry.name}`, entry } as { name: string }, entry.fn)
+      plan.push({ phase, plugin: entry.owner, name: entry.name, stage: entry.stage })
+    }
+    return hook
+  }
+  const has = (phase: Phase): boolean => (hooks.get(phase)?.length ?? 0) > 0
+  const request = REQUEST_PHASES.filter(has).map((phase) =>
+    tapAll(new AsyncSeriesBailHook<[Req], unknown>(['req']), phase, (entry, fn) => guarded(entry, fn)))
+  const onSend = has('onSend') ? tapAll(new AsyncSeriesWaterfallHook<[Reply, Req]>(['reply', 'req']), 'onSend', sendWrapper) : null
+  const onError = has('onError')
+    ? tapAll(new AsyncSeriesBailHook<[unknown, Req], unknown>(['error', 'req']), 'onError', (e, fn) => observer(e, fn, ctx, 'error mapper failed'))
+    : null
+  const onResponse = has('onResponse')
+    ? tapAll(new AsyncParallelHook<[Req, ResponseInfo]>(['req', 'info']), 'onResponse', (e, fn) => observer(e, fn, ctx, 'onResponse hook failed'))
+    : null
+  return { request, onSend, onResponse, onError, plan }
+}
+
+let tapableModule: typeof import('tapable') | undefined
+/** tapable, loaded when the first route with hooks is compiled: an app without hooks never loads it. */
+function tapable(): typeof import('tapable') {
+  return (tapableModule ??= createRequire(import.meta.url)('tapable') as typeof import('tapable'))
+}
+
+/** onSend hooks get the reply; a hook that returns nothing keeps it (waterfall semantics). */
+function sendWrapper(entry: HookEntry, fn: Function): Function {
+  const inner = guarded(entry, fn)
+  return (reply: Reply, req: Req) => inner(reply, req).then((next: unknown) => {
+    if (next === undefined) return reply
+    if (next instanceof Reply) return next
+    throw attribute(new TypeError(`onSend must return a Reply or nothing (got ${typeof next}).`), entry)
+  })
+}
+
+/** Calls a hook with its timeout; errors (sync throws, rejections, timeouts) carry the plugin's name. */
+function guarded(entry: HookEntry, fn: Function): (...args: unknown[]) => Promise<unknown> {
+  return (...args: unknown[]) => {
+    let result: unknown
+    try {
+      result = fn(...args)
+    } catch (error) {
+      return Promise.reject(attribute(error, entry))
+    }
+    if (!isThenable(result)) return Promise.resolve(result)
+    const settled = Promise.resolve(result).catch((error: unknown) => {
+      throw attribute(error, entry)
+    })
+    return entry.timeout === undefined ? settled : withTimeout(settled, entry)
+  }
+}
+
+/** Observers (onResponse, onError): a failure is logged with the plugin's name and never propagates. */
+function observer(entry: HookEntry, fn: Function, ctx: PipelineContext, message: string): Function {
+  const inner = guarded(entry, fn)
+  return (...args: unknown[]) => inner(...args).catch((error: unknown) => {
+    ctx.log().error(message, { plugin: entry.owner, hook: entry.name, phase: entry.phase, err: error })
+    return undefined
+  })
+}
+
+function withTimeout(promise: Promise<unknown>, entry: HookEntry): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(attribute(new HttpError(503, `The ${entry.phase} hook "${entry.name}" of ${entry.owner} ` +
+      `did not finish within ${entry.timeout} ms.`, { code: 'VEC_ERR_HOOK_TIMEOUT' }), entry)), entry.timeout)
+    timer.unref()
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** Marks an error with the plugin, hook and phase it came from (non-enumerable: it never leaks into replies). */
+export function attribute(error: unknown, entry: HookEntry): unknown {
+  const target = typeof error === 'object' && error !== null ? error : new Error(`A hook threw a non-error value: ${String(error)}`)
+  if (Object.isExtensible(target) && !Object.hasOwn(target, 'plugin')) {
+    Object.defineProperties(target, {
+      plugin: { value: entry.owner, configurable: true },
+      hook: { value: entry.name, configurable: true },
+      phase: { value: entry.phase, configurable: true },
+    })
+  }
+  return target
+}
+
+/** The plugin a pipeline error came from, if any. */
+export function pluginOf(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { plugin?: string }).plugin : undefined
+}
+
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' && value !== null || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+}

@@ -1,0 +1,238 @@
+/** @module server/dispatch — the hot path: the DispatchFn and AbortFn handed to the kernel. */
+import { httpError } from '../http/errors.js'
+import { abortFlow, disposeScope, runFlow, unmatched, type FlowHost } from '../pipeline/run.js'
+import {
+  ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle,
+} from '../internal/native.js'
+import type { Logger } from '../base/logger.js'
+import type { Contract } from '../contracts/contract.js'
+import type { CompiledPipeline } from '../pipeline/compile.js'
+import { toProblem } from '../http/problem.js'
+import { jsonSourceOf, Reply, toWire, type Wire } from '../http/reply.js'
+import { abortRequest, scopeOf, VectoraRequest, type RequestContext } from '../http/request.js'
+import type { Route } from '../routing/route.js'
+
+/** What the dispatcher reads from its app. `handle` is set right after `serverNew` returns. */
+export interface DispatchState extends RequestContext {
+  handle: ServerHandle
+  routes: readonly Route[]
+  development: boolean
+  log: Logger
+  /** Requests whose handler returned a thenable (or run a pipeline) not settled yet: the only ones abort can reach. */
+  readonly pending: Map<number, VectoraRequest<object>>
+  /** The app's request class (VectoraRequest plus plugin decorations). */
+  RequestClass: typeof VectoraRequest
+  /** The pipeline of unmatched requests (app-wide hooks), or null: then the kernel answers 404/405 itself. */
+  unmatched: CompiledPipeline | null
+}
+
+const NO_PARAMS: readonly string[] = []
+const NO_DEPS: Record<string, never> = Object.freeze({})
+const FALLBACK_HEADERS = 'content-type:application/problem+json\n'
+const FALLBACK_BODY = '{"type":"https://vectora.dev/docs/errors#vec_err_internal","title":"Internal Server Error","status":500,"code":"VEC_ERR_INTERNAL"}'
+
+/**
+ * Builds the kernel callbacks for one app. A handler that returns synchronously is answered inside the
+ * same call with one `serverRespond` and never touches `pending`; a thenable is tracked until it settles.
+ * Nothing thrown here reaches the kernel: every user call is inside try/catch or a rejection handler.
+ *
+ * @example
+ * const { dispatch, abort } = createDispatcher(state)
+ * state.handle = kernel.serverNew(kernelOptions, dispatch, abort)
+ */
+export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; abort: AbortFn } {
+  const kernel = state.kernel
+  // One response buffer, filled and sent synchronously (JS is single-threaded), so no per-request object.
+  const wire: Wire = { status: 200, headers: '', body: undefined }
+
+  function send(req: VectoraRequest<object>): boolean {
+    const { status, headers, body } = wire
+    wire.body = undefined
+    try {
+      return kernel.serverRespond(state.handle, req.rawId, status, headers, body)
+    } catch (error) {
+      // The kernel refused the response (it validates too): say so, then answer with a fixed 500.
+      logError(req, error, 'the kernel refused a response')
+      try {
+        return kernel.serverRespond(state.handle, req.rawId, 500, FALLBACK_HEADERS, FALLBACK_BODY)
+      } catch {
+        return false
+      }
+    }
+  }
+
+  /** What pipelines (flow.ts) use to send and log. */
+  const host: FlowHost = {
+    get development() {
+      return state.development
+    },
+    get log() {
+      return state.log
+    },
+    send(req, reply) {
+      wire.status = reply.status
+      wire.headers = reply.toHeaderBlock()
+      wire.body = reply.body
+      return send(req)
+    },
+  }
+
+  /** A request's scope is disposed when it ends; on the fast path only if the handler created one. */
+  function endFastPath(req: VectoraRequest<object>): void {
+    if (scopeOf(req) !== undefined) void disposeScope(req, host)
+  }
+
+  function runPipeline(req: VectoraRequest<object>, pipeline: CompiledPipeline, handler: () => unknown): void {
+    const id = req.rawId
+    state.pending.set(id, req)
+    void runFlow(req, pipeline, handler, host).finally(() => state.pending.delete(id))
+  }
+
+  function fail(req: VectoraRequest<object>, error: unknown): void {
+    try {
+      if (toProblem(error, req, state.development, wire)) logError(req, error, 'request failed')
+    } catch (inner) {
+      logError(req, inner, 'building the error reply failed')
+      wire.status = 500
+      wire.headers = FALLBACK_HEADERS
+      wire.body = FALLBACK_BODY
+    }
+    send(req)
+  }
+
+  function respond(req: VectoraRequest<object>, value: unknown): void {
+    try {
+      toWire(value, wire)
+    } catch (error) {
+      fail(req, error)
+      return
+    }
+    send(req)
+    endFastPath(req)
+  }
+
+  function logError(req: VectoraRequest<object>, error: unknown, message: string): void {
+    try {
+      state.log.error(message, { requestId: req.id, method: req.method, path: req.path, err: error })
+    } catch {}
+  }
+
+  function track(req: VectoraRequest<object>, thenable: PromiseLike<unknown>, route: Route): void {
+    const id = req.rawId
+    state.pending.set(id, req)
+    // Promise.resolve adopts a native promise as is, and turns a misbehaving thenable into a rejection.
+    Promise.resolve(thenable).then(
+      (value) => {
+        state.pending.delete(id)
+        if (req.aborted) return
+        if (value === undefined) {
+          fail(req, noResponse(route))
+          endFastPath(req)
+        } else respond(req, value)
+      },
+      (error: unknown) => {
+        state.pending.delete(id)
+        if (!req.aborted) fail(req, error)
+        else if (!isAbortError(error)) logError(req, error, 'request failed after it was aborted')
+        endFastPath(req)
+      },
+    )
+  }
+
+  const dispatch: DispatchFn = (id, routeId, method, url, headers, body, params, otherMethod) => {
+    const route = routeId >= 0 ? state.routes[routeId] : undefined
+    const req = new state.RequestClass<object>(
+      state, id, method, url, headers, body, params, route === undefined ? NO_PARAMS : route.paramNames, otherMethod,
+    )
+    if (route === undefined) {
+      // Unmatched requests reach JS only when app-wide hooks exist (CORS, logs and metrics see them).
+      if (state.unmatched !== null) runPipeline(req, state.unmatched, () => unmatched(routeId, params?.[0]))
+      else fail(req, routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: params?.[0] ?? '' } }) : httpError('VEC_ERR_NOT_FOUND'))
+      return
+    }
+    if (route.pipeline !== null) {
+      const inject = route.inject
+      const check = (route.contract as Contract | undefined)?.validateResponse
+      runPipeline(req, route.pipeline, () => {
+        const value = route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject))
+        if (check === undefined) return isThenable(value) ? Promise.resolve(value).then((v) => defined(v, route)) : defined(value, route)
+        return isThenable(value) ? Promise.resolve(value).then((v) => checkResponse(v, check, route)) : checkResponse(value, check, route)
+      })
+      return
+    }
+    // The fast path: no hooks, no guards, no contract, no injection; a sync handler is answered right here.
+    let result: unknown
+    try {
+      result = route.handler(req, NO_DEPS)
+      if (isThenable(result)) {
+        track(req, result, route)
+        return
+      }
+      if (result === undefined) throw noResponse(route)
+    } catch (error) {
+      fail(req, error)
+      endFastPath(req)
+      return
+    }
+    respond(req, result)
+  }
+
+  const abort: AbortFn = (id, reason) => {
+    const req = state.pending.get(id)
+    if (req === undefined) return
+    state.pending.delete(id)
+    try {
+      abortRequest(req, abortReason(reason))
+    } catch (error) {
+      logError(req, error, 'an abort listener threw')
+    }
+    const timedOut = reason === ABORT_DEADLINE
+    abortFlow(req, timedOut ? 'timed_out' : 'aborted', timedOut ? 503 : 0, host)
+  }
+
+  return { dispatch, abort }
+}
+
+/**
+ * A route's `response` contract applies to what becomes JSON: a plain value, or the value of a 2xx
+ * `reply.json(...)` (re-serialized after the check, so stripped keys are gone). Text, bytes, empty
+ * replies and error statuses are sent as they are.
+ */
+function checkResponse(value: unknown, check: (value: unknown) => unknown, route: Route): unknown {
+  if (value === undefined) throw noResponse(route)
+  if (value instanceof Reply) {
+    const source = value.status < 300 ? jsonSourceOf(value) : undefined
+    if (source !== undefined) value.json(check(source.value))
+    return value
+  }
+  if (typeof value === 'string' || value instanceof Uint8Array) return value
+  return check(value)
+}
+
+/** 500 VEC_ERR_NO_RESPONSE for a handler that returned undefined; the cause names the route (logs, development). */
+function noResponse(route: Route): Error {
+  return httpError('VEC_ERR_NO_RESPONSE', undefined, {
+    cause: new Error(`${route.method} ${route.path} returned undefined; return a value, or reply.empty() for 204`),
+  })
+}
+
+/** The handler's value, or NO_RESPONSE for undefined (named after the route). */
+function defined(value: unknown, route: Route): unknown {
+  if (value === undefined) throw noResponse(route)
+  return value
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' && value !== null || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+}
+
+function abortReason(reason: number): DOMException {
+  if (reason === ABORT_DEADLINE) return new DOMException('request deadline passed', 'TimeoutError')
+  if (reason === ABORT_DRAIN) return new DOMException('server draining', 'AbortError')
+  return new DOMException('client closed', 'AbortError')
+}
+
+function isAbortError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')
+}
