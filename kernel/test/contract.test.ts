@@ -1,9 +1,8 @@
 /** @module kernel/test/contract — route contracts: validation of every part, coercion, issues, response checks, JSON Schema. */
 import assert from 'node:assert/strict'
 import { type } from 'arktype'
-import {
-  compileContract, type ContractError, type ContractInput, type Contract, type RouteSchema, type ValidationIssue,
-} from '../ts/contracts/contract.js'
+import { compileContract } from '../ts/contracts/contract.js'
+import type { Contract, ContractError, ContractInput, RouteSchema, ValidationIssue } from '../ts/contracts/types.js'
 import { VectoraError } from '../ts/base/catalogue.js'
 import { isHttpError, type HttpError } from '../ts/http/errors.js'
 import { toProblem } from '../ts/http/problem.js'

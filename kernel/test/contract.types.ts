@@ -3,7 +3,8 @@
  * (kernel/test/contract-types.test.ts). Every `@ts-expect-error` must be needed, so wrong inference fails too.
  */
 import { type } from 'arktype'
-import { compileContract, type Contract, type ContractError, type Infer, type InferIn, type RouteSchema } from '../ts/contracts/contract.js'
+import { compileContract } from '../ts/contracts/contract.js'
+import type { Contract, ContractError, Infer, InferIn, RouteSchema } from '../ts/contracts/types.js'
 
 /** True only when A and B are the same type (not merely assignable). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import { createApp, definePlugin } from '../ts/index.js'
-import { describe as describeValue } from '../ts/http/headers.js'
+import { describe as describeValue } from '../ts/base/check.js'
 import { closestName } from '../ts/base/suggest.js'
 
 function message(fn: () => unknown): string {

@@ -1,16 +1,20 @@
 /** @module app/create-app — the composition root: createApp() wires options, routes, the plugin host, services, lifecycle and the kernel. */
+import { checkInteger, invalid } from '../base/check.js'
 import { Services } from '../services/container.js'
 import { readController } from '../controllers/decorators.js'
 import { createDispatcher, type DispatchState } from '../server/dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from '../base/catalogue.js'
 import { healthRoutes } from '../lifecycle/health.js'
 import { createClientIp } from '../http/proxy.js'
-import { PluginHost, type Group, type HostApi, type PluginApp, type Scope } from '../host/host.js'
+import { contractStep } from '../contracts/step.js'
+import { PluginHost } from '../host/host.js'
+import type { Group, HostApi, PluginApp, Scope } from '../host/types.js'
+import { guardsStep } from '../pipeline/guards.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
 import { loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
 import { Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
 import { isLogger, type Logger } from '../base/logger.js'
-import { checkInteger, invalid, resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
+import { resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
 import type { PlanEntry } from '../pipeline/compile.js'
 import {
   RouteTable, type AnyHandler, type LooseDefinition, type Route, type RouteOptions, type Routes, type RouteShorthand,
@@ -79,7 +83,8 @@ export function createApp(options?: AppOptions): App {
   const host: PluginHost = new PluginHost({
     table,
     services,
-    development: config.development,
+    // The built-ins plug into per-route compilation here: the host imports none of them.
+    routeSteps: [guardsStep, contractStep(config.development)],
     log: () => log,
     addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
     routesFor: (self, scope, owner) => routesFor(self, scope, owner),

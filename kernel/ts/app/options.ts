@@ -1,7 +1,7 @@
 /** @module app/options — createApp() options: secure defaults, validation, mapping to the kernel's options. */
+import { checkInteger, describe, invalid } from '../base/check.js'
 import { randomInt } from 'node:crypto'
 import { VectoraError } from '../base/catalogue.js'
-import { describe } from '../http/headers.js'
 import type { KernelOptions } from '../internal/native.js'
 import { createLogger, isLogger, type Logger } from '../base/logger.js'
 import { didYouMean } from '../base/suggest.js'
@@ -130,18 +130,4 @@ export function toKernelOptions(o: ResolvedOptions): KernelOptions {
     threads: o.threads,
     requestIdPrefix: o.requestIdPrefix,
   }
-}
-
-/** Throws VEC_ERR_INVALID_OPTION unless `value` is an integer in [min, max]. */
-export function checkInteger(name: string, value: unknown, min: number, max: number = MAX): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === MAX ? `>= ${min}` : `from ${min} to ${max}`
-    throw invalid(name, `an integer ${range}`, value)
-  }
-  return value
-}
-
-/** A VEC_ERR_INVALID_OPTION error naming the option, the expected type and what was given. */
-export function invalid(name: string, expected: string, got: unknown): VectoraError {
-  return new VectoraError('VEC_ERR_INVALID_OPTION', `Option "${name}" must be ${expected} (got ${describe(got)}).`)
 }

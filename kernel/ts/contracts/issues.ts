@@ -1,7 +1,7 @@
 /** @module contracts/issues — arktype errors as the `errors` list of a 400 problem+json (path, expected, actual, message). */
 import type { ArkError, ArkErrors } from 'arktype'
 import { httpError } from '../http/errors.js'
-import type { ContractError, ContractPart, ValidationIssue } from './contract.js'
+import type { ContractError, ContractPart, ValidationIssue } from './types.js'
 
 // arktype's `actual` for a domain mismatch describes the type ("a string"); the value itself says more.
 const DESCRIPTION = /^(an? )?(string|number|bigint|boolean|null)$/

@@ -1,9 +1,8 @@
 /** @module controllers/decorators — controllers: classes whose methods are routes, declared with TC39 standard decorators. */
-import type { RouteSchema } from '../contracts/contract.js'
+import { checkInteger, describe, invalid } from '../base/check.js'
+import type { RouteSchema } from '../contracts/types.js'
 import { VectoraError } from '../base/catalogue.js'
 import type { Guard } from '../pipeline/guards.js'
-import { describe } from '../http/headers.js'
-import { checkInteger, invalid } from '../app/options.js'
 
 /** Options of `@Controller(prefix, options)`; they apply to every route of the class. */
 export interface ControllerOptions {

@@ -3,98 +3,31 @@
  * app, groups and plugin setups all share. At ready it flattens every route's hooks into one compiled
  * pipeline (or null: the fast path).
  */
-import type { Services, ServiceDefinition } from '../services/container.js'
-import { compileContract, type Contract, type RouteSchema } from '../contracts/contract.js'
 import { VectoraError } from '../base/catalogue.js'
-import { describe } from '../http/headers.js'
-import { orderHooks } from '../pipeline/order.js'
-import { checkGuardRequirements, guardHook, type Guard } from '../pipeline/guards.js'
-import type { LifecycleHook } from '../lifecycle/lifecycle.js'
+import { describe } from '../base/check.js'
 import type { Logger } from '../base/logger.js'
+import { VectoraRequest } from '../http/request.js'
+import type { LifecycleHook } from '../lifecycle/lifecycle.js'
 import {
   compilePipeline, PHASES, type CompiledPipeline, type ErrorHook, type HookEntry, type HookOptions, type Phase,
   type PlanEntry, type RequestHook, type RequestPhase, type ResponseHook, type SendHook,
 } from '../pipeline/compile.js'
-import { PluginRegistry, type Plugin } from './plugin.js'
-import { setValidated, VectoraRequest } from '../http/request.js'
+import { orderHooks } from '../pipeline/order.js'
 import type { Route, Routes, RouteTable } from '../routing/route.js'
-
-/** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
-export interface Scope {
-  readonly id: number
-  readonly prefix: string
-  readonly parent: Scope | undefined
-  readonly guards: readonly Guard[]
-  /** For messages: `app` or `group /admin`. */
-  readonly label: string
-}
-
-/** Adds a hook to a phase (see docs/pipeline.md for what each phase may do). */
-export interface AddHook<Self> {
-  (phase: RequestPhase, fn: RequestHook, options?: HookOptions): Self
-  (phase: 'onSend', fn: SendHook, options?: HookOptions): Self
-  (phase: 'onResponse', fn: ResponseHook, options?: HookOptions): Self
-  (phase: 'onError', fn: ErrorHook, options?: HookOptions): Self
-}
-
-/** Options of `group()`. */
-export interface GroupOptions { guards?: readonly Guard[] }
-
-/** What registering code (the app, a group, a plugin's setup) may do; routes and hooks land in its scope. */
-export interface HostApi<Self> {
-  addHook: AddHook<Self>
-  /** Registers a plugin in this scope; `options` reach its setup. */
-  register<O>(plugin: Plugin<O, PluginApp>, options?: O): Self
-  /** A child scope under `prefix`: its routes get the prefix; its hooks, guards and plugins stay inside it. */
-  group(prefix: string, setup: (group: Group) => void): Self
-  group(prefix: string, options: GroupOptions, setup: (group: Group) => void): Self
-  /** Provides a service to the app's container (one container per app, whatever the scope). */
-  provide<T>(token: string, definition: ServiceDefinition<T>): Self
-  /** Provides a ready value as a singleton service. */
-  provideValue<T>(token: string, value: T): Self
-  /**
-   * Adds a field to every request of this app (`req[name]`), initially `init(req)` on first read, or undefined.
-   * Type it by augmenting `RequestDecorations`. Names that exist on requests, or that another plugin decorated,
-   * are refused with VEC_ERR_DECORATION_CONFLICT.
-   */
-  decorateRequest(name: string, init?: (req: VectoraRequest<any>) => unknown): Self
-  /** Resolves a singleton or transient service (from onReady on: the container is checked at ready). */
-  resolve<T = unknown>(token: string): T
-  /**
-   * The app's routes with their compiled contracts, for plugins that describe the API (OpenAPI) — read it
-   * from an onReady hook: before ready, contracts are not compiled yet.
-   */
-  routes(): RouteInfo[]
-  /** Runs when the app starts (in plugin dependency order), before it listens. */
-  onReady(fn: () => unknown, options?: { timeout?: number }): Self
-  /** Runs at shutdown, after drain, in reverse order. */
-  onClose(fn: () => unknown, options?: { timeout?: number }): Self
-  readonly log: Logger
-}
-
-/** What `routes()` shows of a route. */
-export interface RouteInfo {
-  readonly method: string
-  readonly path: string
-  readonly owner: string
-  /** The route's arktype contracts as declared, or undefined. */
-  readonly schema: RouteSchema | undefined
-  /** The compiled contract (JSON Schema of each part via `toJsonSchema()`), set at ready. */
-  readonly contract: Contract | undefined
-}
-
-/** A group's facade: the host API plus routes, under the group's prefix. */
-export type Group = HostApi<Group> & Routes<Group>
-
-/** What a plugin's setup receives: the host API and routes, bound to the scope it was registered in. */
-export type PluginApp = HostApi<PluginApp> & Routes<PluginApp>
+import type { Services } from '../services/container.js'
+import { PluginRegistry } from './plugin.js'
+import type { Contract, RouteSchema } from '../contracts/types.js'
+import type { Group, GroupOptions, HostApi, Plugin, PluginApp, RouteInfo, RouteStep, Scope } from './types.js'
 
 /** What the host needs from the app it serves. */
 export interface HostEnv {
   readonly table: RouteTable
   readonly services: Services
-  /** Development mode: contract response mismatches throw instead of being logged. */
-  readonly development: boolean
+  /**
+   * The core steps the built-ins supply (guards, contracts), run in order on every route at ready. The host
+   * knows nothing of what they do: that is the seam (create-app.ts hands them in).
+   */
+  readonly routeSteps: readonly RouteStep[]
   addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook): void
   log(): Logger
   /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
@@ -200,8 +133,8 @@ export class PluginHost {
   }
 
   /**
-   * Freezes hooks and flattens them per route: scope hooks (the route's scope and its ancestors), then
-   * guards and the contract as core hooks. Routes with nothing to run keep `pipeline = null`. Returns the
+   * Freezes hooks and flattens them per route: scope hooks (the route's scope and its ancestors), then the
+   * route steps (guards, contracts) add their core hooks. Routes with nothing to run keep `pipeline = null`. Returns the
    * pipeline of unmatched requests (app-wide hooks only), or null.
    */
   compile(routes: readonly Route[]): CompiledPipeline | null {
@@ -219,18 +152,9 @@ export class PluginHost {
           (e.registration === undefined || outermost.get(e.registration.identity) === e.registration)))
       }
       const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
-      if (guards.length > 0) {
-        // At ready, not per request: a guard whose plugin is not in this route's scope chain fails the boot.
-        checkGuardRequirements(`${route.method} ${route.path}`, guards, (name) => [...chain].some((s) => this.#registered.get(s)?.has(name) === true))
-        byPhase.get('authorize')!.push(guardHook(guards, Number.MAX_SAFE_INTEGER))
-      }
-      if (route.schema !== undefined) {
-        const contract = compileContract(route.schema as RouteSchema, `${route.method} ${route.path}`, route.paramNames, {
-          development: this.#env.development,
-        })
-        route.contract = contract
-        byPhase.get('validate')!.unshift(contractHook(contract))
-      }
+      const hasPlugin = (name: string): boolean => [...chain].some((s) => this.#registered.get(s)?.has(name) === true)
+      const step = { route, where: `${route.method} ${route.path}`, hooks: byPhase, guards, hasPlugin }
+      for (const routeStep of this.#env.routeSteps) routeStep(step)
       const empty = [...byPhase.values()].every((list) => list.length === 0)
       route.pipeline = empty && route.inject.length === 0 ? null : compilePipeline(byPhase, ctx)
     }
@@ -398,15 +322,4 @@ function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: Readon
     }
   }
   return best
-}
-
-/** The core validate-phase hook of a route with contracts. */
-function contractHook(contract: ReturnType<typeof compileContract>): HookEntry {
-  const fn = async (req: VectoraRequest<any>): Promise<undefined> => {
-    let body: unknown
-    if (contract.needsBody && (await req.buffer()).length > 0) body = await req.json()
-    setValidated(req, contract.validate({ params: req.params, query: req.query, headers: req.headers, body }))
-    return undefined
-  }
-  return { phase: 'validate', fn, owner: 'vectora', name: 'contract', before: [], after: [], stage: 0, timeout: undefined, seq: -1 }
 }

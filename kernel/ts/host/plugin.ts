@@ -1,45 +1,7 @@
 /** @module host/plugin — definePlugin() and the registry: dependencies, dedupe, attribution. */
+import { describe } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
-import { describe } from '../http/headers.js'
-import type { PluginApp } from './host.js'
-
-/**
- * A plugin: a named, versioned package of hooks, routes, services and lifecycle hooks. `setup` receives a
- * facade of the app bound to the scope the plugin was registered in, and the options it was registered
- * with. Third-party plugins use exactly this API.
- *
- * @example
- * export const requestTimer = definePlugin({
- *   name: 'request-timer',
- *   version: '1.0.0',
- *   setup(app, options: { header?: string }) {
- *     app.addHook('onSend', (reply, req) => { reply.header(options.header ?? 'x-took', '1') })
- *   },
- * })
- */
-export interface Plugin<O = any, H = PluginApp> {
-  readonly name: string
-  readonly version: string
-  /** Names of plugins that must be registered before this one. */
-  readonly dependencies: readonly string[]
-  /** May be registered several times in one scope chain with other options (each its own instance; equal options dedupe). */
-  readonly multiple: boolean
-  readonly setup: (app: H, options: O) => void | Promise<void>
-}
-
-/** What definePlugin accepts. */
-export interface PluginDefinition<O, H = PluginApp> {
-  name: string
-  version: string
-  dependencies?: readonly string[]
-  /**
-   * Allow several registrations in one scope chain, each with its own options (e.g. an app-wide rate limit
-   * plus a stricter one on a group). A repeat with equal options is still deduplicated. Default false: a
-   * repeat is deduplicated, or refused with other options (VEC_ERR_PLUGIN_DUPLICATE).
-   */
-  multiple?: boolean
-  setup: (app: H, options: O) => void | Promise<void>
-}
+import type { Plugin, PluginApp, PluginDefinition } from './types.js'
 
 const NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i
 

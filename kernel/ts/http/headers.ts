@@ -1,4 +1,5 @@
 /** @module http/headers — the `name:value\n` header block shared with the kernel: parse, serialize, validate. */
+import { describe } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
 
 /** A header value as users give it: arrays become repeated fields. */
@@ -104,14 +105,4 @@ export function parseHeaderList(block: string): HeaderList {
     if (colon > 0) list.push([line.slice(0, colon), line.slice(colon + 1)])
   }
   return list
-}
-
-/** Short, safe description of a value for error messages. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)
-  if (typeof value === 'object') return 'an object'
-  if (typeof value === 'function') return 'a function'
-  return `${typeof value} ${String(value)}`
 }

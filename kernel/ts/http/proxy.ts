@@ -1,6 +1,6 @@
 /** @module http/proxy — `trustProxy`: which X-Forwarded-For hops to believe when telling the client's IP. */
+import { invalid } from '../base/check.js'
 import { BlockList, isIP } from 'node:net'
-import { invalid } from '../app/options.js'
 
 /**
  * Who may set X-Forwarded-For: `false` (default: nobody, `req.ip` is the TCP peer), a number of proxy hops

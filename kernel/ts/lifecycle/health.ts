@@ -1,7 +1,7 @@
 /** @module lifecycle/health — readiness and liveness routes that answer from the lifecycle state. */
+import { invalid } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import type { LifecycleState } from './lifecycle.js'
-import { invalid } from '../app/options.js'
 
 /**
  * Paths of the health routes; `false` turns one off. `health: false` in createApp() turns both off.

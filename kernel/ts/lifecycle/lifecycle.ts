@@ -1,8 +1,7 @@
 /** @module lifecycle/lifecycle — the app's lifecycle state machine: onReady hooks, the graceful shutdown sequence, signals. */
+import { checkInteger, describe, invalid } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
-import { describe } from '../http/headers.js'
 import { createLogger, isLogger, type Logger } from '../base/logger.js'
-import { checkInteger, invalid } from '../app/options.js'
 
 /**
  * Where the app is. `starting` until every onReady hook resolved, `ready` (routes frozen, inject works),

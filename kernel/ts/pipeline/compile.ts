@@ -7,6 +7,7 @@
  * plugin that registered the hook, applies the hook's timeout, and keeps observers from failing each other.
  * The contract is documented in docs/pipeline.md.
  */
+import { isThenable } from '../base/check.js'
 import { createRequire } from 'node:module'
 import type { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable'
 import { HttpError } from '../http/errors.js'
@@ -186,9 +187,4 @@ export function attribute(error: unknown, entry: HookEntry): unknown {
 /** The plugin a pipeline error came from, if any. */
 export function pluginOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { plugin?: string }).plugin : undefined
-}
-
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' && value !== null || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
 }

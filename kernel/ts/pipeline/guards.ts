@@ -2,9 +2,9 @@
  * @module pipeline/guards — guards: route, group and controller checks that allow (true) or forbid (false -> 403) a
  * request; defineGuard() for guards that only work with a plugin, checked once at ready, never per request.
  */
+import { describe } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
 import { httpError } from '../http/errors.js'
-import { describe } from '../http/headers.js'
 import type { HookEntry } from './compile.js'
 import type { VectoraRequest } from '../http/request.js'
 
@@ -133,4 +133,18 @@ export function guardHook(guards: readonly Guard[], seq: number): HookEntry {
     return undefined
   }
   return { phase: 'authorize', fn, owner: 'vectora', name: 'guards', before: [], after: [], stage: 0, timeout: undefined, seq }
+}
+
+/**
+ * The guards step the host runs on every route at ready: checks what the guards require (a plugin in the
+ * route's scope chain) and appends the guards hook last in the authorize phase, after plugin hooks.
+ *
+ * @example
+ * new PluginHost({ ..., routeSteps: [guardsStep, contractStep(development)] })
+ */
+export function guardsStep(ctx: { where: string; guards: readonly Guard<any>[]; hooks: ReadonlyMap<string, HookEntry[]>; hasPlugin(name: string): boolean }): void {
+  if (ctx.guards.length === 0) return
+  // At ready, not per request: a guard whose plugin is not in this route's scope chain fails the boot.
+  checkGuardRequirements(ctx.where, ctx.guards, ctx.hasPlugin)
+  ctx.hooks.get('authorize')!.push(guardHook(ctx.guards, Number.MAX_SAFE_INTEGER))
 }

@@ -6,10 +6,11 @@
  * gone, deadline, drain), which reaches `abortFlow`. Whichever comes first runs onResponse; the other finds
  * the request finished and only cleans up.
  */
+import { isThenable } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import { parseHeaderList } from '../http/headers.js'
 import type { Logger } from '../base/logger.js'
-import { isThenable, pluginOf, type CompiledPipeline, type Outcome, type ResponseInfo } from './compile.js'
+import { pluginOf, type CompiledPipeline, type Outcome, type ResponseInfo } from './compile.js'
 import { toProblem } from '../http/problem.js'
 import { Reply, toWire, type Wire } from '../http/reply.js'
 import { scopeOf, type VectoraRequest } from '../http/request.js'

@@ -1,9 +1,8 @@
 /** @module routing/route — path patterns (`/users/:id`, `/files/*`), their typed params and the route table. */
+import { checkInteger, describe } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
-import { describe } from '../http/headers.js'
 import { METHODS } from '../internal/native.js'
-import { checkInteger } from '../app/options.js'
-import type { Infer, RouteSchema } from '../contracts/contract.js'
+import type { Contract, Infer, RouteSchema } from '../contracts/types.js'
 import type { Guard } from '../pipeline/guards.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import type { VectoraRequest } from '../http/request.js'
@@ -145,8 +144,10 @@ export interface Route {
   readonly scope: unknown
   /** Who declared it: `app` or a plugin name. */
   readonly owner: string
-  /** The compiled contract (host.ts sets it at ready), readable by plugins such as OpenAPI. */
-  contract: unknown
+  /** The compiled contract (the contract step sets it at ready), readable by plugins such as OpenAPI. */
+  contract: Contract | undefined
+  /** The response check of the route's contract (set at ready): the validated value to send, or it throws. */
+  checkResponse: ((value: unknown) => unknown) | undefined
   /** Flattened per-route hooks compiled at ready; null = the fast path (nothing but the handler runs). */
   pipeline: CompiledPipeline | null
 }
@@ -271,7 +272,7 @@ export class RouteTable {
       const route: Route = {
         id: this.routes.length, method, path: fullPath, pattern: compiled.pattern, paramNames: compiled.paramNames,
         handler: def.handler, bodyLimit, timeout, guards: [...guards], schema: def.schema, inject: [...inject],
-        scope: where.scope, owner: where.owner, contract: undefined, pipeline: null,
+        scope: where.scope, owner: where.owner, contract: undefined, checkResponse: undefined, pipeline: null,
       }
       this.routes.push(route)
       this.#byKey.set(`${method} ${compiled.shape}`, route)

@@ -1,11 +1,11 @@
 /** @module server/dispatch — the hot path: the DispatchFn and AbortFn handed to the kernel. */
+import { isThenable } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import { abortFlow, disposeScope, runFlow, unmatched, type FlowHost } from '../pipeline/run.js'
 import {
   ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle,
 } from '../internal/native.js'
 import type { Logger } from '../base/logger.js'
-import type { Contract } from '../contracts/contract.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import { toProblem } from '../http/problem.js'
 import { jsonSourceOf, Reply, toWire, type Wire } from '../http/reply.js'
@@ -152,7 +152,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     }
     if (route.pipeline !== null) {
       const inject = route.inject
-      const check = (route.contract as Contract | undefined)?.validateResponse
+      const check = route.checkResponse
       runPipeline(req, route.pipeline, () => {
         const value = route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject))
         if (check === undefined) return isThenable(value) ? Promise.resolve(value).then((v) => defined(v, route)) : defined(value, route)
@@ -220,11 +220,6 @@ function noResponse(route: Route): Error {
 function defined(value: unknown, route: Route): unknown {
   if (value === undefined) throw noResponse(route)
   return value
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' && value !== null || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
 }
 
 function abortReason(reason: number): DOMException {

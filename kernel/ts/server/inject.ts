@@ -1,8 +1,8 @@
 /** @module server/inject — zero-network requests through the kernel's real router and limits, for tests. */
+import { describe, invalid } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
-import { checkHeaderName, checkHeaderValue, describe, parseHeaderList, type HeaderList } from '../http/headers.js'
+import { checkHeaderName, checkHeaderValue, parseHeaderList, type HeaderList } from '../http/headers.js'
 import type { NativeKernel, ServerHandle } from '../internal/native.js'
-import { invalid } from '../app/options.js'
 import { checkMethod } from '../routing/route.js'
 
 /** A request for `app.inject()`. */

@@ -13,11 +13,10 @@
  *   `RequestScope.dispose()` at the end of every request and `Services.dispose()` at app close. Disposers
  *   run in reverse creation order (dependents before what they depend on); their errors are returned, never thrown.
  */
+import { describe, invalid } from '../base/check.js'
 import { createRequire } from 'node:module'
 import type { AwilixContainer, CacheEntry, DisposableResolver, LifetimeType } from 'awilix'
 import { VectoraError } from '../base/catalogue.js'
-import { describe } from '../http/headers.js'
-import { invalid } from '../app/options.js'
 import { didYouMean } from '../base/suggest.js'
 
 let awilixModule: typeof import('awilix') | undefined

@@ -1,0 +1,141 @@
+/**
+ * @module host/types — the plugin host's public types in one file (they refer to each other): scopes, the
+ * host API every facade offers, groups, plugins, and the route steps built-ins plug in through.
+ */
+import type { Logger } from '../base/logger.js'
+import type { Contract, RouteSchema } from '../contracts/types.js'
+import type { VectoraRequest } from '../http/request.js'
+import type { Guard } from '../pipeline/guards.js'
+import type {
+  ErrorHook, HookEntry, HookOptions, Phase, RequestHook, RequestPhase, ResponseHook, SendHook,
+} from '../pipeline/compile.js'
+import type { Route, Routes } from '../routing/route.js'
+import type { ServiceDefinition } from '../services/container.js'
+
+/** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
+export interface Scope {
+  readonly id: number
+  readonly prefix: string
+  readonly parent: Scope | undefined
+  readonly guards: readonly Guard[]
+  /** For messages: `app` or `group /admin`. */
+  readonly label: string
+}
+
+/** Adds a hook to a phase (see docs/pipeline.md for what each phase may do). */
+export interface AddHook<Self> {
+  (phase: RequestPhase, fn: RequestHook, options?: HookOptions): Self
+  (phase: 'onSend', fn: SendHook, options?: HookOptions): Self
+  (phase: 'onResponse', fn: ResponseHook, options?: HookOptions): Self
+  (phase: 'onError', fn: ErrorHook, options?: HookOptions): Self
+}
+
+/** Options of `group()`. */
+export interface GroupOptions { guards?: readonly Guard[] }
+
+/** What registering code (the app, a group, a plugin's setup) may do; routes and hooks land in its scope. */
+export interface HostApi<Self> {
+  addHook: AddHook<Self>
+  /** Registers a plugin in this scope; `options` reach its setup. */
+  register<O>(plugin: Plugin<O, PluginApp>, options?: O): Self
+  /** A child scope under `prefix`: its routes get the prefix; its hooks, guards and plugins stay inside it. */
+  group(prefix: string, setup: (group: Group) => void): Self
+  group(prefix: string, options: GroupOptions, setup: (group: Group) => void): Self
+  /** Provides a service to the app's container (one container per app, whatever the scope). */
+  provide<T>(token: string, definition: ServiceDefinition<T>): Self
+  /** Provides a ready value as a singleton service. */
+  provideValue<T>(token: string, value: T): Self
+  /**
+   * Adds a field to every request of this app (`req[name]`), initially `init(req)` on first read, or undefined.
+   * Type it by augmenting `RequestDecorations`. Names that exist on requests, or that another plugin decorated,
+   * are refused with VEC_ERR_DECORATION_CONFLICT.
+   */
+  decorateRequest(name: string, init?: (req: VectoraRequest<any>) => unknown): Self
+  /** Resolves a singleton or transient service (from onReady on: the container is checked at ready). */
+  resolve<T = unknown>(token: string): T
+  /**
+   * The app's routes with their compiled contracts, for plugins that describe the API (OpenAPI) — read it
+   * from an onReady hook: before ready, contracts are not compiled yet.
+   */
+  routes(): RouteInfo[]
+  /** Runs when the app starts (in plugin dependency order), before it listens. */
+  onReady(fn: () => unknown, options?: { timeout?: number }): Self
+  /** Runs at shutdown, after drain, in reverse order. */
+  onClose(fn: () => unknown, options?: { timeout?: number }): Self
+  readonly log: Logger
+}
+
+/** What `routes()` shows of a route. */
+export interface RouteInfo {
+  readonly method: string
+  readonly path: string
+  readonly owner: string
+  /** The route's arktype contracts as declared, or undefined. */
+  readonly schema: RouteSchema | undefined
+  /** The compiled contract (JSON Schema of each part via `toJsonSchema()`), set at ready. */
+  readonly contract: Contract | undefined
+}
+
+/** A group's facade: the host API plus routes, under the group's prefix. */
+export type Group = HostApi<Group> & Routes<Group>
+
+/** What a plugin's setup receives: the host API and routes, bound to the scope it was registered in. */
+export type PluginApp = HostApi<PluginApp> & Routes<PluginApp>
+
+/**
+ * A plugin: a named, versioned package of hooks, routes, services and lifecycle hooks. `setup` receives a
+ * facade of the app bound to the scope the plugin was registered in, and the options it was registered
+ * with. Third-party plugins use exactly this API.
+ *
+ * @example
+ * export const requestTimer = definePlugin({
+ *   name: 'request-timer',
+ *   version: '1.0.0',
+ *   setup(app, options: { header?: string }) {
+ *     app.addHook('onSend', (reply, req) => { reply.header(options.header ?? 'x-took', '1') })
+ *   },
+ * })
+ */
+export interface Plugin<O = any, H = PluginApp> {
+  readonly name: string
+  readonly version: string
+  /** Names of plugins that must be registered before this one. */
+  readonly dependencies: readonly string[]
+  /** May be registered several times in one scope chain with other options (each its own instance; equal options dedupe). */
+  readonly multiple: boolean
+  readonly setup: (app: H, options: O) => void | Promise<void>
+}
+
+/** What definePlugin accepts. */
+export interface PluginDefinition<O, H = PluginApp> {
+  name: string
+  version: string
+  dependencies?: readonly string[]
+  /**
+   * Allow several registrations in one scope chain, each with its own options (e.g. an app-wide rate limit
+   * plus a stricter one on a group). A repeat with equal options is still deduplicated. Default false: a
+   * repeat is deduplicated, or refused with other options (VEC_ERR_PLUGIN_DUPLICATE).
+   */
+  multiple?: boolean
+  setup: (app: H, options: O) => void | Promise<void>
+}
+
+/** What a route step sees of one route at ready. */
+export interface RouteStepContext {
+  readonly route: Route
+  /** `METHOD /path`, for messages. */
+  readonly where: string
+  /** The route's hooks by phase after scope flattening; a step adds its own entries to these lists. */
+  readonly hooks: ReadonlyMap<Phase, HookEntry[]>
+  /** The guards that apply, the enclosing groups' and controller's first, the route's own last. */
+  readonly guards: readonly Guard[]
+  /** True when a plugin of this name was registered in the route's scope chain (app-wide included). */
+  hasPlugin(name: string): boolean
+}
+
+/**
+ * A core step of per-route compilation that a built-in supplies (the guards step, the contract step): the
+ * seam between the host and its built-ins. The host runs the steps it is given, in order, for every route
+ * at ready; it never imports a built-in itself (fastify's schema-controller seam).
+ */
+export type RouteStep = (ctx: RouteStepContext) => void
