@@ -1,4 +1,7 @@
-/** @module errors — the 401/503 replies of @vectora/jwt (RFC 6750 challenges) and its configuration error. */
+/**
+ * @module errors — the 401/503 replies of @vectora/jwt (RFC 6750 challenges), its configuration error, the
+ * error of a signer refusing to issue a token, and how a wrong value is shown in their messages.
+ */
 import { HttpError } from 'vectora'
 
 /** Stable codes of the problems @vectora/jwt answers with. */
@@ -57,4 +60,41 @@ export class JwtConfigError extends TypeError {
     super(`@vectora/jwt: ${message}`)
     this.name = 'JwtConfigError'
   }
+}
+
+/**
+ * A token `sign()` refuses to issue because the verifier would refuse it (no `sub`, no expiry, an issuer or
+ * audience the registration does not accept...): failing at the issuer names the mistake, where the token
+ * would otherwise only come back as a 401 from another service. A TypeError, like the errors sign() threw
+ * before it had a code.
+ *
+ * @example
+ * signer.sign({ roles: ['user'] }) // throws JwtSignError, code 'JWT_SIGN_INVALID': "the token has no subject (sub)..."
+ */
+export class JwtSignError extends TypeError {
+  readonly code = 'JWT_SIGN_INVALID'
+  constructor(message: string) {
+    super(`@vectora/jwt: sign(): ${message}`)
+    this.name = 'JwtSignError'
+  }
+}
+
+/**
+ * A value as a configuration message shows it: strings and numbers as they are (JSON), anything else by its
+ * kind with the right article — `String()` would print `[object Object]`, `JSON.stringify()` nothing at all
+ * for a function.
+ *
+ * @example
+ * showValue('5m') // '"5m"'; showValue({}) // 'an object'; showValue(() => 1) // 'a function'
+ */
+export function showValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  if (typeof value === 'bigint') return `${value}n`
+  if (Array.isArray(value)) return 'an array'
+  if (value instanceof RegExp) return 'a RegExp'
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol') return 'a symbol'
+  return 'an object'
 }

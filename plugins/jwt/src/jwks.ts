@@ -2,10 +2,11 @@
  * @module jwks — a JSON Web Key Set fetched over HTTPS and cached: refreshed when it is older than `maxAge`
  * or when a token names an unknown kid, never more often than once per `cooldown` (an attacker sending
  * random kids cannot make the app hammer the identity provider), with a fetch timeout and a body size cap.
+ * Ages are measured on the plugin's `clock` (Date.now by default), so tests can advance time instead of waiting.
  */
 import { createPublicKey } from 'node:crypto'
 import type { Logger } from 'vectora'
-import { JwtConfigError } from './errors.js'
+import { JwtConfigError, showValue } from './errors.js'
 import { algorithmsFor, ALGORITHMS, describeKey, type JwtAlgorithm, type KeyResolver, type Lookup, type VerificationKey } from './keys.js'
 
 /** Tuning of the JWKS cache (`jwks` option). */
@@ -31,7 +32,12 @@ const KNOWN = new Set(['cooldown', 'maxAge', 'timeout', 'maxBytes', 'allowHttp',
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i
 const MIN_RSA_BITS = 2048
 
-/** Validates `jwksUrl` and the `jwks` options. */
+/**
+ * Validates `jwksUrl` and the `jwks` options, applying the defaults.
+ *
+ * @example
+ * resolveJwks('https://idp.example/.well-known/jwks.json', { cooldown: 60_000 }).options.maxAge // 600000
+ */
 export function resolveJwks(url: unknown, options: JwksOptions | undefined): { url: URL; options: Resolved } {
   if (options !== undefined && (options === null || typeof options !== 'object')) throw new JwtConfigError('jwks must be an object of JWKS cache options.')
   for (const key of Object.keys(options ?? {})) if (!KNOWN.has(key)) throw new JwtConfigError(`unknown jwks option "${key}" (known: ${[...KNOWN].join(', ')}).`)
@@ -41,13 +47,13 @@ export function resolveJwks(url: unknown, options: JwksOptions | undefined): { u
     const value = o[name]
     if (value === undefined) continue
     if (typeof value !== 'number' || !Number.isInteger(value) || value < (name === 'cooldown' ? 0 : 1)) {
-      throw new JwtConfigError(`jwks.${name} must be an integer ${name === 'cooldown' ? '>= 0' : '>= 1'} (got ${String(value)}).`)
+      throw new JwtConfigError(`jwks.${name} must be an integer ${name === 'cooldown' ? '>= 0' : '>= 1'} (got ${showValue(value)}).`)
     }
     out[name] = value
   }
-  if (typeof out.allowHttp !== 'boolean') throw new JwtConfigError('jwks.allowHttp must be a boolean.')
-  if (typeof out.fetch !== 'function') throw new JwtConfigError('jwks.fetch must be a fetch function.')
-  if (typeof url !== 'string' && !(url instanceof URL)) throw new JwtConfigError('jwksUrl must be a string or a URL.')
+  if (typeof out.allowHttp !== 'boolean') throw new JwtConfigError(`jwks.allowHttp must be a boolean (got ${showValue(out.allowHttp)}).`)
+  if (typeof out.fetch !== 'function') throw new JwtConfigError(`jwks.fetch must be a fetch function (got ${showValue(out.fetch)}).`)
+  if (typeof url !== 'string' && !(url instanceof URL)) throw new JwtConfigError(`jwksUrl must be a string or a URL (got ${showValue(url)}).`)
   let parsed: URL
   try {
     parsed = new URL(String(url))
@@ -67,14 +73,14 @@ export function resolveJwks(url: unknown, options: JwksOptions | undefined): { u
 export function fromJwk(jwk: unknown, allowed: readonly JwtAlgorithm[]): VerificationKey | string {
   if (jwk === null || typeof jwk !== 'object' || Array.isArray(jwk)) return 'not an object'
   const j = jwk as Record<string, unknown>
-  if (j.kty !== 'RSA' && j.kty !== 'EC') return `kty ${JSON.stringify(j.kty)} is not RSA or EC`
+  if (j.kty !== 'RSA' && j.kty !== 'EC') return `kty ${showValue(j.kty)} is not RSA or EC`
   if ('d' in j) return 'it has private key members'
-  if (j.use !== undefined && j.use !== 'sig') return `use is ${JSON.stringify(j.use)}`
+  if (j.use !== undefined && j.use !== 'sig') return `use is ${showValue(j.use)}, not "sig"`
   if (j.key_ops !== undefined && !(Array.isArray(j.key_ops) && j.key_ops.includes('verify'))) return 'key_ops lacks "verify"'
   if (j.kid !== undefined && (typeof j.kid !== 'string' || j.kid === '')) return 'kid is not a non-empty string'
   let bound: readonly JwtAlgorithm[] = allowed
   if (j.alg !== undefined) {
-    if (typeof j.alg !== 'string' || !allowed.includes(j.alg as JwtAlgorithm)) return `alg ${JSON.stringify(j.alg)} is not in algorithms`
+    if (typeof j.alg !== 'string' || !allowed.includes(j.alg as JwtAlgorithm)) return `alg ${showValue(j.alg)} is not in algorithms`
     bound = [j.alg as JwtAlgorithm]
   }
   let key
@@ -84,7 +90,7 @@ export function fromJwk(jwk: unknown, allowed: readonly JwtAlgorithm[]): Verific
     return `not a valid key (${(error as Error).message})`
   }
   const bits = key.asymmetricKeyDetails?.modulusLength
-  if (bits !== undefined && bits < MIN_RSA_BITS) return `a ${bits}-bit RSA key is too small`
+  if (bits !== undefined && bits < MIN_RSA_BITS) return `an RSA key of ${bits} bits is too small`
   const algorithms = algorithmsFor(key, bound)
   if (algorithms.length === 0) return `${describeKey(key)} fits none of [${bound.join(', ')}]`
   return { kid: j.kid as string | undefined, key, algorithms }
@@ -92,10 +98,11 @@ export function fromJwk(jwk: unknown, allowed: readonly JwtAlgorithm[]): Verific
 
 /**
  * The JWKS resolver. Lookups wait for at most one fetch in flight (shared by concurrent requests); a fetch
- * failure keeps the previous keys and is logged. Attempts, failed ones too, are spaced by `cooldown`.
+ * failure keeps the previous keys and is logged. Attempts, failed ones too, are spaced by `cooldown`. `clock`
+ * (ms) dates the fetches; `timeout` alone is a real timer, since it bounds a real fetch.
  *
  * @example
- * const keys = new JwksCache(new URL('https://idp.example/.well-known/jwks.json'), ['RS256'], options, () => app.log)
+ * const keys = new JwksCache(new URL('https://idp.example/.well-known/jwks.json'), ['RS256'], options, () => app.log, Date.now)
  * await keys.lookup('2024-06') // { ok: true, key } or { ok: false, reason: 'unknown-kid' }
  */
 export class JwksCache implements KeyResolver {
@@ -103,20 +110,22 @@ export class JwksCache implements KeyResolver {
   readonly #allowed: readonly JwtAlgorithm[]
   readonly #o: Resolved
   readonly #log: () => Logger
+  readonly #clock: () => number
   #keys: VerificationKey[] | undefined
   #loadedAt = 0
   #attemptAt = -Infinity
   #inflight: Promise<void> | undefined
 
-  constructor(url: URL, allowed: readonly JwtAlgorithm[], options: Resolved, log: () => Logger) {
+  constructor(url: URL, allowed: readonly JwtAlgorithm[], options: Resolved, log: () => Logger, clock: () => number = Date.now) {
     this.#url = url
     this.#allowed = allowed.filter((a) => (ALGORITHMS as readonly string[]).includes(a))
     this.#o = options
     this.#log = log
+    this.#clock = clock
   }
 
   async lookup(kid: string | undefined): Promise<Lookup> {
-    if (this.#keys === undefined || Date.now() - this.#loadedAt >= this.#o.maxAge) await this.#refresh()
+    if (this.#keys === undefined || this.#clock() - this.#loadedAt >= this.#o.maxAge) await this.#refresh()
     let found = this.#find(kid)
     // A kid we do not know may be a key the provider just rotated in: refetch, within the cooldown.
     if (found === undefined && kid !== undefined && this.#keys !== undefined) {
@@ -124,7 +133,7 @@ export class JwksCache implements KeyResolver {
       found = this.#find(kid)
     }
     if (found !== undefined) return { ok: true, key: found }
-    if (this.#keys === undefined) return { ok: false, reason: 'unavailable', retryAfter: (this.#attemptAt + this.#o.cooldown - Date.now()) / 1000 }
+    if (this.#keys === undefined) return { ok: false, reason: 'unavailable', retryAfter: (this.#attemptAt + this.#o.cooldown - this.#clock()) / 1000 }
     return { ok: false, reason: kid === undefined ? 'no-kid' : 'unknown-kid' }
   }
 
@@ -137,17 +146,20 @@ export class JwksCache implements KeyResolver {
 
   #refresh(): Promise<void> {
     if (this.#inflight !== undefined) return this.#inflight
-    const now = Date.now()
+    const now = this.#clock()
     if (now - this.#attemptAt < this.#o.cooldown) return Promise.resolve()
     this.#attemptAt = now
     this.#inflight = this.#load().then(
       (keys) => {
         this.#keys = keys
-        this.#loadedAt = Date.now()
+        this.#loadedAt = this.#clock()
       },
       (error: unknown) => {
-        this.#log().warn('@vectora/jwt: fetching the JWKS failed; keeping the previous keys', {
-          plugin: '@vectora/jwt', url: this.#url.href, error: (error as Error)?.message ?? String(error), hasKeys: this.#keys !== undefined,
+        const hasKeys = this.#keys !== undefined
+        this.#log().warn(hasKeys
+          ? '@vectora/jwt: fetching the JWKS failed; keeping the previous keys'
+          : '@vectora/jwt: fetching the JWKS failed; there are no keys yet, so tokens get 503 until a fetch succeeds', {
+          plugin: '@vectora/jwt', url: this.#url.href, error: (error as Error)?.message ?? String(error), hasKeys,
         })
       },
     ).finally(() => {

@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import jsonwebtoken from 'jsonwebtoken'
 import { defineGuard, definePlugin, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
+import { typMatches } from './claims.js'
 import { resolveConfig, type JwtOptions, type ResolvedJwt } from './config.js'
 import { invalidToken, keysUnavailable, missingToken } from './errors.js'
 import type { JwtAlgorithm } from './keys.js'
@@ -24,6 +25,7 @@ const NAME = '@vectora/jwt'
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 /** A JWS in compact serialization: three base64url parts, the signature non-empty. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
+const NOT_AN_OBJECT = 'The token is malformed: its payload is not a JSON object.'
 
 /**
  * JWT bearer authentication. Registered app-wide it authenticates every route (but the framework's health
@@ -116,7 +118,7 @@ function readCookie(header: string | undefined, name: string, c: ResolvedJwt): s
     const eq = pair.indexOf('=')
     if (eq === -1 || pair.slice(0, eq).trim() !== name) continue
     // Two cookies of one name: one may be planted by a sibling subdomain (cookie tossing). Refuse to guess.
-    if (found !== undefined) throw invalidToken('The token cookie is sent twice.', 'JWT_INVALID', c.realm)
+    if (found !== undefined) throw invalidToken('The token cookie was sent twice.', 'JWT_INVALID', c.realm)
     found = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
   }
   return found
@@ -140,6 +142,9 @@ async function verifyToken(token: string, c: ResolvedJwt): Promise<AuthInfo> {
   if (header.crit !== undefined) return fail('The token has critical header parameters this server does not support.')
   if (c.typ !== undefined && !typMatches(header.typ, c.typ)) return fail('The token is not of the accepted type (typ).')
   if (header.kid !== undefined && typeof header.kid !== 'string') return fail('The token is malformed.')
+  // jsonwebtoken keeps a payload that is not a JSON object as a string and goes on to the claim checks, so
+  // a validly signed `123` would fail as "not meant for this audience": say what is wrong, before any key work.
+  if (!isJsonObject(token.slice(token.indexOf('.') + 1, token.lastIndexOf('.')))) return fail(NOT_AN_OBJECT)
   // jku, x5u, jwk and x5c headers are never followed: keys come from the configuration only (RFC 8725 §3.10).
   const found = await c.keys.lookup(header.kid as string | undefined)
   if (!found.ok) {
@@ -154,12 +159,14 @@ async function verifyToken(token: string, c: ResolvedJwt): Promise<AuthInfo> {
       issuer: c.issuer as jsonwebtoken.VerifyOptions['issuer'],
       audience: c.audience as jsonwebtoken.VerifyOptions['audience'],
       clockTolerance: c.clockTolerance,
+      // exp and nbf are judged on the plugin's clock (Date.now unless a test gave a fake one).
+      clockTimestamp: Math.floor(c.clock() / 1000),
       complete: true,
     }).payload
   } catch (error) {
     throw fromVerifyError(error, c)
   }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return fail('The token payload is not a JSON object.')
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return fail(NOT_AN_OBJECT)
   const claims = payload as Record<string, unknown>
   if (c.requireExp && typeof claims.exp !== 'number') return fail('The token has no expiry (exp).')
   if (typeof claims.sub !== 'string' || claims.sub === '') return fail('The token has no subject (sub).')
@@ -181,11 +188,14 @@ function fromVerifyError(error: unknown, c: ResolvedJwt) {
   return invalidToken(description, 'JWT_INVALID', c.realm, error)
 }
 
-/** RFC 7515 §4.1.9: `typ` media types may omit `application/`; compare case-insensitively. */
-function typMatches(actual: unknown, expected: string): boolean {
-  if (typeof actual !== 'string') return false
-  const norm = (t: string): string => t.toLowerCase().replace(/^application\//, '')
-  return norm(actual) === norm(expected)
+/** Whether a base64url segment decodes to a JSON object (not an array, a string, a number or null). */
+function isJsonObject(segment: string): boolean {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'))
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+  } catch {
+    return false
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
  * the algorithms it may verify (RFC 8725 §3.1), and looked up from a token's header.
  */
 import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'node:crypto'
-import { JwtConfigError } from './errors.js'
+import { JwtConfigError, showValue } from './errors.js'
 
 /** The algorithms jsonwebtoken 9 verifies. `none` is deliberately absent: it is never accepted. */
 export const ALGORITHMS = [
@@ -39,6 +39,7 @@ const CURVES: Record<string, JwtAlgorithm> = { prime256v1: 'ES256', secp384r1: '
 const HMAC_BYTES: Record<string, number> = { HS256: 32, HS384: 48, HS512: 64 }
 const MIN_RSA_BITS = 2048
 
+/** Whether `alg` is an HMAC algorithm (HS*), verified with a secret rather than a public key. */
 export const isHmac = (alg: string): boolean => alg.startsWith('HS')
 
 /**
@@ -68,7 +69,7 @@ export function algorithmsFor(key: KeyObject, allowed: readonly JwtAlgorithm[]):
 export function toSecretKey(secret: unknown, algorithms: readonly JwtAlgorithm[], what = 'secret'): KeyObject {
   let key: KeyObject
   if (secret instanceof KeyObject) {
-    if (secret.type !== 'secret') throw new JwtConfigError(`${what} must be a secret KeyObject (got a ${secret.type} key); asymmetric keys go in publicKeys or privateKey.`)
+    if (secret.type !== 'secret') throw new JwtConfigError(`${what} must be a secret KeyObject (got ${describeKey(secret)}); asymmetric keys go in publicKeys or privateKey.`)
     key = secret
   } else if (typeof secret === 'string' || Buffer.isBuffer(secret)) {
     if (String(secret).includes('-----BEGIN')) {
@@ -76,12 +77,13 @@ export function toSecretKey(secret: unknown, algorithms: readonly JwtAlgorithm[]
     }
     key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret)
   } else {
-    throw new JwtConfigError(`${what} must be a string, a Buffer or a secret KeyObject.`)
+    throw new JwtConfigError(`${what} must be a string, a Buffer or a secret KeyObject (got ${showValue(secret)}).`)
   }
-  const needed = Math.max(0, ...algorithms.filter(isHmac).map((a) => HMAC_BYTES[a]))
+  const hmac = algorithms.filter(isHmac)
+  const needed = Math.max(0, ...hmac.map((a) => HMAC_BYTES[a]))
   const size = key.symmetricKeySize ?? 0
   if (size < needed) {
-    throw new JwtConfigError(`${what} has ${size} bytes; ${algorithms.filter(isHmac).join(', ')} needs at least ${needed} (RFC 7518 §3.2). Use random bytes, not a password: crypto.randomBytes(${needed}).toString('base64url').`)
+    throw new JwtConfigError(`${what} has ${size} bytes; ${hmac.join(', ')} ${hmac.length === 1 ? 'needs' : 'need'} at least ${needed} (RFC 7518 §3.2). Use random bytes, not a password: crypto.randomBytes(${needed}).toString('base64url').`)
   }
   return key
 }
@@ -99,7 +101,7 @@ export function toPublicKey(input: unknown, algorithms: readonly JwtAlgorithm[],
       throw new JwtConfigError(`${what} is not a PEM public key (${(cause as Error).message}).`)
     }
   } else {
-    throw new JwtConfigError(`${what} must be a PEM string, a Buffer or a KeyObject.`)
+    throw new JwtConfigError(`${what} must be a PEM string, a Buffer or a KeyObject (got ${showValue(input)}).`)
   }
   checkKeySize(key, what)
   const fits = algorithmsFor(key, algorithms)
@@ -119,7 +121,7 @@ export function toPrivateKey(input: unknown, what = 'privateKey'): KeyObject {
     } catch (cause) {
       throw new JwtConfigError(`${what} is not a PEM private key (${(cause as Error).message}).`)
     }
-  } else throw new JwtConfigError(`${what} must be a PEM string, a Buffer or a private KeyObject.`)
+  } else throw new JwtConfigError(`${what} must be a PEM string, a Buffer or a private KeyObject (got ${showValue(input)}).`)
   if (key.type !== 'private') throw new JwtConfigError(`${what} must be a private key (got ${describeKey(key)}).`)
   checkKeySize(key, what)
   return key
@@ -128,13 +130,23 @@ export function toPrivateKey(input: unknown, what = 'privateKey'): KeyObject {
 /** Throws for RSA keys under 2048 bits (jsonwebtoken 9 refuses to sign with them; verify should not trust them). */
 export function checkKeySize(key: KeyObject, what: string): void {
   const bits = key.asymmetricKeyDetails?.modulusLength
-  if (bits !== undefined && bits < MIN_RSA_BITS) throw new JwtConfigError(`${what} is a ${bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required.`)
+  // "an RSA key of N bits", not "a N-bit RSA key": no article to get wrong for 800 or 1800 bits.
+  if (bits !== undefined && bits < MIN_RSA_BITS) throw new JwtConfigError(`${what} is an RSA key of ${bits} bits; at least ${MIN_RSA_BITS} bits are required.`)
 }
 
+/**
+ * A key as messages name it, with the article its type takes. Node's type names are acronyms read letter by
+ * letter, so the article follows the first letter's sound: an rsa, an ec, an ed25519, an x25519, but a dsa, a dh.
+ *
+ * @example
+ * describeKey(createPublicKey(ecPem)) // 'an ec prime256v1 public key'
+ */
 export function describeKey(key: KeyObject): string {
   if (key.type === 'secret') return 'a secret key'
+  const type = key.asymmetricKeyType
+  if (type === undefined) return `a ${key.type} key of unknown type`
   const curve = key.asymmetricKeyDetails?.namedCurve
-  return `an ${key.asymmetricKeyType ?? 'unknown'}${curve === undefined ? '' : ` ${curve}`} ${key.type} key`
+  return `${/^[aefhilmnorsx]/i.test(type) ? 'an' : 'a'} ${type}${curve === undefined ? '' : ` ${curve}`} ${key.type} key`
 }
 
 /**

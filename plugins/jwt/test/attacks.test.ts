@@ -2,19 +2,22 @@
  * @module test/attacks — every attack on the verifier ends in 401 problem+json, never a 500 and never an
  * authenticated request: unsigned tokens, key confusion, expiry, nbf, issuer, audience, tampering, malformed
  * and oversized tokens, tokens without exp or sub, critical headers, and headers naming attacker keys.
+ * The apps verify on a fake clock that never moves: expiry and nbf are judged without the real time.
  */
 import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import jsonwebtoken from 'jsonwebtoken'
 import { jwt, type JwtOptions } from '../src/index.js'
-import { assertInvalid, b64url, bearer, forEachTransport, forge, keyPair, now, SECRET, testApp, type Transport } from './support.js'
+import { assertInvalid, b64url, bearer, fakeClock, forEachTransport, forge, keyPair, SECRET, testApp, type Transport } from './support.js'
 
 const ISS = 'https://idp.example/'
 const AUD = 'orders-api'
+const clock = fakeClock()
+const now = clock.seconds
 
 function rsApp(extra: Partial<JwtOptions> = {}) {
   const app = testApp()
-  app.register(jwt, { publicKeys: keyPair('rsa').publicPem, algorithms: ['RS256'], issuer: ISS, audience: AUD, ...extra })
+  app.register(jwt, { publicKeys: keyPair('rsa').publicPem, algorithms: ['RS256'], issuer: ISS, audience: AUD, clock: clock.now, ...extra })
   app.get('/orders', (req) => ({ subject: req.auth?.subject }))
   return app
 }
@@ -103,9 +106,15 @@ describe('@vectora/jwt: attacks', () => {
       for (const token of malformed) await refused(t, app, token)
     })
 
-    it('refuses a token whose payload is not a JSON object', async () => {
-      const token = forge({ alg: 'RS256' }, 'just a string' as unknown as Record<string, unknown>, { rsa: keyPair('rsa').privateKey })
-      await refused(t, rsApp({ issuer: undefined, audience: undefined }), token)
+    it('refuses a validly signed payload that is not a JSON object as malformed, with or without issuer and audience set', async () => {
+      // `123` used to come back as "not meant for this audience": jsonwebtoken checked aud on the number.
+      for (const payload of ['123', '"ada"', 'true', 'null', '[1,2]', 'just text']) {
+        const token = forge({ alg: 'RS256' }, payload, { rsa: keyPair('rsa').privateKey })
+        for (const app of [rsApp(), rsApp({ issuer: undefined, audience: undefined })]) {
+          const body = await refused(t, app, token, 'JWT_INVALID', /^The token is malformed: its payload is not a JSON object\.$/)
+          assert.doesNotMatch(body.detail, /audience|issuer/, payload)
+        }
+      }
     })
 
     it('refuses an oversized token before parsing it', async () => {
@@ -152,9 +161,9 @@ describe('@vectora/jwt: attacks', () => {
 
     it('refuses an HS256 token signed with a different secret', async () => {
       const app = testApp()
-      app.register(jwt, { secret: SECRET, algorithms: ['HS256'] })
+      app.register(jwt, { secret: SECRET, algorithms: ['HS256'], clock: clock.now })
       app.get('/orders', () => 'ok')
-      const token = jsonwebtoken.sign({ sub: 'ada' }, 'x'.repeat(32), { algorithm: 'HS256', expiresIn: 60 })
+      const token = jsonwebtoken.sign({ sub: 'ada', iat: now() }, 'x'.repeat(32), { algorithm: 'HS256', expiresIn: 60 })
       await refused(t, app as ReturnType<typeof rsApp>, token, 'JWT_INVALID', /signature/)
     })
   })

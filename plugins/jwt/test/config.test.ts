@@ -5,6 +5,7 @@
  * owner of `req.auth`.
  */
 import assert from 'node:assert/strict'
+import { generateKeyPairSync } from 'node:crypto'
 import { definePlugin } from 'vectora'
 import { jwt, type JwtOptions } from '../src/index.js'
 import { configError, keyPair, SECRET, testApp, useCleanup } from './support.js'
@@ -76,8 +77,47 @@ describe('@vectora/jwt: configuration', () => {
     assert.throws(register({ secret: SECRET, algorithms: ['HS256'], jwks: { cooldown: 1 } }), configError(/jwks options need jwksUrl/))
   })
 
-  it('refuses unknown options (a typo must not silently fall back to a default)', () => {
-    assert.throws(register({ secret: SECRET, algorithms: ['HS256'], requireEXP: false }), configError(/unknown option "requireEXP"/))
+  it('refuses unknown options (a typo must not silently fall back to a default), listing the known ones', () => {
+    assert.throws(register({ secret: SECRET, algorithms: ['HS256'], requireEXP: false }), configError(/unknown option "requireEXP" \(known: .*requireExp/))
+  })
+
+  it('refuses a clock that is not a function returning ms', () => {
+    assert.throws(register({ secret: SECRET, algorithms: ['HS256'], clock: 1_700_000_000_000 }), configError(/clock must be a function/, /like Date\.now/, /got 1700000000000/))
+    assert.doesNotThrow(register({ secret: SECRET, algorithms: ['HS256'], clock: () => 0 }))
+  })
+
+  it('refuses a privateKey whose tokens publicKeys would not verify (the signer must issue what the verifier accepts)', () => {
+    const signing = keyPair('rsa')
+    const other = keyPair('rsa2')
+    const base = { privateKey: signing.privatePem, algorithms: ['RS256'] }
+    assert.throws(register({ ...base, keyId: 'k1', publicKeys: { k1: other.publicPem } }), configError(/the publicKeys entry for kid "k1" \(keyId\) is not privateKey's public key/, /would issue tokens this registration refuses/))
+    assert.throws(register({ ...base, keyId: 'k9', publicKeys: { k1: signing.publicPem } }), configError(/publicKeys has no key for kid "k9"/))
+    assert.throws(register({ ...base, publicKeys: { k1: signing.publicPem, k2: other.publicPem } }), configError(/publicKeys has no key for a token without kid \(keyId is not set\)/))
+    assert.doesNotThrow(register({ ...base, keyId: 'k1', publicKeys: { k1: signing.publicPem, k2: other.publicPem } }))
+    assert.doesNotThrow(register({ ...base, publicKeys: signing.publicPem }))
+  })
+
+  it('words its messages right: articles, agreement, values shown by kind, one period per sentence', () => {
+    const ecPublic = keyPair('ec').publicKey
+    const dsa = generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 224 }).privateKey
+    const cases: Array<[unknown, RegExp]> = [
+      [{ secret: ecPublic, algorithms: ['HS256'] }, /secret must be a secret KeyObject \(got an ec prime256v1 public key\)/],
+      [{ privateKey: dsa, algorithms: ['RS256'] }, /privateKey is a dsa private key, which none/],
+      [{ secret: SECRET, algorithms: ['HS256'], clockTolerance: {} }, /clockTolerance .* \(got an object\)/],
+      [{ secret: SECRET, algorithms: ['HS256'], mode: () => 'optional' }, /mode must be .* \(got a function\)/],
+      [{ secret: SECRET, algorithms: ['HS256'], keepToken: 'yes' }, /keepToken must be a boolean \(got "yes"\)/],
+      [{ secret: 'x'.repeat(40), algorithms: ['HS256', 'HS512'] }, /HS256, HS512 need at least 64/],
+      [{ secret: SECRET, algorithms: ['RS256'] }, /lists RS256\. Verify it with publicKeys or jwksUrl/],
+      [{ publicKeys: keyPair('rsa').publicPem, algorithms: ['HS256', 'HS384'] }, /HS256, HS384 need a secret/],
+      [{ algorithms: ['RS256'] }, /no key: .*privateKey/],
+    ]
+    for (const [options, pattern] of cases) {
+      assert.throws(register(options), (e: any) => {
+        configError(pattern)(e)
+        assert.doesNotMatch(e.cause.message, /\.\.|\[object |got undefined\b|\ba (?:[aeiou]|rsa|ec\b|ed\d)/i, e.cause.message)
+        return true
+      })
+    }
   })
 
   it('refuses invalid values of the other options', () => {

@@ -34,7 +34,8 @@ describe('@vectora/jwt: README example', () => {
 
     it('answers 401 JWT_EXPIRED / JWT_INVALID to expired, forged and malformed tokens on either route', async () => {
       const app = readmeApp()
-      const expired = jsonwebtoken.sign({ sub: 'ada', iss: 'https://api.example', aud: 'notes', exp: Math.floor(Date.now() / 1000) - 60 }, secret)
+      // Expired in 2001, not "a minute ago": the README app runs on the real clock, and this stays expired on it.
+      const expired = jsonwebtoken.sign({ sub: 'ada', iss: 'https://api.example', aud: 'notes', iat: 978_307_200, exp: 978_310_800 }, secret)
       const forged = createSigner({ secret: 'another-secret-of-at-least-32-bytes!', algorithm: 'HS256', issuer: 'https://api.example', audience: 'notes', expiresIn: '1h' }).sign({ sub: 'ada' })
       for (const method of ['GET', 'POST']) {
         assertInvalid(await t.request(app, { method, url: '/notes', headers: bearer(expired) }), 'JWT_EXPIRED')

@@ -130,7 +130,28 @@ export function configError(...patterns: RegExp[]) {
 }
 
 export const SECRET = randomBytes(32)
-export const now = (): number => Math.floor(Date.now() / 1000)
+
+/** A clock for the `clock` options: it stands still until a test advances it, so no test waits or races time. */
+export interface FakeClock {
+  /** The time in ms: what the `clock` options take (pass `clock.now`). */
+  readonly now: () => number
+  /** The time in seconds, as JWT claims count it (iat, exp, nbf). */
+  seconds(): number
+  /** Moves the time forward by `ms`. */
+  advance(ms: number): void
+}
+
+/** A fake clock starting at a fixed instant, far from the real time so that a real-time slip would show. */
+export function fakeClock(start = Date.UTC(2031, 0, 1)): FakeClock {
+  let time = start
+  return {
+    now: () => time,
+    seconds: () => Math.floor(time / 1000),
+    advance(ms) {
+      time += ms
+    },
+  }
+}
 
 const pairs = new Map<string, { publicKey: KeyObject; privateKey: KeyObject; publicPem: string; privatePem: string }>()
 
@@ -155,9 +176,10 @@ export const b64url = (value: unknown): string => Buffer.from(typeof value === '
 
 /**
  * A compact JWS built by hand: `hmac` signs HS256 with any bytes (a public key PEM for key confusion),
- * `rsa` signs RS256 with a private key, `none`/a string puts that raw signature.
+ * `rsa` signs RS256 with a private key, `none`/a string puts that raw signature. A string payload goes in
+ * as those bytes (`'123'` is the JSON number 123).
  */
-export function forge(header: Record<string, unknown>, payload: Record<string, unknown>, signWith: { hmac: string | Buffer } | { rsa: KeyObject } | { raw: string }): string {
+export function forge(header: Record<string, unknown>, payload: Record<string, unknown> | string, signWith: { hmac: string | Buffer } | { rsa: KeyObject } | { raw: string }): string {
   const input = `${b64url(header)}.${b64url(payload)}`
   let signature: string
   if ('hmac' in signWith) signature = createHmac('sha256', signWith.hmac).update(input).digest('base64url')

@@ -1,20 +1,27 @@
 /**
  * @module test/verify — valid tokens become `req.auth`; the token comes from the bearer header or a cookie;
- * required, optional and per-route auth; scoping; health routes; the WWW-Authenticate challenges.
+ * required, optional and per-route auth; scoping; health routes; the WWW-Authenticate challenges. Every app
+ * verifies on a fake clock and every token is dated by it: no outcome depends on the real time.
  */
 import assert from 'node:assert/strict'
+import type { KeyObject } from 'node:crypto'
 import jsonwebtoken from 'jsonwebtoken'
 import { reply } from 'vectora'
 import { jwt, requireAuth, type JwtOptions } from '../src/index.js'
-import { assertInvalid, assertProblem, bearer, forEachTransport, keyPair, now, SECRET, testApp } from './support.js'
+import { assertInvalid, assertProblem, bearer, fakeClock, forEachTransport, keyPair, SECRET, testApp } from './support.js'
 
-const HS: JwtOptions = { secret: SECRET, algorithms: ['HS256'] }
+/** Stands still: tokens dated by it are as fresh when verified as when signed. Tests that move time make their own. */
+const clock = fakeClock()
+const HS: JwtOptions = { secret: SECRET, algorithms: ['HS256'], clock: clock.now }
 const hs256 = (claims: Record<string, unknown> = {}, options: jsonwebtoken.SignOptions = {}): string =>
-  jsonwebtoken.sign({ sub: 'ada', role: 'admin', ...claims }, SECRET, { algorithm: 'HS256', ...('exp' in claims ? {} : { expiresIn: '5m' }), ...options })
+  jsonwebtoken.sign({ sub: 'ada', role: 'admin', iat: clock.seconds(), ...claims }, SECRET, { algorithm: 'HS256', ...('exp' in claims ? {} : { expiresIn: '5m' }), ...options })
+/** A token signed with `key`, dated by the suite's clock (jsonwebtoken counts expiresIn from iat). */
+const signed = (sub: string, key: KeyObject, options: jsonwebtoken.SignOptions): string =>
+  jsonwebtoken.sign({ sub, iat: clock.seconds() }, key, { expiresIn: '5m', ...options })
 
 function appWith(options: JwtOptions = HS) {
   const app = testApp()
-  app.register(jwt, options)
+  app.register(jwt, { clock: clock.now, ...options })
   app.get('/me', (req) => ({ subject: req.auth?.subject ?? null, role: req.auth?.claims.role ?? null, token: req.auth?.token ?? null }))
   return app
 }
@@ -29,7 +36,7 @@ describe('@vectora/jwt: verification', () => {
 
     it('accepts a valid RS256 token verified with a PEM public key', async () => {
       const { publicPem, privateKey } = keyPair('rsa')
-      const token = jsonwebtoken.sign({ sub: 'linus' }, privateKey, { algorithm: 'RS256', expiresIn: '5m' })
+      const token = signed('linus', privateKey, { algorithm: 'RS256' })
       const res = await t.request(appWith({ publicKeys: publicPem, algorithms: ['RS256'] }), { url: '/me', headers: bearer(token) })
       assert.equal(res.status, 200, res.text())
       assert.equal(res.json().subject, 'linus')
@@ -39,10 +46,10 @@ describe('@vectora/jwt: verification', () => {
       const rsa = keyPair('rsa')
       const ec = keyPair('ec')
       const app = appWith({ publicKeys: { r1: rsa.publicPem, e1: ec.publicPem }, algorithms: ['RS256', 'ES256'] })
-      const esToken = jsonwebtoken.sign({ sub: 'grace' }, ec.privateKey, { algorithm: 'ES256', expiresIn: '5m', keyid: 'e1' })
+      const esToken = signed('grace', ec.privateKey, { algorithm: 'ES256', keyid: 'e1' })
       assert.equal((await t.request(app, { url: '/me', headers: bearer(esToken) })).json().subject, 'grace')
       // The same EC signature presented as coming from the RSA key: the RSA key is not bound to ES256.
-      const misrouted = jsonwebtoken.sign({ sub: 'grace' }, ec.privateKey, { algorithm: 'ES256', expiresIn: '5m', keyid: 'r1' })
+      const misrouted = signed('grace', ec.privateKey, { algorithm: 'ES256', keyid: 'r1' })
       assertInvalid(await t.request(app, { url: '/me', headers: bearer(misrouted) }))
     })
 
@@ -50,12 +57,12 @@ describe('@vectora/jwt: verification', () => {
       const a = keyPair('rsa')
       const b = keyPair('rsa2')
       const app = appWith({ publicKeys: { a: a.publicPem, b: b.publicPem }, algorithms: ['RS256'] })
-      const byB = jsonwebtoken.sign({ sub: 'bee' }, b.privateKey, { algorithm: 'RS256', expiresIn: '5m', keyid: 'b' })
+      const byB = signed('bee', b.privateKey, { algorithm: 'RS256', keyid: 'b' })
       assert.equal((await t.request(app, { url: '/me', headers: bearer(byB) })).json().subject, 'bee')
-      const unknown = jsonwebtoken.sign({ sub: 'bee' }, b.privateKey, { algorithm: 'RS256', expiresIn: '5m', keyid: 'zzz' })
+      const unknown = signed('bee', b.privateKey, { algorithm: 'RS256', keyid: 'zzz' })
       const body = assertInvalid(await t.request(app, { url: '/me', headers: bearer(unknown) }))
       assert.match(body.detail, /unknown key/)
-      const noKid = jsonwebtoken.sign({ sub: 'bee' }, b.privateKey, { algorithm: 'RS256', expiresIn: '5m' })
+      const noKid = signed('bee', b.privateKey, { algorithm: 'RS256' })
       assert.match(assertInvalid(await t.request(app, { url: '/me', headers: bearer(noKid) })).detail, /names no key/)
     })
 
@@ -117,9 +124,31 @@ describe('@vectora/jwt: verification', () => {
     })
 
     it('accepts an exp a few seconds past within clockTolerance', async () => {
-      const token = hs256({ exp: now() - 2 })
+      const token = hs256({ exp: clock.seconds() - 2 })
       assert.equal((await t.request(appWith(), { url: '/me', headers: bearer(token) })).status, 200)
       assertInvalid(await t.request(appWith({ ...HS, clockTolerance: 0 }), { url: '/me', headers: bearer(token) }), 'JWT_EXPIRED')
+    })
+
+    it('judges exp on the configured clock: accepted until clockTolerance past exp, then JWT_EXPIRED', async () => {
+      const time = fakeClock()
+      const app = appWith({ ...HS, clock: time.now }) // clockTolerance: 5 s
+      const token = hs256({ iat: time.seconds(), exp: time.seconds() + 60 })
+      assert.equal((await t.request(app, { url: '/me', headers: bearer(token) })).status, 200)
+      time.advance(64_000) // exp + 4 s
+      assert.equal((await t.request(app, { url: '/me', headers: bearer(token) })).status, 200)
+      time.advance(1_000) // exp + 5 s: the tolerance is used up
+      assertInvalid(await t.request(app, { url: '/me', headers: bearer(token) }), 'JWT_EXPIRED')
+    })
+
+    it('judges nbf on the configured clock: refused until clockTolerance before nbf, then accepted', async () => {
+      const time = fakeClock()
+      const app = appWith({ ...HS, clock: time.now })
+      const token = hs256({ iat: time.seconds(), nbf: time.seconds() + 60 })
+      assert.match(assertInvalid(await t.request(app, { url: '/me', headers: bearer(token) })).detail, /not valid yet/)
+      time.advance(54_000) // nbf - 6 s
+      assertInvalid(await t.request(app, { url: '/me', headers: bearer(token) }))
+      time.advance(1_000) // nbf - 5 s: within the tolerance
+      assert.equal((await t.request(app, { url: '/me', headers: bearer(token) })).status, 200)
     })
   })
 })
@@ -145,7 +174,7 @@ describe('@vectora/jwt: token sources', () => {
 
     it('refuses a cookie sent twice under the token name (cookie tossing) rather than pick one', async () => {
       const res = await t.request(appWith({ ...HS, cookie: 'session' }), { url: '/me', headers: { cookie: `session=${hs256({ sub: 'a' })}; session=${hs256({ sub: 'b' })}` } })
-      assertInvalid(res)
+      assert.equal(assertInvalid(res).detail, 'The token cookie was sent twice.')
     })
 
     it('verifies a cookie token as strictly as a header one', async () => {
@@ -202,10 +231,10 @@ describe('@vectora/jwt: required, optional and per-route auth', () => {
         g.get('/me', (req) => ({ subject: req.auth?.subject }))
       })
       app.group('/b', (g) => {
-        g.register(jwt, { publicKeys: publicPem, algorithms: ['RS256'] })
+        g.register(jwt, { publicKeys: publicPem, algorithms: ['RS256'], clock: clock.now })
         g.get('/me', (req) => ({ subject: req.auth?.subject }))
       })
-      const rs = jsonwebtoken.sign({ sub: 'rs' }, privateKey, { algorithm: 'RS256', expiresIn: '5m' })
+      const rs = signed('rs', privateKey, { algorithm: 'RS256' })
       assert.equal((await t.request(app, { url: '/a/me', headers: bearer(hs256()) })).status, 200)
       assert.equal((await t.request(app, { url: '/b/me', headers: bearer(rs) })).status, 200)
       assertInvalid(await t.request(app, { url: '/a/me', headers: bearer(rs) }))
