@@ -134,7 +134,7 @@ function listTemplates() {
 async function chooseTemplate(requested, prompt) {
   const templates = listTemplates()
   if (requested === undefined && prompt && templates.length > 1) {
-    templates.forEach((t, i) => process.stdout.write(`  ${i + 1}) ${t}\n`))
+    for (const [i, t] of templates.entries()) process.stdout.write(`  ${i + 1}) ${t}\n`)
     const answer = await prompt.ask('Template (number or name)', DEFAULT_TEMPLATE)
     requested = templates[Number(answer) - 1] ?? answer
   }

@@ -32,7 +32,10 @@ describe('request bodies', () => {
       const app = createApp()
       app.post('/text', async (req) => ({ text: await req.text() }))
       const res = await t.request(app, {
-        method: 'POST', url: '/text', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'héllo\nwörld',
+        method: 'POST',
+        url: '/text',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: 'héllo\nwörld',
       })
       assert.deepEqual(res.json(), { text: 'héllo\nwörld' })
     })
@@ -45,7 +48,10 @@ describe('request bodies', () => {
       })
       const bytes = Buffer.from([0x00, 0xff, 0x10, 0x80, 0x0d, 0x0a])
       const res = await t.request(app, {
-        method: 'PUT', url: '/blob', headers: { 'content-type': 'application/octet-stream' }, body: bytes,
+        method: 'PUT',
+        url: '/blob',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: bytes,
       })
       assert.deepEqual(res.json(), { length: 6, hex: '00ff10800d0a' })
     })
@@ -74,7 +80,10 @@ describe('request bodies', () => {
       const app = createApp()
       app.post('/json', async (req) => ({ got: await req.json() }))
       const res = await t.request(app, {
-        method: 'POST', url: '/json', headers: { 'content-type': 'application/json' }, body: '{"a":1,',
+        method: 'POST',
+        url: '/json',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":1,',
       })
       assertProblem(res, { status: 400, code: 'VEC_ERR_MALFORMED_JSON', instance: '/json' })
     })
@@ -111,7 +120,8 @@ describe('request bodies', () => {
       app.post('/small', { bodyLimit: 16 }, async (req) => ({ length: (await req.buffer()).length }))
       app.post('/normal', async (req) => ({ length: (await req.buffer()).length }))
       assertProblem(await t.request(app, { method: 'POST', url: '/small', body: Buffer.alloc(17) }), {
-        status: 413, code: 'VEC_ERR_BODY_TOO_LARGE',
+        status: 413,
+        code: 'VEC_ERR_BODY_TOO_LARGE',
       })
       assert.deepEqual((await t.request(app, { method: 'POST', url: '/small', body: Buffer.alloc(16) })).json(), { length: 16 })
       assert.deepEqual((await t.request(app, { method: 'POST', url: '/normal', body: Buffer.alloc(17) })).json(), { length: 17 })
@@ -229,7 +239,10 @@ describe('reply bodies', () => {
       app.get('/users/:id', (req) => users.get(req.params.id))
       app.delete('/thing', async () => undefined)
       assert.equal((await t.request(app, { url: '/users/1' })).status, 200)
-      for (const [method, url, route] of [['GET', '/users/2', 'GET /users/:id'], ['DELETE', '/thing', 'DELETE /thing']] as const) {
+      for (const [method, url, route] of [
+        ['GET', '/users/2', 'GET /users/:id'],
+        ['DELETE', '/thing', 'DELETE /thing'],
+      ] as const) {
         const res = await t.request(app, { method, url })
         assertProblem(res, { status: 500, code: 'VEC_ERR_NO_RESPONSE' })
         assert.match(res.json().detail, /reply\.empty\(\)/)
@@ -254,7 +267,11 @@ describe('reply bodies', () => {
       app.get('/array', () => [1, 'two'])
       app.get('/number', () => 42)
       app.get('/null', () => null)
-      for (const [url, expected] of [['/array', [1, 'two']], ['/number', 42], ['/null', null]] as const) {
+      for (const [url, expected] of [
+        ['/array', [1, 'two']],
+        ['/number', 42],
+        ['/null', null],
+      ] as const) {
         const res = await t.request(app, { url })
         assert.match(res.headers['content-type'], /^application\/json\b/, url)
         assert.deepEqual(res.json(), expected, url)

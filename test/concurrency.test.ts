@@ -20,9 +20,7 @@ describe('concurrency', () => {
       const kinds = ['sync', 'async', 'echo'] as const
       const requests = Array.from({ length: 200 }, (_, n) => {
         const kind = kinds[n % 3]
-        return kind === 'echo'
-          ? t.request(app, { method: 'POST', url: `/echo/${n}`, body: { q: `v${n}` } })
-          : t.request(app, { url: `/${kind}/${n}?q=v${n}` })
+        return kind === 'echo' ? t.request(app, { method: 'POST', url: `/echo/${n}`, body: { q: `v${n}` } }) : t.request(app, { url: `/${kind}/${n}?q=v${n}` })
       })
       const responses = await Promise.all(requests)
       responses.forEach((res, n) => {
@@ -48,7 +46,10 @@ describe('concurrency', () => {
       })
       await arrivals.reach(1)
       const fast = await Promise.all(Array.from({ length: 10 }, (_, n) => t.request(app, { url: `/fast/${n}` })))
-      assert.deepEqual(fast.map((res) => res.text()), Array.from({ length: 10 }, (_, n) => `fast ${n}`))
+      assert.deepEqual(
+        fast.map((res) => res.text()),
+        Array.from({ length: 10 }, (_, n) => `fast ${n}`),
+      )
       assert.equal(slowDone, false)
       release.resolve()
       assert.equal((await slow).text(), 'slow')

@@ -27,10 +27,13 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url))
 function docPages(): string[] {
   const inDir = (dir: string, keep: (name: string) => boolean): string[] =>
     fs.existsSync(path.join(ROOT, dir))
-      ? fs.readdirSync(path.join(ROOT, dir)).filter(keep).sort().map((name) => path.posix.join(dir, name))
+      ? fs
+          .readdirSync(path.join(ROOT, dir))
+          .filter(keep)
+          .sort()
+          .map((name) => path.posix.join(dir, name))
       : []
-  const readmes = (dir: string): string[] =>
-    inDir(dir, (name) => fs.existsSync(path.join(ROOT, dir, name, 'README.md'))).map((sub) => `${sub}/README.md`)
+  const readmes = (dir: string): string[] => inDir(dir, (name) => fs.existsSync(path.join(ROOT, dir, name, 'README.md'))).map((sub) => `${sub}/README.md`)
   return [
     'README.md',
     ...inDir('docs', (name) => name.endsWith('.md')),
@@ -87,7 +90,11 @@ const CONTEXT_FILES: Record<string, string> = {
 }
 
 /** A written module: its block, and how many lines of it come from the blocks it continues. */
-interface Source { readonly page: string; readonly block: CodeBlock; readonly prefixLines: number }
+interface Source {
+  readonly page: string
+  readonly block: CodeBlock
+  readonly prefixLines: number
+}
 
 /**
  * `docs/deploy.md:27:7 TS2304 Cannot find name 'createApp'.` — where to look in the page itself; undefined for
@@ -229,14 +236,23 @@ describe('docs examples', function () {
   it('reports a wrong block at its page and line, with vectora resolved from the workspace', () => {
     const errors = byPage.get(CANARY_PAGE) ?? []
     // TS2305 (no exported member), not TS2307 (cannot find module): `vectora` itself was found.
-    assert.ok(errors.some((e) => e.startsWith(`${CANARY_PAGE}:4:`) && e.includes('TS2305') && e.includes('noSuchExport')), errors.join('\n'))
-    assert.ok(errors.some((e) => e.startsWith(`${CANARY_PAGE}:7:`) && e.includes('TS2322')), errors.join('\n'))
+    assert.ok(
+      errors.some((e) => e.startsWith(`${CANARY_PAGE}:4:`) && e.includes('TS2305') && e.includes('noSuchExport')),
+      errors.join('\n'),
+    )
+    assert.ok(
+      errors.some((e) => e.startsWith(`${CANARY_PAGE}:7:`) && e.includes('TS2322')),
+      errors.join('\n'),
+    )
   })
 
   it('compiles a continuing block after the one it continues, reporting only its own errors at its own lines', () => {
     const errors = byPage.get(CANARY_PAGE) ?? []
     // `app` comes from the block above; the errors of that block are not reported a second time.
-    assert.ok(errors.some((e) => e.startsWith(`${CANARY_PAGE}:13:`) && e.includes('TS2339') && e.includes('noSuchMethod')), errors.join('\n'))
+    assert.ok(
+      errors.some((e) => e.startsWith(`${CANARY_PAGE}:13:`) && e.includes('TS2339') && e.includes('noSuchMethod')),
+      errors.join('\n'),
+    )
     assert.equal(errors.length, 3, errors.join('\n'))
   })
 })
@@ -301,8 +317,10 @@ describe('published packages', () => {
     const root = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }
     const expand = (pattern: string): string[] =>
       pattern.endsWith('/*')
-        ? fs.readdirSync(path.join(ROOT, pattern.slice(0, -2)), { withFileTypes: true })
-          .filter((e) => e.isDirectory()).map((e) => path.posix.join(pattern.slice(0, -2), e.name))
+        ? fs
+            .readdirSync(path.join(ROOT, pattern.slice(0, -2)), { withFileTypes: true })
+            .filter((e) => e.isDirectory())
+            .map((e) => path.posix.join(pattern.slice(0, -2), e.name))
         : [pattern]
     return [...root.workspaces.flatMap(expand), ...expand('kernel/platforms/*')]
       .filter((dir) => fs.existsSync(path.join(ROOT, dir, 'package.json')))
@@ -321,7 +339,9 @@ describe('published packages', () => {
     assert.ok(dirs.includes('kernel') && dirs.includes('create-vectora'), dirs.join(', '))
     const license = fs.readFileSync(path.join(ROOT, 'LICENSE'), 'utf8')
     const { stdout } = await promisify(execFile)('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', ...dirs.map((d) => `./${d}`)], {
-      cwd: ROOT, maxBuffer: 64 << 20, shell: process.platform === 'win32',
+      cwd: ROOT,
+      maxBuffer: 64 << 20,
+      shell: process.platform === 'win32',
     })
     const packed = JSON.parse(stdout) as Array<{ name: string; files: Array<{ path: string }> }>
     assert.equal(packed.length, dirs.length)

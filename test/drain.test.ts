@@ -36,7 +36,10 @@ describe('drain', () => {
       release.resolve()
 
       const responses = await Promise.all(inFlight)
-      assert.deepEqual(responses.map((res) => [res.status, res.json()]), Array.from({ length: 5 }, (_, n) => [200, { n }]))
+      assert.deepEqual(
+        responses.map((res) => [res.status, res.json()]),
+        Array.from({ length: 5 }, (_, n) => [200, { n }]),
+      )
       const report = await closing
       assert.ok(report.completed >= 5, `completed: ${report.completed}`)
       assert.equal(report.aborted, 0)
@@ -69,7 +72,10 @@ describe('drain', () => {
         arrived.resolve(req.signal)
         return new Promise(() => {})
       })
-      const outcome = t.request(app, { url: '/hang' }).then(() => 'answered', () => 'cut')
+      const outcome = t.request(app, { url: '/hang' }).then(
+        () => 'answered',
+        () => 'cut',
+      )
       const signal = await arrived.promise
       // With drainTimeout's 60 s this would outlast the test's own 20 s timeout.
       const report = await app.close({ deadline: 200 })

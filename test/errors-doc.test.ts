@@ -52,9 +52,14 @@ describe('error catalogue', () => {
 
   it('every code the catalogue says the kernel raises is written by the kernel', async () => {
     const codes = await kernelCodes()
-    const kernelRaised = Object.entries(errorCatalogue).filter(([, entry]) => entry.raisedBy === 'kernel').map(([code]) => code)
+    const kernelRaised = Object.entries(errorCatalogue)
+      .filter(([, entry]) => entry.raisedBy === 'kernel')
+      .map(([code]) => code)
     assert.ok(kernelRaised.length > 0)
-    assert.deepEqual(kernelRaised.filter((code) => !codes.has(code)), [])
+    assert.deepEqual(
+      kernelRaised.filter((code) => !codes.has(code)),
+      [],
+    )
   })
 })
 

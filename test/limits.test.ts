@@ -92,7 +92,10 @@ describe('limits', () => {
 
         release.resolve()
         const answers = await Promise.all(held)
-        assert.deepEqual(answers.map((res) => res.json()), [{ n: '1' }, { n: '2' }])
+        assert.deepEqual(
+          answers.map((res) => res.json()),
+          [{ n: '1' }, { n: '2' }],
+        )
         // The two places are given back: the next request is served.
         assert.deepEqual((await t.request(app, { url: '/hold/4' })).json(), { n: '4' })
       })

@@ -47,13 +47,16 @@ describe('listen', () => {
 
   it("names the health probe and how to move or turn it off when a user's route takes its path", () => {
     const app = createApp({ handleSignals: false })
-    assert.throws(() => app.get('/health/live', () => 'mine'), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'VEC_ERR_ROUTE_DUPLICATE')
-      assert.match(e.message, /health probe Vectora adds/)
-      assert.match(e.message, /health: false/)
-      assert.match(e.message, /health: \{ live: /)
-      return true
-    })
+    assert.throws(
+      () => app.get('/health/live', () => 'mine'),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'VEC_ERR_ROUTE_DUPLICATE')
+        assert.match(e.message, /health probe Vectora adds/)
+        assert.match(e.message, /health: false/)
+        assert.match(e.message, /health: \{ live: /)
+        return true
+      },
+    )
     const mine = createApp({ handleSignals: false, health: false })
     mine.get('/health/live', () => 'mine')
   })

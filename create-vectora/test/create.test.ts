@@ -13,11 +13,13 @@ const BIN = fileURLToPath(new URL('../index.js', import.meta.url))
 const KERNEL = fileURLToPath(new URL('../../kernel', import.meta.url))
 const WORKSPACE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url))
 const OWN_VERSION: string = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
-const TEMPLATE_FILES = [
-  '.gitignore', 'README.md', 'package.json', 'src/app.ts', 'src/main.ts', 'test/app.test.ts', 'tsconfig.build.json', 'tsconfig.json',
-]
+const TEMPLATE_FILES = ['.gitignore', 'README.md', 'package.json', 'src/app.ts', 'src/main.ts', 'test/app.test.ts', 'tsconfig.build.json', 'tsconfig.json']
 
-interface Run { status: number; stdout: string; stderr: string }
+interface Run {
+  status: number
+  stdout: string
+  stderr: string
+}
 
 /** Runs the bin with stdin closed (so never interactive) and returns its exit status and output. */
 function run(args: string[], cwd: string, env: Record<string, string> = {}): Run {
@@ -26,7 +28,10 @@ function run(args: string[], cwd: string, env: Record<string, string> = {}): Run
   if (!('npm_config_user_agent' in env)) delete childEnv.npm_config_user_agent
   try {
     const stdout = execFileSync(process.execPath, [BIN, ...args], {
-      cwd, env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      env: childEnv,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
     return { status: 0, stdout, stderr: '' }
   } catch (error) {
@@ -51,7 +56,11 @@ function tree(dir: string): string[] {
   return files.sort()
 }
 
-interface AppPackage { name: string; scripts: Record<string, string>; dependencies: Record<string, string> }
+interface AppPackage {
+  name: string
+  scripts: Record<string, string>
+  dependencies: Record<string, string>
+}
 const readPackage = (dir: string): AppPackage => JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'))
 
 /**
@@ -199,7 +208,10 @@ describe('create-vectora', () => {
     }
     assert.ok(imported.has('arktype') && imported.has('vectora'), [...imported].join(', '))
     const dependencies = readPackage(dir).dependencies
-    assert.deepEqual([...imported].filter((name) => !(name in dependencies)), [])
+    assert.deepEqual(
+      [...imported].filter((name) => !(name in dependencies)),
+      [],
+    )
   })
 
   it('writes a local vectora checkout given by --vectora as a file: dependency relative to the app', () => {
@@ -250,7 +262,10 @@ describe('create-vectora', () => {
     const dir = path.join(tmp, 'repo')
     fs.mkdirSync(path.join(dir, '.git'), { recursive: true })
     assert.equal(run(['repo', '--no-interactive'], tmp).status, 0)
-    assert.deepEqual(tree(dir).filter((f) => !f.startsWith('.git/')), TEMPLATE_FILES)
+    assert.deepEqual(
+      tree(dir).filter((f) => !f.startsWith('.git/')),
+      TEMPLATE_FILES,
+    )
   })
 
   it('refuses a non-empty directory without --overwrite and leaves it untouched', () => {
@@ -315,7 +330,7 @@ describe('create-vectora', () => {
     assert.deepEqual(fs.readdirSync(tmp), [])
   })
 
-  it('scaffolds an app whose own tests pass against this repository\'s vectora', function () {
+  it("scaffolds an app whose own tests pass against this repository's vectora", function () {
     this.timeout(60_000)
     assert.equal(run(['my-app', '--no-interactive'], tmp).status, 0)
     const dir = path.join(tmp, 'my-app')

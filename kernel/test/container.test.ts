@@ -109,8 +109,28 @@ describe('container', () => {
       const disposed: string[] = []
       const boom = new Error('rollback failed')
       s.provide('a', { factory: () => 'a', lifetime: 'scoped', dispose: (v) => void disposed.push(v) }, 'app')
-      s.provide('b', { factory: () => 'b', lifetime: 'scoped', dispose: () => { throw boom } }, '@vectora/tx')
-      s.provide('c', { factory: () => 'c', lifetime: 'scoped', dispose: async () => { throw new Error('late') } }, 'app')
+      s.provide(
+        'b',
+        {
+          factory: () => 'b',
+          lifetime: 'scoped',
+          dispose: () => {
+            throw boom
+          },
+        },
+        '@vectora/tx',
+      )
+      s.provide(
+        'c',
+        {
+          factory: () => 'c',
+          lifetime: 'scoped',
+          dispose: async () => {
+            throw new Error('late')
+          },
+        },
+        'app',
+      )
       s.check([])
       const scope = s.createScope()
       scope.resolveAll(['a', 'b', 'c'])
@@ -288,14 +308,23 @@ describe('container', () => {
     it('names the consumer whose service needs a missing dependency', () => {
       const s = new Services()
       s.provide('users', { deps: ['db'], factory: () => 1 }, 'app')
-      assert.throws(() => s.check([{ who: 'route GET /users/:id', tokens: ['users'] }]), vectoraError('VEC_ERR_DI_MISSING', 'users -> db', 'route GET /users/:id'))
+      assert.throws(
+        () => s.check([{ who: 'route GET /users/:id', tokens: ['users'] }]),
+        vectoraError('VEC_ERR_DI_MISSING', 'users -> db', 'route GET /users/:id'),
+      )
     })
 
     it('reports an unknown consumer token with VEC_ERR_DI_MISSING naming the consumer', () => {
       const s = new Services()
       s.provide('jwtKeys', { factory: () => 1 }, 'app')
-      assert.throws(() => s.check([{ who: 'route GET /users/:id', tokens: [] }, { who: 'plugin @vectora/jwt', tokens: ['jwtkeys'] }]),
-        vectoraError('VEC_ERR_DI_MISSING', 'plugin @vectora/jwt needs service "jwtkeys"', 'Did you mean "jwtKeys"?'))
+      assert.throws(
+        () =>
+          s.check([
+            { who: 'route GET /users/:id', tokens: [] },
+            { who: 'plugin @vectora/jwt', tokens: ['jwtkeys'] },
+          ]),
+        vectoraError('VEC_ERR_DI_MISSING', 'plugin @vectora/jwt needs service "jwtkeys"', 'Did you mean "jwtKeys"?'),
+      )
     })
 
     it('reports a cycle with VEC_ERR_DI_CYCLE and its path a -> b -> a', () => {
@@ -321,7 +350,10 @@ describe('container', () => {
       s.provide('cache', { deps: ['repo'], factory: () => 1 }, '@acme/cache')
       s.provide('repo', { deps: ['user'], factory: () => 1 }, 'app')
       s.provide('user', { factory: () => 1, lifetime: 'scoped' }, '@vectora/jwt')
-      assert.throws(() => s.check([]), vectoraError('VEC_ERR_DI_LIFETIME', 'Singleton service "repo"', 'scoped service "user"', 'cache -> repo -> user', '@vectora/jwt'))
+      assert.throws(
+        () => s.check([]),
+        vectoraError('VEC_ERR_DI_LIFETIME', 'Singleton service "repo"', 'scoped service "user"', 'cache -> repo -> user', '@vectora/jwt'),
+      )
     })
 
     it('reports singleton -> transient and scoped -> transient dependencies as awilix strict mode does', () => {
@@ -350,13 +382,24 @@ describe('container', () => {
       const s = new Services()
       const boom = new Error('ECONNREFUSED')
       s.provide('repo', { deps: ['db'], factory: () => 1, lifetime: 'scoped' }, 'app')
-      s.provide('db', { factory: () => { throw boom } }, '@vectora/pg')
+      s.provide(
+        'db',
+        {
+          factory: () => {
+            throw boom
+          },
+        },
+        '@vectora/pg',
+      )
       s.check([])
-      assert.throws(() => s.createScope().resolve('repo'), (error: unknown) => {
-        vectoraError('VEC_ERR_DI_FACTORY_FAILED', '"db"', '@vectora/pg', 'ECONNREFUSED', 'repo -> db')(error)
-        assert.equal((error as Error).cause, boom)
-        return true
-      })
+      assert.throws(
+        () => s.createScope().resolve('repo'),
+        (error: unknown) => {
+          vectoraError('VEC_ERR_DI_FACTORY_FAILED', '"db"', '@vectora/pg', 'ECONNREFUSED', 'repo -> db')(error)
+          assert.equal((error as Error).cause, boom)
+          return true
+        },
+      )
     })
 
     it('rejects a factory that returns a promise with VEC_ERR_DI_INVALID', () => {
@@ -378,11 +421,14 @@ describe('container', () => {
     it('maps a missing dependency met before check() to VEC_ERR_DI_MISSING, keeping the awilix error as cause', () => {
       const s = new Services()
       s.provide('repo', { deps: ['db'], factory: () => 1 }, 'app')
-      assert.throws(() => s.resolve('repo'), (error: unknown) => {
-        vectoraError('VEC_ERR_DI_MISSING', '"db"', 'repo -> db')(error)
-        assert.ok((error as Error).cause instanceof AwilixResolutionError)
-        return true
-      })
+      assert.throws(
+        () => s.resolve('repo'),
+        (error: unknown) => {
+          vectoraError('VEC_ERR_DI_MISSING', '"db"', 'repo -> db')(error)
+          assert.ok((error as Error).cause instanceof AwilixResolutionError)
+          return true
+        },
+      )
     })
 
     it('maps awilix cycle and lifetime errors met before check() to VEC_ERR_DI_CYCLE and VEC_ERR_DI_LIFETIME with the path', () => {

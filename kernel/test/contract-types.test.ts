@@ -10,7 +10,8 @@ describe('contract types', () => {
     this.timeout(60_000)
     // TS 7 has no JS API; its CLI does.
     const run = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'kernel/test/tsconfig.types.json'], {
-      cwd: root, encoding: 'utf8',
+      cwd: root,
+      encoding: 'utf8',
     })
     assert.equal(run.status, 0, `tsc failed:\n${run.stdout}${run.stderr}`)
   })

@@ -81,7 +81,9 @@ describe('contracts', () => {
     it('throws VEC_ERR_CONTRACT_INVALID when params declares a name the path does not have, saying which', () => {
       contractInvalid(
         () => compileContract({ params: type({ id: 'string', userId: 'string' }) }, 'GET /users/:id', ['id']),
-        'GET /users/:id', '"userId"', 'path params: id',
+        'GET /users/:id',
+        '"userId"',
+        'path params: id',
       )
       // Optional keys count too; a path without params says so.
       contractInvalid(() => compileContract({ params: type({ 'id?': 'string' }) }, 'GET /users', []), '"id"', 'path params: none')
@@ -96,27 +98,29 @@ describe('contracts', () => {
     })
 
     it('throws VEC_ERR_CONTRACT_INVALID for upper-case header names (request header names are lower-case)', () => {
-      contractInvalid(
-        () => compileContract({ headers: type({ 'X-Api-Key': 'string' }) }, 'GET /x', []),
-        '"X-Api-Key" -> "x-api-key"',
-      )
+      contractInvalid(() => compileContract({ headers: type({ 'X-Api-Key': 'string' }) }, 'GET /x', []), '"X-Api-Key" -> "x-api-key"')
     })
   })
 
   describe('validate', () => {
-    const contract = compileContract({
-      params: UserParams,
-      query: Page,
-      headers: type({ 'x-api-key': 'string >= 8' }),
-      body: UserBody,
-    }, 'PUT /users/:id/:active', ['id', 'active'])
+    const contract = compileContract(
+      {
+        params: UserParams,
+        query: Page,
+        headers: type({ 'x-api-key': 'string >= 8' }),
+        body: UserBody,
+      },
+      'PUT /users/:id/:active',
+      ['id', 'active'],
+    )
 
-    const good = (): ContractInput => input({
-      params: { id: '42', active: 'true' },
-      query: { page: '2', tags: 'a' },
-      headers: { 'x-api-key': 'secret-key', 'user-agent': 'test' },
-      body: { name: 'Ada', tags: ['x'], address: { city: 'London' } },
-    })
+    const good = (): ContractInput =>
+      input({
+        params: { id: '42', active: 'true' },
+        query: { page: '2', tags: 'a' },
+        headers: { 'x-api-key': 'secret-key', 'user-agent': 'test' },
+        body: { name: 'Ada', tags: ['x'], address: { city: 'London' } },
+      })
 
     it('validates and coerces each part and returns the typed values', () => {
       const out = contract.validate(good())
@@ -135,15 +139,17 @@ describe('contracts', () => {
       const [issue, ...rest] = issues(() => contract.validate({ ...good(), params: { id: '42', active: 'maybe' } }))
       assert.equal(rest.length, 0)
       assert.deepEqual(issue, {
-        in: 'params', path: 'active', expected: 'boolean', actual: '"maybe"', message: 'active must be boolean (was "maybe")',
+        in: 'params',
+        path: 'active',
+        expected: 'boolean',
+        actual: '"maybe"',
+        message: 'active must be boolean (was "maybe")',
       })
     })
 
     it('validates query', () => {
       const found = issues(() => contract.validate({ ...good(), query: { page: '1.5' } }))
-      assert.deepEqual(found, [
-        { in: 'query', path: 'page', expected: 'an integer', actual: '1.5', message: 'page must be an integer (was 1.5)' },
-      ])
+      assert.deepEqual(found, [{ in: 'query', path: 'page', expected: 'an integer', actual: '1.5', message: 'page must be an integer (was 1.5)' }])
     })
 
     it('validates headers', () => {
@@ -153,15 +159,24 @@ describe('contracts', () => {
       assert.equal(found[0].path, 'x-api-key')
       assert.equal(found[0].expected, 'at least length 8')
       const missing = issues(() => contract.validate({ ...good(), headers: {} }))
-      assert.deepEqual(missing, [{
-        in: 'headers', path: 'x-api-key', expected: 'a string', actual: 'missing', message: 'x-api-key must be a string (was missing)',
-      }])
+      assert.deepEqual(missing, [
+        {
+          in: 'headers',
+          path: 'x-api-key',
+          expected: 'a string',
+          actual: 'missing',
+          message: 'x-api-key must be a string (was missing)',
+        },
+      ])
     })
 
     it('validates the body, with nested paths like a.b[0]', () => {
-      const found = issues(() => contract.validate({
-        ...good(), body: { name: 'Ada', age: -1, tags: ['ok', 3], address: { city: 7 } },
-      }))
+      const found = issues(() =>
+        contract.validate({
+          ...good(),
+          body: { name: 'Ada', age: -1, tags: ['ok', 3], address: { city: 7 } },
+        }),
+      )
       assert.deepEqual(found.map((i) => `${i.in}:${i.path}`).sort(), ['body:address.city', 'body:age', 'body:tags[1]'])
       const byPath = Object.fromEntries(found.map((i) => [i.path, i]))
       assert.equal(byPath['tags[1]'].expected, 'a string')
@@ -171,10 +186,17 @@ describe('contracts', () => {
     })
 
     it('reports every failing path across all parts at once (two params + one body field = 3 errors)', () => {
-      const error = contractFailure(() => contract.validate({
-        ...good(), params: { id: 'abc', active: 'nope' }, body: { name: 1, tags: [], address: { city: 'Paris' } },
-      }))
-      assert.deepEqual(error.errors.map((i) => `${i.in}:${i.path}`), ['params:active', 'params:id', 'body:name'])
+      const error = contractFailure(() =>
+        contract.validate({
+          ...good(),
+          params: { id: 'abc', active: 'nope' },
+          body: { name: 1, tags: [], address: { city: 'Paris' } },
+        }),
+      )
+      assert.deepEqual(
+        error.errors.map((i) => `${i.in}:${i.path}`),
+        ['params:active', 'params:id', 'body:name'],
+      )
       assert.match(error.message, /^Invalid request for PUT \/users\/:id\/:active: params: active must be boolean/)
       assert.ok(error.message.includes('body: name must be a string (was 1)'), error.message)
       assert.ok(Object.isFrozen(error.errors))
@@ -183,7 +205,11 @@ describe('contracts', () => {
     it('gives the value as `actual` for a non-numeric string where a number is expected', () => {
       const [issue] = issues(() => contract.validate({ ...good(), params: { id: 'abc', active: 'true' } }))
       assert.deepEqual(issue, {
-        in: 'params', path: 'id', expected: 'a number', actual: '"abc"', message: 'id must be a number (was "abc")',
+        in: 'params',
+        path: 'id',
+        expected: 'a number',
+        actual: '"abc"',
+        message: 'id must be a number (was "abc")',
       })
     })
 
@@ -201,7 +227,11 @@ describe('contracts', () => {
     it('reports a missing or non-object body at path "" with the part named in the message', () => {
       const [missing] = issues(() => contract.validate({ ...good(), body: undefined }))
       assert.deepEqual(missing, {
-        in: 'body', path: '', expected: 'an object', actual: 'undefined', message: 'body must be an object (was undefined)',
+        in: 'body',
+        path: '',
+        expected: 'an object',
+        actual: 'undefined',
+        message: 'body must be an object (was undefined)',
       })
       const [text] = issues(() => contract.validate({ ...good(), body: 'hello' }))
       assert.equal(text.actual, '"hello"')
@@ -216,10 +246,14 @@ describe('contracts', () => {
     })
 
     it('writes hyphenated keys plainly and quotes other odd keys in paths and messages', () => {
-      const c = compileContract({
-        headers: type({ 'x-mode': "'fast' | 'safe'" }),
-        body: type({ 'a.b': 'string', list: [{ 'first-name': 'string' }] }),
-      }, 'POST /odd', [])
+      const c = compileContract(
+        {
+          headers: type({ 'x-mode': "'fast' | 'safe'" }),
+          body: type({ 'a.b': 'string', list: [{ 'first-name': 'string' }] }),
+        },
+        'POST /odd',
+        [],
+      )
       const found = issues(() => c.validate(input({ headers: { 'x-mode': 'slow' }, body: { list: [{}] } })))
       const byPath = Object.fromEntries(found.map((i) => [`${i.in}:${i.path}`, i]))
       assert.deepEqual(Object.keys(byPath).sort(), ['body:["a.b"]', 'body:list[0].first-name', 'headers:x-mode'])
@@ -229,7 +263,7 @@ describe('contracts', () => {
       assert.equal(byPath['body:["a.b"]'].message, '["a.b"] must be a string (was missing)')
     })
 
-    it('keeps arktype\'s sentence as `expected` when the branches of a union failed at different paths', () => {
+    it("keeps arktype's sentence as `expected` when the branches of a union failed at different paths", () => {
       const c = compileContract({ body: type({ email: 'string' }).or({ phone: 'string' }) }, 'POST /contact', [])
       const [issue, ...rest] = issues(() => c.validate(input({ body: { name: 'x' } })))
       assert.equal(rest.length, 0)
@@ -240,7 +274,10 @@ describe('contracts', () => {
     it('reports each failed constraint of an intersection as its own issue', () => {
       const c = compileContract({ body: type({ code: '/^x/ & string >= 4' }) }, 'POST /codes', [])
       const found = issues(() => c.validate(input({ body: { code: 'ab' } })))
-      assert.deepEqual(found.map((i) => [i.path, i.expected]).sort(), [['code', 'at least length 4'], ['code', 'matched by ^x']])
+      assert.deepEqual(found.map((i) => [i.path, i.expected]).sort(), [
+        ['code', 'at least length 4'],
+        ['code', 'matched by ^x'],
+      ])
     })
 
     it('keeps messages configured on the type', () => {
@@ -273,11 +310,15 @@ describe('contracts', () => {
 
   describe('coercion', () => {
     const where = 'GET /c/:n/:i/:b'
-    const c = compileContract({
-      params: type({ n: 'number', i: 'number.integer', b: 'boolean' }),
-      query: Page,
-      headers: type({ 'x-count': 'number', 'x-debug?': 'boolean' }),
-    }, where, ['n', 'i', 'b'])
+    const c = compileContract(
+      {
+        params: type({ n: 'number', i: 'number.integer', b: 'boolean' }),
+        query: Page,
+        headers: type({ 'x-count': 'number', 'x-debug?': 'boolean' }),
+      },
+      where,
+      ['n', 'i', 'b'],
+    )
     const base = (): ContractInput => input({ params: { n: '1', i: '1', b: 'true' }, headers: { 'x-count': '1' } })
 
     it('turns numeric strings into numbers and true/false into booleans in params', () => {
@@ -319,7 +360,10 @@ describe('contracts', () => {
       const out = c.validate(input({ ...base(), query: { ids: ['1', '2', '3'], tags: ['a', 'b'] } }))
       assert.deepEqual({ ...(out.query as object) }, { ids: [1, 2, 3], tags: ['a', 'b'] })
       const found = issues(() => c.validate(input({ ...base(), query: { ids: ['1', 'x'] } })))
-      assert.deepEqual(found.map((i) => [i.in, i.path, i.actual]), [['query', 'ids[1]', '"x"']])
+      assert.deepEqual(
+        found.map((i) => [i.in, i.path, i.actual]),
+        [['query', 'ids[1]', '"x"']],
+      )
     })
 
     it('leaves a repeated key alone where one value is expected', () => {
@@ -429,7 +473,13 @@ describe('contracts', () => {
     it('throws 500 VEC_ERR_RESPONSE_INVALID with the issues in development', () => {
       const check = responseOf(compileContract({ response: Response }, 'GET /r', [], { development: true }))
       const error = contractFailure(() => check({ id: '1', at: 'now' }), 500, 'VEC_ERR_RESPONSE_INVALID')
-      assert.deepEqual(error.errors.map((i) => [i.in, i.path, i.expected]), [['response', 'at', 'a Date'], ['response', 'id', 'a number']])
+      assert.deepEqual(
+        error.errors.map((i) => [i.in, i.path, i.expected]),
+        [
+          ['response', 'at', 'a Date'],
+          ['response', 'id', 'a number'],
+        ],
+      )
       assert.match(error.message, /^The response of GET \/r does not match its schema: /)
     })
 
@@ -438,7 +488,10 @@ describe('contracts', () => {
       const error = productionFailure(() => check({ id: 'x' }))
       assert.equal(error.message, 'The handler returned a value that does not match the route response schema.')
       assert.match(String(error.cause?.message), /^The response of GET \/r does not match its schema: /)
-      assert.deepEqual(error.cause?.errors?.map((i) => i.path), ['at', 'id'])
+      assert.deepEqual(
+        error.cause?.errors?.map((i) => i.path),
+        ['at', 'id'],
+      )
       assert.deepEqual(check({ id: 2, at: new Date(0) }), { id: 2, at: '1970-01-01T00:00:00.000Z' })
     })
 
@@ -474,7 +527,9 @@ describe('contracts', () => {
     it('describes a response Date as a date-time string (what JSON.stringify sends)', () => {
       const c = compileContract({ response: type({ at: 'Date' }) }, 'GET /d', [])
       assert.deepEqual(c.toJsonSchema().response, {
-        type: 'object', properties: { at: { type: 'string', format: 'date-time' } }, required: ['at'],
+        type: 'object',
+        properties: { at: { type: 'string', format: 'date-time' } },
+        required: ['at'],
       })
     })
 

@@ -7,7 +7,7 @@ import { compileContract } from '../ts/contracts/contract.js'
 import type { Contract, ContractError, Infer, InferIn, RouteSchema } from '../ts/contracts/types.js'
 
 /** True only when A and B are the same type (not merely assignable). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 function expectType<T extends true>(): T | void {}
 
 const schema = {
@@ -86,7 +86,22 @@ const issuePart: 'params' | 'query' | 'headers' | 'body' | 'response' = failure.
 const status: number = failure.status
 
 export {
-  id, idString, page, pageOrUndefined, apiKey, city, nameNumber, returned, returnedString, notAType, typo,
-  needsBody, maybeParams, sent, json, issuePart, status,
+  id,
+  idString,
+  page,
+  pageOrUndefined,
+  apiKey,
+  city,
+  nameNumber,
+  returned,
+  returnedString,
+  notAType,
+  typo,
+  needsBody,
+  maybeParams,
+  sent,
+  json,
+  issuePart,
+  status,
 }
 export type { BadPart }

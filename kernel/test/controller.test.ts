@@ -1,8 +1,6 @@
 /** @module test/controller — TC39 decorators declare controllers; readController() reads them back. */
 import assert from 'node:assert/strict'
-import {
-  Controller, Delete, Get, Head, joinPath, Options, Patch, Post, Put, readController,
-} from '../ts/controllers/decorators.js'
+import { Controller, Delete, Get, Head, joinPath, Options, Patch, Post, Put, readController } from '../ts/controllers/decorators.js'
 import { VectoraError } from '../ts/base/catalogue.js'
 
 function assertCode(code: string, pattern?: RegExp) {
@@ -21,10 +19,18 @@ describe('controller', () => {
   it('lists every decorated method with its HTTP method, prefixed path, method name and options, in source order', () => {
     @Controller('/users')
     class Users {
-      @Get() list() { return [] }
-      @Get('/:id') show() { return {} }
-      @Post('/', { bodyLimit: 1024 }) create() { return {} }
-      helper() { return 'not a route' }
+      @Get() list() {
+        return []
+      }
+      @Get('/:id') show() {
+        return {}
+      }
+      @Post('/', { bodyLimit: 1024 }) create() {
+        return {}
+      }
+      helper() {
+        return 'not a route'
+      }
     }
     const definition = readController(Users)
     assert.equal(definition.prefix, '/users')
@@ -47,9 +53,10 @@ describe('controller', () => {
       @Options('/f') f() {}
       @Head('/g') g() {}
     }
-    assert.deepEqual(readController(Things).routes.map((r) => `${r.method} ${r.path}`), [
-      'GET /things/a', 'POST /things/b', 'PUT /things/c', 'PATCH /things/d', 'DELETE /things/e', 'OPTIONS /things/f', 'HEAD /things/g',
-    ])
+    assert.deepEqual(
+      readController(Things).routes.map((r) => `${r.method} ${r.path}`),
+      ['GET /things/a', 'POST /things/b', 'PUT /things/c', 'PATCH /things/d', 'DELETE /things/e', 'OPTIONS /things/f', 'HEAD /things/g'],
+    )
   })
 
   it('joins prefix and path: "/:id" is appended, "" and "/" give the prefix, a root prefix gives the path', () => {
@@ -87,9 +94,12 @@ describe('controller', () => {
       @Patch('/:id')
       save() {}
     }
-    assert.deepEqual(readController(Items).routes.map((r) => `${r.method} ${r.path} ${String(r.propertyKey)}`).sort(), [
-      'PATCH /items/:id save', 'PUT /items/:id save',
-    ])
+    assert.deepEqual(
+      readController(Items)
+        .routes.map((r) => `${r.method} ${r.path} ${String(r.propertyKey)}`)
+        .sort(),
+      ['PATCH /items/:id save', 'PUT /items/:id save'],
+    )
   })
 
   it('supports symbol method names', () => {
@@ -105,7 +115,9 @@ describe('controller', () => {
     @Controller('/calc')
     class Calc {
       factor = 2
-      @Get('/double') double(n: number) { return n * this.factor }
+      @Get('/double') double(n: number) {
+        return n * this.factor
+      }
     }
     const route = readController(Calc).routes[0]!
     const instance = new Calc() as unknown as Record<string | symbol, (n: number) => number>
@@ -122,8 +134,14 @@ describe('controller', () => {
       @Get('/y') list() {}
       @Post('/z') create() {}
     }
-    assert.deepEqual(readController(A).routes.map((r) => r.path), ['/a/x'])
-    assert.deepEqual(readController(B).routes.map((r) => r.path), ['/b/y', '/b/z'])
+    assert.deepEqual(
+      readController(A).routes.map((r) => r.path),
+      ['/a/x'],
+    )
+    assert.deepEqual(
+      readController(B).routes.map((r) => r.path),
+      ['/b/y', '/b/z'],
+    )
   })
 
   it('keeps a class defined inside a decorator expression apart from the class being decorated', () => {
@@ -140,31 +158,57 @@ describe('controller', () => {
     class Outer {
       @Get('/o', { schema: defineInner() }) list() {}
     }
-    assert.deepEqual(readController(Inner!).routes.map((r) => r.path), ['/inner/i'])
-    assert.deepEqual(readController(Outer).routes.map((r) => r.path), ['/outer/o'])
+    assert.deepEqual(
+      readController(Inner!).routes.map((r) => r.path),
+      ['/inner/i'],
+    )
+    assert.deepEqual(
+      readController(Outer).routes.map((r) => r.path),
+      ['/outer/o'],
+    )
   })
 
   it('supports one @Controller(...) value applied to two classes', () => {
     const v1 = Controller('/v1')
-    @v1 class One { @Get('/one') one() {} }
-    @v1 class Two { @Get('/two') two() {} }
-    assert.deepEqual(readController(One).routes.map((r) => r.path), ['/v1/one'])
-    assert.deepEqual(readController(Two).routes.map((r) => r.path), ['/v1/two'])
+    @v1
+    class One {
+      @Get('/one') one() {}
+    }
+    @v1
+    class Two {
+      @Get('/two') two() {}
+    }
+    assert.deepEqual(
+      readController(One).routes.map((r) => r.path),
+      ['/v1/one'],
+    )
+    assert.deepEqual(
+      readController(Two).routes.map((r) => r.path),
+      ['/v1/two'],
+    )
   })
 
   it('works alongside other method decorators, outside or inside the route decorator', () => {
     const calls: string[] = []
-    const logged = (method: Function, context: ClassMethodDecoratorContext) => function (this: unknown, ...args: unknown[]) {
-      calls.push(String(context.name))
-      return method.apply(this, args)
-    }
+    const logged = (method: Function, context: ClassMethodDecoratorContext) =>
+      function (this: unknown, ...args: unknown[]) {
+        calls.push(String(context.name))
+        return method.apply(this, args)
+      }
     @Controller('/w')
     class Wrapped {
-      @logged @Get('/outer') outer() { return 'o' }
-      @Get('/inner') @logged inner() { return 'i' }
+      @logged @Get('/outer') outer() {
+        return 'o'
+      }
+      @Get('/inner') @logged inner() {
+        return 'i'
+      }
     }
     const { routes } = readController(Wrapped)
-    assert.deepEqual(routes.map((r) => r.path), ['/w/outer', '/w/inner'])
+    assert.deepEqual(
+      routes.map((r) => r.path),
+      ['/w/outer', '/w/inner'],
+    )
     const instance = new Wrapped()
     assert.equal(instance.outer(), 'o')
     assert.equal(instance.inner(), 'i')
@@ -188,7 +232,10 @@ describe('controller', () => {
     class Next {
       @Get('/n') list() {}
     }
-    assert.deepEqual(readController(Next).routes.map((r) => r.path), ['/next/n'])
+    assert.deepEqual(
+      readController(Next).routes.map((r) => r.path),
+      ['/next/n'],
+    )
     assert.throws(() => readController(Forgotten), assertCode('VEC_ERR_CONTROLLER_INVALID'))
   })
 
@@ -201,41 +248,53 @@ describe('controller', () => {
   })
 
   it('rejects a route decorator on a static method, naming it, without affecting the next controller', () => {
-    assert.throws(() => {
-      @Controller('/s')
-      class Statics {
-        @Get('/ok') fine() {}
-        @Get('/bad') static create() {}
-      }
-      return Statics
-    }, assertCode('VEC_ERR_CONTROLLER_INVALID', /@Get\("\/bad"\) is on static method create\(\)/))
+    assert.throws(
+      () => {
+        @Controller('/s')
+        class Statics {
+          @Get('/ok') fine() {}
+          @Get('/bad') static create() {}
+        }
+        return Statics
+      },
+      assertCode('VEC_ERR_CONTROLLER_INVALID', /@Get\("\/bad"\) is on static method create\(\)/),
+    )
 
     @Controller('/after')
     class After {
       @Get('/ok') fine() {}
     }
-    assert.deepEqual(readController(After).routes.map((r) => r.path), ['/after/ok'])
+    assert.deepEqual(
+      readController(After).routes.map((r) => r.path),
+      ['/after/ok'],
+    )
   })
 
   it('rejects a route decorator on a private method', () => {
-    assert.throws(() => {
-      @Controller('/p')
-      class Private {
-        @Get('/x') #hidden() {}
-      }
-      return Private
-    }, assertCode('VEC_ERR_CONTROLLER_INVALID', /private method #hidden\(\)/))
+    assert.throws(
+      () => {
+        @Controller('/p')
+        class Private {
+          @Get('/x') #hidden() {}
+        }
+        return Private
+      },
+      assertCode('VEC_ERR_CONTROLLER_INVALID', /private method #hidden\(\)/),
+    )
   })
 
   it('rejects @Controller twice on one class', () => {
-    assert.throws(() => {
-      @Controller('/one')
-      @Controller('/two')
-      class Twice {
-        @Get() a() {}
-      }
-      return Twice
-    }, assertCode('VEC_ERR_CONTROLLER_INVALID', /Twice has @Controller twice/))
+    assert.throws(
+      () => {
+        @Controller('/one')
+        @Controller('/two')
+        class Twice {
+          @Get() a() {}
+        }
+        return Twice
+      },
+      assertCode('VEC_ERR_CONTROLLER_INVALID', /Twice has @Controller twice/),
+    )
   })
 
   it('rejects a prefix or path not starting with "/", and unknown or mistyped options, where they are written', () => {

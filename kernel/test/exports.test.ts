@@ -23,11 +23,14 @@ describe('vectora exports', () => {
     const dir = mkdtempSync(join(root, 'kernel/test/.exports-'))
     try {
       writeFileSync(join(dir, 'check.ts'), `export type { ${snapshot.types.join(', ')} } from 'vectora'\n`)
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-        extends: '../../../tsconfig.base.json',
-        compilerOptions: { noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false },
-        include: ['check.ts'],
-      }))
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          extends: '../../../tsconfig.base.json',
+          compilerOptions: { noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false },
+          include: ['check.ts'],
+        }),
+      )
       const run = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', join(dir, 'tsconfig.json')], { cwd: root, encoding: 'utf8' })
       assert.equal(run.status, 0, `tsc failed:\n${run.stdout}${run.stderr}`)
     } finally {

@@ -26,18 +26,32 @@ function call(fn: () => unknown): unknown {
 describe('health', () => {
   it('adds GET /health/ready and GET /health/live by default', () => {
     const routes = healthRoutes(undefined, () => 'ready')
-    assert.deepEqual(routes.map((r) => `${r.method} ${r.path}`), ['GET /health/ready', 'GET /health/live'])
+    assert.deepEqual(
+      routes.map((r) => `${r.method} ${r.path}`),
+      ['GET /health/ready', 'GET /health/live'],
+    )
   })
 
   it('readiness answers { status: "ready" } while ready or listening', () => {
     for (const state of ['ready', 'listening'] as const) {
-      assert.deepEqual(handler(healthRoutes(undefined, () => state), '/health/ready')(), { status: 'ready' })
+      assert.deepEqual(
+        handler(
+          healthRoutes(undefined, () => state),
+          '/health/ready',
+        )(),
+        { status: 'ready' },
+      )
     }
   })
 
   it('readiness answers 503 VEC_ERR_NOT_READY with retry-after: 1 while starting, draining or closed', () => {
     for (const state of ['starting', 'draining', 'closed'] as const) {
-      const error = call(handler(healthRoutes(undefined, () => state), '/health/ready')) as HttpError
+      const error = call(
+        handler(
+          healthRoutes(undefined, () => state),
+          '/health/ready',
+        ),
+      ) as HttpError
       assert.ok(error instanceof HttpError, `readiness in ${state} must throw`)
       assert.equal(error.status, 503)
       assert.equal(error.code, 'VEC_ERR_NOT_READY')
@@ -48,16 +62,31 @@ describe('health', () => {
 
   it('liveness answers { status: "live" } in every state but closed, draining included', () => {
     for (const state of STATES.filter((s) => s !== 'closed')) {
-      assert.deepEqual(handler(healthRoutes(undefined, () => state), '/health/live')(), { status: 'live' }, state)
+      assert.deepEqual(
+        handler(
+          healthRoutes(undefined, () => state),
+          '/health/live',
+        )(),
+        { status: 'live' },
+        state,
+      )
     }
-    const error = call(handler(healthRoutes(undefined, () => 'closed'), '/health/live')) as HttpError
+    const error = call(
+      handler(
+        healthRoutes(undefined, () => 'closed'),
+        '/health/live',
+      ),
+    ) as HttpError
     assert.equal(error.status, 503)
     assert.equal(error.code, 'VEC_ERR_SHUTTING_DOWN')
   })
 
   it('reads the state on every request', () => {
     let state: LifecycleState = 'starting'
-    const ready = handler(healthRoutes(undefined, () => state), '/health/ready')
+    const ready = handler(
+      healthRoutes(undefined, () => state),
+      '/health/ready',
+    )
     assert.ok(call(ready) instanceof HttpError)
     state = 'listening'
     assert.deepEqual(ready(), { status: 'ready' })
@@ -67,17 +96,30 @@ describe('health', () => {
 
   it('takes custom paths, and false turns one route or both off', () => {
     const custom = healthRoutes({ ready: '/readyz', live: '/livez' }, () => 'ready')
-    assert.deepEqual(custom.map((r) => r.path), ['/readyz', '/livez'])
-    assert.deepEqual(healthRoutes({ live: false }, () => 'ready').map((r) => r.path), ['/health/ready'])
-    assert.deepEqual(healthRoutes({ ready: false }, () => 'ready').map((r) => r.path), ['/health/live'])
-    assert.deepEqual(healthRoutes(false, () => 'ready'), [])
+    assert.deepEqual(
+      custom.map((r) => r.path),
+      ['/readyz', '/livez'],
+    )
+    assert.deepEqual(
+      healthRoutes({ live: false }, () => 'ready').map((r) => r.path),
+      ['/health/ready'],
+    )
+    assert.deepEqual(
+      healthRoutes({ ready: false }, () => 'ready').map((r) => r.path),
+      ['/health/live'],
+    )
+    assert.deepEqual(
+      healthRoutes(false, () => 'ready'),
+      [],
+    )
   })
 
   it('refuses paths that do not start with "/", one path for both routes and unknown keys (VEC_ERR_INVALID_OPTION)', () => {
-    const refused = (options: unknown, pattern: RegExp) => assert.throws(
-      () => healthRoutes(options as never, () => 'ready'),
-      (error: unknown) => error instanceof VectoraError && error.code === 'VEC_ERR_INVALID_OPTION' && pattern.test(error.message),
-    )
+    const refused = (options: unknown, pattern: RegExp) =>
+      assert.throws(
+        () => healthRoutes(options as never, () => 'ready'),
+        (error: unknown) => error instanceof VectoraError && error.code === 'VEC_ERR_INVALID_OPTION' && pattern.test(error.message),
+      )
     refused({ ready: 'health/ready' }, /health\.ready/)
     refused({ live: '' }, /health\.live/)
     refused({ live: true }, /health\.live/)

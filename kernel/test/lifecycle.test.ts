@@ -60,7 +60,12 @@ describe('lifecycle', () => {
       const boom = new Error('cannot reach the database')
       const lc = lifecycle()
       lc.addReady({ owner: 'cache', fn: () => void trace.push('cache') })
-      lc.addReady({ owner: '@vectora/db', fn: async () => { throw boom } })
+      lc.addReady({
+        owner: '@vectora/db',
+        fn: async () => {
+          throw boom
+        },
+      })
       lc.addReady({ owner: 'app', fn: () => void trace.push('app') })
       await assert.rejects(lc.start(), (error: unknown) => {
         assertCode('VEC_ERR_LIFECYCLE_HOOK_FAILED', '@vectora/db')(error)
@@ -74,7 +79,12 @@ describe('lifecycle', () => {
 
     it('treats a synchronous throw of a non-Error like a rejection', async () => {
       const lc = lifecycle()
-      lc.addReady({ owner: 'weird', fn: () => { throw 'nope' } })
+      lc.addReady({
+        owner: 'weird',
+        fn: () => {
+          throw 'nope'
+        },
+      })
       await assert.rejects(lc.start(), (error: unknown) => {
         assertCode('VEC_ERR_LIFECYCLE_HOOK_FAILED', 'weird')(error)
         assert.equal((error as Error).cause, 'nope')
@@ -146,9 +156,7 @@ describe('lifecycle', () => {
         },
         dispose: s.dispose,
       })
-      assert.deepEqual(trace, [
-        'state draining', 'drain 7000', 'close app (draining)', 'close cache (draining)', 'close db (draining)', 'dispose',
-      ])
+      assert.deepEqual(trace, ['state draining', 'drain 7000', 'close app (draining)', 'close cache (draining)', 'close db (draining)', 'dispose'])
       assert.equal(lc.state, 'closed')
       assert.deepEqual(report, { completed: 3, aborted: 1, errors: [], exitCode: 0 })
     })
@@ -164,21 +172,39 @@ describe('lifecycle', () => {
       const log = captureLogger()
       const lc = new Lifecycle({ hookTimeout: 50, log })
       lc.addClose({ owner: 'first', fn: () => void trace.push('first') })
-      lc.addClose({ owner: 'hangs', fn: () => { trace.push('hangs'); return never() } })
-      lc.addClose({ owner: 'throws', fn: () => { trace.push('throws'); throw new Error('socket already closed') } })
+      lc.addClose({
+        owner: 'hangs',
+        fn: () => {
+          trace.push('hangs')
+          return never()
+        },
+      })
+      lc.addClose({
+        owner: 'throws',
+        fn: () => {
+          trace.push('throws')
+          throw new Error('socket already closed')
+        },
+      })
       lc.addClose({ owner: 'last', fn: () => void trace.push('last') })
       await lc.start()
       const report = await lc.shutdown(steps(trace))
       assert.deepEqual(trace, ['drain 10000', 'last', 'throws', 'hangs', 'first', 'dispose'])
       assert.equal(report.exitCode, 1)
-      assert.deepEqual(report.errors.map((e) => [e.owner, e.step, (e.error as VectoraError).code]), [
-        ['throws', 'onClose', 'VEC_ERR_LIFECYCLE_HOOK_FAILED'],
-        ['hangs', 'onClose', 'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT'],
-      ])
+      assert.deepEqual(
+        report.errors.map((e) => [e.owner, e.step, (e.error as VectoraError).code]),
+        [
+          ['throws', 'onClose', 'VEC_ERR_LIFECYCLE_HOOK_FAILED'],
+          ['hangs', 'onClose', 'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT'],
+        ],
+      )
       assert.match(report.errors[0]!.error.message, /onClose hook of "throws" failed: socket already closed/)
       assert.equal((report.errors[0]!.error.cause as Error).message, 'socket already closed')
       assert.equal(lc.state, 'closed')
-      assert.deepEqual(log.lines.filter((l) => l.level === 'error').map((l) => l.fields?.owner), ['throws', 'hangs'])
+      assert.deepEqual(
+        log.lines.filter((l) => l.level === 'error').map((l) => l.fields?.owner),
+        ['throws', 'hangs'],
+      )
     })
 
     it('waits shutdownDelay after readiness turns 503 and before the drain starts', async () => {
@@ -220,17 +246,22 @@ describe('lifecycle', () => {
       lc.addClose({ owner: 'app', fn: () => void trace.push('close') })
       const leak = new Error('redis client did not quit')
       const report = await lc.shutdown({
-        drain: async () => { throw new Error('kernel gone') },
+        drain: async () => {
+          throw new Error('kernel gone')
+        },
         dispose: async () => {
           trace.push('dispose')
           return [leak]
         },
       })
       assert.deepEqual(trace, ['close', 'dispose'])
-      assert.deepEqual(report.errors.map((e) => [e.owner, e.step, e.error.message]), [
-        ['kernel', 'drain', 'kernel gone'],
-        ['container', 'dispose', 'redis client did not quit'],
-      ])
+      assert.deepEqual(
+        report.errors.map((e) => [e.owner, e.step, e.error.message]),
+        [
+          ['kernel', 'drain', 'kernel gone'],
+          ['container', 'dispose', 'redis client did not quit'],
+        ],
+      )
       assert.equal(report.errors[1]!.error, leak)
       assert.equal(report.exitCode, 1)
       assert.equal(report.completed, 0)
@@ -238,10 +269,17 @@ describe('lifecycle', () => {
 
     it('never rejects, even when the steps throw synchronously', async () => {
       const report = await lifecycle().shutdown({
-        drain: () => { throw new Error('sync drain') },
-        dispose: () => { throw new Error('sync dispose') },
+        drain: () => {
+          throw new Error('sync drain')
+        },
+        dispose: () => {
+          throw new Error('sync dispose')
+        },
       })
-      assert.deepEqual(report.errors.map((e) => e.step), ['drain', 'dispose'])
+      assert.deepEqual(
+        report.errors.map((e) => e.step),
+        ['drain', 'dispose'],
+      )
       assert.equal(report.exitCode, 1)
     })
 
@@ -251,9 +289,10 @@ describe('lifecycle', () => {
       lc.addClose({ owner: 'app', fn: () => void trace.push('close') })
       const report = await lc.shutdown({ drain: never, dispose: steps(trace).dispose }, 0)
       assert.deepEqual(trace, ['close', 'dispose'])
-      assert.deepEqual(report.errors.map((e) => [e.owner, e.step, (e.error as VectoraError).code]), [
-        ['kernel', 'drain', 'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT'],
-      ])
+      assert.deepEqual(
+        report.errors.map((e) => [e.owner, e.step, (e.error as VectoraError).code]),
+        [['kernel', 'drain', 'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT']],
+      )
     })
 
     it('refuses onClose hooks once shutdown began (VEC_ERR_APP_CLOSED)', async () => {
@@ -267,7 +306,16 @@ describe('lifecycle', () => {
       const trace: string[] = []
       let release!: () => void
       const lc = lifecycle()
-      lc.addReady({ owner: 'db', fn: () => new Promise<void>((resolve) => { release = () => { trace.push('db ready'); resolve() } }) })
+      lc.addReady({
+        owner: 'db',
+        fn: () =>
+          new Promise<void>((resolve) => {
+            release = () => {
+              trace.push('db ready')
+              resolve()
+            }
+          }),
+      })
       lc.addReady({ owner: 'never-runs', fn: () => void trace.push('never-runs') })
       lc.addClose({ owner: 'db', fn: () => void trace.push('db close') })
       const starting = lc.start()
@@ -360,19 +408,27 @@ describe('lifecycle', () => {
         })
       }
 
-      const summary = (lines: string[]) => JSON.parse(lines.find((l) => l.startsWith('{'))!) as {
-        signal: string; exitCode: number; errors: Array<{ owner: string; step: string; code: string }>; listeners: number
-      }
+      const summary = (lines: string[]) =>
+        JSON.parse(lines.find((l) => l.startsWith('{'))!) as {
+          signal: string
+          exitCode: number
+          errors: Array<{ owner: string; step: string; code: string }>
+          listeners: number
+        }
 
       it('exits 0 on SIGTERM when every shutdown step succeeds, with its signal handlers removed', async () => {
-        const { code, signal, lines } = await run('clean', (line, proc) => { if (line === 'READY') proc.kill('SIGTERM') })
+        const { code, signal, lines } = await run('clean', (line, proc) => {
+          if (line === 'READY') proc.kill('SIGTERM')
+        })
         assert.equal(signal, null)
         assert.equal(code, 0)
         assert.deepEqual(summary(lines), { signal: 'SIGTERM', exitCode: 0, errors: [], listeners: 0 })
       })
 
       it('exits 1 on SIGTERM when an onClose hook throws, and reports that hook', async () => {
-        const { code, lines } = await run('throw', (line, proc) => { if (line === 'READY') proc.kill('SIGTERM') })
+        const { code, lines } = await run('throw', (line, proc) => {
+          if (line === 'READY') proc.kill('SIGTERM')
+        })
         assert.equal(code, 1)
         assert.deepEqual(summary(lines).errors, [{ owner: 'db', step: 'onClose', code: 'VEC_ERR_LIFECYCLE_HOOK_FAILED' }])
       })

@@ -16,7 +16,12 @@ const kernelDir = fileURLToPath(new URL('../', import.meta.url))
 const neonLoad = fileURLToPath(new URL('../../node_modules/@neon-rs/load', import.meta.url))
 const PLATFORM_PKG = '@vectora/kernel-linux-x64-gnu'
 
-interface Outcome { ok: boolean; code?: string; message?: string; exports?: string[] }
+interface Outcome {
+  ok: boolean
+  code?: string
+  message?: string
+  exports?: string[]
+}
 
 /** Requires `<dir>/node_modules/vectora/load.cjs` in a child and reports what happened. */
 async function loadIn(dir: string, env: Record<string, string> = {}): Promise<Outcome> {

@@ -28,7 +28,10 @@ describe('error messages', () => {
   it('points port and host at listen() instead of calling them unknown', () => {
     const text = message(() => createApp({ port: 3000 } as never))
     assert.match(text, /^VEC_ERR_INVALID_OPTION: "port" is not a createApp\(\) option: pass it to listen\(\)/)
-    assert.match(message(() => createApp({ host: '0.0.0.0' } as never)), /app\.listen\(\{ host: /)
+    assert.match(
+      message(() => createApp({ host: '0.0.0.0' } as never)),
+      /app\.listen\(\{ host: /,
+    )
   })
 
   it('suggests the option meant by a typo and points at the options table that exists', () => {
@@ -47,7 +50,10 @@ describe('error messages', () => {
 
   it('says "an object", and speaks of hooks (not routes) when a hook comes after ready()', async () => {
     assert.equal(describeValue({}), 'an object')
-    assert.equal(describeValue(() => 1), 'a function')
+    assert.equal(
+      describeValue(() => 1),
+      'a function',
+    )
     const app = createApp({ handleSignals: false })
     await app.ready()
     const hook = message(() => app.addHook('onRequest', () => undefined))
@@ -56,6 +62,35 @@ describe('error messages', () => {
     assert.equal(hook.match(/before ready\(\)|Declare them before/g)?.length, 1, hook)
     const plugin = message(() => app.register(definePlugin({ name: 'late', version: '1.0.0', setup() {} })))
     assert.match(plugin, /plugin late/)
+    await app.close()
+  })
+})
+
+describe('plugin setup failures', () => {
+  it('end the cause in one period, not two', async () => {
+    const app = createApp({ handleSignals: false })
+    const failing = definePlugin({
+      name: 'failing',
+      version: '1.0.0',
+      setup() {
+        throw new Error('The secret is too short.')
+      },
+    })
+    const text = message(() => app.register(failing))
+    assert.match(text, /failed: The secret is too short\. /)
+    assert.doesNotMatch(text, /\.\./)
+    const plain = message(() =>
+      app.register(
+        definePlugin({
+          name: 'plain',
+          version: '1.0.0',
+          setup() {
+            throw new Error('no key')
+          },
+        }),
+      ),
+    )
+    assert.match(plain, /failed: no key\. /)
     await app.close()
   })
 })

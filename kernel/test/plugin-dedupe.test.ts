@@ -57,7 +57,9 @@ describe('plugin dedupe', () => {
   })
 
   it('refuses another store instance with equal fields: stores hold state, so they compare by identity', () => {
-    class Store { readonly hits = new Map<string, number>() }
+    class Store {
+      readonly hits = new Map<string, number>()
+    }
     const plugin = recorder([])
     const app = newApp()
     app.register(plugin, { limit: 5, store: new Store() })
@@ -69,7 +71,10 @@ describe('plugin dedupe', () => {
     const plugin = recorder([])
     const app = newApp()
     app.register(plugin, { key: () => 'k' })
-    assert.match(duplicateMessage(() => app.register(plugin, { key: () => 'k' })), /key: another object or function/)
+    assert.match(
+      duplicateMessage(() => app.register(plugin, { key: () => 'k' })),
+      /key: another object or function/,
+    )
   })
 
   it('refuses other options in one scope, naming the option that differs and giving its advice once', () => {
@@ -77,7 +82,10 @@ describe('plugin dedupe', () => {
     const app = newApp()
     app.register(plugin, { tag: 'one' })
     const message = duplicateMessage(() => app.register(plugin, { tag: 'two' }))
-    assert.match(message, /^VEC_ERR_PLUGIN_DUPLICATE: Plugin recorder is already registered in app, with other options than this registration \(tag: "two" here, "one" there\)\./)
+    assert.match(
+      message,
+      /^VEC_ERR_PLUGIN_DUPLICATE: Plugin recorder is already registered in app, with other options than this registration \(tag: "two" here, "one" there\)\./,
+    )
     assert.equal(message.match(/multiple: true/g)?.length, 1, 'the advice is given once')
     assert.match(message, /Pass equal options/)
     assert.doesNotMatch(message, /separate group|use a group/, 'it does not advise what the user just did')
@@ -106,6 +114,9 @@ describe('plugin dedupe', () => {
     const plugin = recorder([])
     const app = newApp()
     app.register(plugin, { limit: 5 })
-    assert.match(duplicateMessage(() => app.register(plugin, { limit: 5, burst: 1 })), /burst: set in only one of them/)
+    assert.match(
+      duplicateMessage(() => app.register(plugin, { limit: 5, burst: 1 })),
+      /burst: set in only one of them/,
+    )
   })
 })

@@ -98,7 +98,9 @@ describe('plugins registered with multiple: true', () => {
     it('keeps instances with other objects apart, even when those objects have equal fields', async () => {
       const setups: string[] = []
       const plugin = marker(setups)
-      class Store { readonly size = 0 }
+      class Store {
+        readonly size = 0
+      }
       const app = closeAfterTest(createApp({ handleSignals: false }))
       app.register(plugin, { mark: 'a', store: new Store() })
       app.register(plugin, { mark: 'a', store: new Store() })

@@ -14,7 +14,16 @@ export type { Plugin, PluginDefinition } from './host/types.js'
 export type { AddHook, Group, GroupOptions, HostApi, PluginApp, RouteInfo } from './host/types.js'
 export { PHASES, REQUEST_PHASES } from './pipeline/compile.js'
 export type {
-  ErrorHook, HookOptions, Outcome, Phase, PlanEntry, RequestHook, RequestPhase, ResponseHook, ResponseInfo, SendHook,
+  ErrorHook,
+  HookOptions,
+  Outcome,
+  Phase,
+  PlanEntry,
+  RequestHook,
+  RequestPhase,
+  ResponseHook,
+  ResponseInfo,
+  SendHook,
 } from './pipeline/compile.js'
 export type { Guard } from './pipeline/guards.js'
 export { defineGuard, guardRequirements } from './pipeline/guards.js'
@@ -28,8 +37,18 @@ export type { RequestDecorations, RequestServices } from './http/request.js'
 export type { AppOptions, ResolvedOptions } from './app/options.js'
 export type { TrustProxy } from './http/proxy.js'
 export type {
-  ContractRequest, Deps, GuardedBy, Handler, PathParams, RequestFor, RouteDefinition, RouteOptions, RouteShorthand, Routes,
-  ServiceTypes, TypedRequest,
+  ContractRequest,
+  Deps,
+  GuardedBy,
+  Handler,
+  PathParams,
+  RequestFor,
+  RouteDefinition,
+  RouteOptions,
+  RouteShorthand,
+  Routes,
+  ServiceTypes,
+  TypedRequest,
 } from './routing/route.js'
 export { VectoraRequest } from './http/request.js'
 export { Reply, reply } from './http/reply.js'

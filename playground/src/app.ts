@@ -53,8 +53,10 @@ export function buildApp(): App {
   app.register(timing)
 
   // A typed contract: `id` arrives as a number, bad input gets 400 problem+json listing every failure.
-  app.get('/items/:id', { schema: { params: type({ id: 'number.integer > 0' }), query: type({ 'detail?': 'boolean' }) } },
-    (req) => ({ id: req.params.id, detail: req.query.detail ?? false }))
+  app.get('/items/:id', { schema: { params: type({ id: 'number.integer > 0' }), query: type({ 'detail?': 'boolean' }) } }, (req) => ({
+    id: req.params.id,
+    detail: req.query.detail ?? false,
+  }))
 
   // A group with its own guard; the routes outside it never see the guard.
   const hasAdminKey: Guard = (req) => req.header('x-admin-key') === 'playground'

@@ -21,16 +21,18 @@ export interface CapturingLogger extends Logger {
 export function captureLogger(): CapturingLogger {
   const lines: LogLine[] = []
   const waiters: Array<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = []
-  const record = (level: LogLine['level']) => (msg: string, fields: Record<string, any> = {}): void => {
-    const line = { level, msg, fields }
-    lines.push(line)
-    for (const w of [...waiters]) {
-      if (w.match(line)) {
-        waiters.splice(waiters.indexOf(w), 1)
-        w.resolve(line)
+  const record =
+    (level: LogLine['level']) =>
+    (msg: string, fields: Record<string, any> = {}): void => {
+      const line = { level, msg, fields }
+      lines.push(line)
+      for (const w of [...waiters]) {
+        if (w.match(line)) {
+          waiters.splice(waiters.indexOf(w), 1)
+          w.resolve(line)
+        }
       }
     }
-  }
   return {
     lines,
     error: record('error'),

@@ -14,10 +14,7 @@ interface ProblemLike {
  * Asserts `res` is a problem+json reply with `status`, `code` and every RFC 9457 member Vectora promises
  * (type, title, status, detail, instance = the request path, code, requestId). Returns the body.
  */
-export function assertProblem(
-  res: ProblemLike,
-  expected: { status: number; code?: string; instance?: string },
-): Record<string, any> {
+export function assertProblem(res: ProblemLike, expected: { status: number; code?: string; instance?: string }): Record<string, any> {
   assert.equal(res.status, expected.status)
   assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json\b/)
   const body = res.json<Record<string, any>>()

@@ -112,21 +112,18 @@ const socketTransport: Transport = {
 export function httpRequest(port: number, req: TestRequest, agent?: http.Agent | false, onRequest?: (r: http.ClientRequest) => void): Promise<TestResponse> {
   const { headers, body } = encodeBody(req)
   return new Promise((resolve, reject) => {
-    const clientRequest = http.request(
-      { host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.url, headers, agent: agent ?? false },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (chunk: Buffer) => chunks.push(chunk))
-        res.on('error', reject)
-        res.on('end', () => {
-          const flat: Record<string, string> = {}
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
-          }
-          resolve(toTestResponse(res.statusCode ?? 0, flat, Buffer.concat(chunks)))
-        })
-      },
-    )
+    const clientRequest = http.request({ host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.url, headers, agent: agent ?? false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('error', reject)
+      res.on('end', () => {
+        const flat: Record<string, string> = {}
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value
+        }
+        resolve(toTestResponse(res.statusCode ?? 0, flat, Buffer.concat(chunks)))
+      })
+    })
     clientRequest.on('error', reject)
     onRequest?.(clientRequest)
     clientRequest.end(body)

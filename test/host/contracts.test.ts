@@ -20,9 +20,12 @@ describe('host: contracts', () => {
     it('coerces params and query to numbers and booleans before the handler sees them', async () => {
       const app = testApp()
       app.get('/items/:id', { schema: { params: ItemParams, query: ItemQuery } }, (req) => ({
-        id: req.params.id, idType: typeof req.params.id,
-        verbose: req.query.verbose, verboseType: typeof req.query.verbose,
-        limit: req.query.limit, limitType: typeof req.query.limit,
+        id: req.params.id,
+        idType: typeof req.params.id,
+        verbose: req.query.verbose,
+        verboseType: typeof req.query.verbose,
+        limit: req.query.limit,
+        limitType: typeof req.query.limit,
       }))
       const res = await t.request(app, { url: '/items/42?verbose=true&limit=2.5' })
       assert.equal(res.status, 200)
@@ -97,7 +100,10 @@ describe('host: contracts', () => {
         assert.ok(!bad.text().includes('secret-hash'), `${prefix}: the value is not sent`)
         assert.equal(bad.json().errors, undefined, 'production replies do not list the issues')
         const line = logger.errors().at(-1)
-        assert.match(String((line?.fields.err as { cause?: Error } | undefined)?.cause?.message), /GET \/(users|reply)\/:id does not match its schema: response: id must be a string/)
+        assert.match(
+          String((line?.fields.err as { cause?: Error } | undefined)?.cause?.message),
+          /GET \/(users|reply)\/:id does not match its schema: response: id must be a string/,
+        )
       }
     })
 
@@ -106,7 +112,10 @@ describe('host: contracts', () => {
       app.get('/n', { schema: { response: type({ n: 'number' }) } }, () => ({ n: 'one' }) as unknown as { n: number })
       const res = await t.request(app, { url: '/n' })
       assertProblem(res, { status: 500, code: 'VEC_ERR_RESPONSE_INVALID' })
-      assert.deepEqual(res.json().errors.map((i: { in: string; path: string }) => `${i.in}:${i.path}`), ['response:n'])
+      assert.deepEqual(
+        res.json().errors.map((i: { in: string; path: string }) => `${i.in}:${i.path}`),
+        ['response:n'],
+      )
     })
 
     it('checks a 2xx reply.json body against the response contract, but not an error status or text', async () => {
@@ -146,10 +155,11 @@ describe('host: contracts', () => {
       assert.deepEqual(validate('/free'), [{ phase: 'validate', plugin: 'app', name: 'businessRules', stage: -100 }])
     })
 
-    it('lets a plugin read every route\'s contract as JSON Schema from onReady through routes() (what OpenAPI needs)', async () => {
+    it("lets a plugin read every route's contract as JSON Schema from onReady through routes() (what OpenAPI needs)", async () => {
       let described: RouteInfo[] = []
       const openapi = definePlugin({
-        name: 'openapi-like', version: '1.0.0',
+        name: 'openapi-like',
+        version: '1.0.0',
         setup(p: PluginApp) {
           p.onReady(() => {
             described = p.routes()
@@ -173,6 +183,5 @@ describe('host: contracts', () => {
       const free = described.find((r) => r.path === '/free')
       assert.equal(free?.contract, undefined)
     })
-
   })
 })

@@ -10,10 +10,16 @@ import { assertProblem } from '../helpers/problem.js'
 import { forEachTransport } from '../helpers/transport.js'
 import { hasCode, testApp } from './support.js'
 
-interface User { id: number; name: string }
+interface User {
+  id: number
+  name: string
+}
 
 class UserStore {
-  readonly #users = new Map<number, User>([[1, { id: 1, name: 'Ada' }], [2, { id: 2, name: 'Grace' }]])
+  readonly #users = new Map<number, User>([
+    [1, { id: 1, name: 'Ada' }],
+    [2, { id: 2, name: 'Grace' }],
+  ])
   find(id: number): User | undefined {
     return this.#users.get(id)
   }
@@ -131,9 +137,10 @@ describe('host: controllers', () => {
       const { app } = controllerApp()
       closeAfterTest(app)
       await app.ready()
-      assert.deepEqual(app.pipeline('DELETE', '/users/:id').map((e) => `${e.phase}:${e.plugin}:${e.name}`), [
-        'authorize:vectora:guards', 'validate:vectora:contract',
-      ])
+      assert.deepEqual(
+        app.pipeline('DELETE', '/users/:id').map((e) => `${e.phase}:${e.plugin}:${e.name}`),
+        ['authorize:vectora:guards', 'validate:vectora:contract'],
+      )
     })
 
     it('mounts a controller under the prefix, hooks and guards of the group it is registered in', async () => {
@@ -168,7 +175,11 @@ describe('host: controllers', () => {
 
     it('refuses a class without @Controller with VEC_ERR_CONTROLLER_INVALID', () => {
       const app = closeAfterTest(testApp())
-      class Plain { list() { return [] } }
+      class Plain {
+        list() {
+          return []
+        }
+      }
       assert.throws(() => app.controller(Plain), hasCode('VEC_ERR_CONTROLLER_INVALID', /Plain/))
     })
   })

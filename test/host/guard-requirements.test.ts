@@ -34,9 +34,13 @@ const quiet = definePlugin({
 /** A quiet test app, closed after the test. */
 const testApp = () => closeAfterTest(quietApp())
 
-const needsUser = (): Guard => defineGuard(function needsUser(req: VectoraRequest<any>) {
-  return (req as { user?: string }).user !== undefined
-}, { requires: ['@test/auth'], hint: 'app.register(auth)' })
+const needsUser = (): Guard =>
+  defineGuard(
+    function needsUser(req: VectoraRequest<any>) {
+      return (req as { user?: string }).user !== undefined
+    },
+    { requires: ['@test/auth'], hint: 'app.register(auth)' },
+  )
 
 describe('host: guards that declare the plugins they need', () => {
   useCleanup()
@@ -44,11 +48,14 @@ describe('host: guards that declare the plugins they need', () => {
   it('fails app.ready() with VEC_ERR_GUARD_PLUGIN_MISSING naming the route, the guard, the plugin and how to register it', async () => {
     const app = testApp()
     app.get('/me', { guards: [needsUser()] }, () => 'me')
-    await assert.rejects(app.ready(), hasCode(
-      'VEC_ERR_GUARD_PLUGIN_MISSING',
-      /Route GET \/me: guard needsUser needs the plugin @test\/auth registered app-wide or in an enclosing group/,
-      /add app\.register\(auth\)/,
-    ))
+    await assert.rejects(
+      app.ready(),
+      hasCode(
+        'VEC_ERR_GUARD_PLUGIN_MISSING',
+        /Route GET \/me: guard needsUser needs the plugin @test\/auth registered app-wide or in an enclosing group/,
+        /add app\.register\(auth\)/,
+      ),
+    )
   })
 
   it('is catalogued as a boot error', () => {
@@ -99,9 +106,12 @@ describe('host: guards that declare the plugins they need', () => {
   })
 
   it('counts a plugin that adds no hook, and one registered by another plugin in its setup', async () => {
-    const guard = defineGuard(function isQuiet(req: VectoraRequest<any>) {
-      return (req as { quiet?: boolean }).quiet === true
-    }, { requires: ['@test/quiet'] })
+    const guard = defineGuard(
+      function isQuiet(req: VectoraRequest<any>) {
+        return (req as { quiet?: boolean }).quiet === true
+      },
+      { requires: ['@test/quiet'] },
+    )
     const bundle = definePlugin({ name: '@test/bundle', version: '0.0.0', setup: (app) => void app.register(quiet) })
     const direct = testApp()
     direct.register(quiet)
@@ -116,9 +126,12 @@ describe('host: guards that declare the plugins they need', () => {
   })
 
   it('names every missing plugin of a guard, and says how to register one when the guard gives no hint', async () => {
-    const both = defineGuard(function both() {
-      return true
-    }, { requires: ['@test/auth', '@test/quiet'] })
+    const both = defineGuard(
+      function both() {
+        return true
+      },
+      { requires: ['@test/auth', '@test/quiet'] },
+    )
     const app = testApp()
     app.register(auth)
     app.get('/both', { guards: [both] }, () => 'both')
@@ -134,9 +147,12 @@ describe('host: guards that declare the plugins they need', () => {
     const app = testApp()
     app.register(quiet)
     const plain: Guard = () => true
-    const declared = defineGuard(function declared() {
-      return true
-    }, { requires: ['@test/quiet'] })
+    const declared = defineGuard(
+      function declared() {
+        return true
+      },
+      { requires: ['@test/quiet'] },
+    )
     app.get('/plain', { guards: [plain] }, () => 'plain')
     app.get('/declared', { guards: [declared] }, () => 'declared')
     app.get('/none', () => 'none')
@@ -144,7 +160,10 @@ describe('host: guards that declare the plugins they need', () => {
     assert.deepEqual(guardRequirements(plain), [])
     // The plugin adds no hook, so a route without guards keeps no pipeline at all; declaring adds no step.
     assert.deepEqual(app.pipeline('GET', '/none'), [])
-    assert.deepEqual(app.pipeline('GET', '/plain').map((e) => `${e.phase} ${e.plugin}:${e.name}`), ['authorize vectora:guards'])
+    assert.deepEqual(
+      app.pipeline('GET', '/plain').map((e) => `${e.phase} ${e.plugin}:${e.name}`),
+      ['authorize vectora:guards'],
+    )
     assert.deepEqual(app.pipeline('GET', '/declared'), app.pipeline('GET', '/plain'))
     assert.equal((await app.inject({ url: '/plain' })).body.toString(), 'plain')
     assert.equal((await app.inject({ url: '/declared' })).body.toString(), 'declared')
@@ -162,7 +181,10 @@ describe('host: guards that declare the plugins they need', () => {
 
   it('refuses malformed declarations where they are written', () => {
     assert.throws(() => defineGuard('nope' as never, {}), hasCode('VEC_ERR_INVALID_OPTION', /defineGuard\(\): the guard must be a function/))
-    assert.throws(() => defineGuard(() => true, { requires: '@test/auth' as never }), hasCode('VEC_ERR_INVALID_OPTION', /requires must be an array of plugin names/))
+    assert.throws(
+      () => defineGuard(() => true, { requires: '@test/auth' as never }),
+      hasCode('VEC_ERR_INVALID_OPTION', /requires must be an array of plugin names/),
+    )
     assert.throws(() => defineGuard(() => true, { requires: [''] }), hasCode('VEC_ERR_INVALID_OPTION', /requires must be an array of plugin names/))
     assert.throws(() => defineGuard(() => true, { require: ['@test/auth'] } as never), hasCode('VEC_ERR_INVALID_OPTION', /unknown option "require"/))
     assert.throws(() => defineGuard(() => true, { hint: 3 } as never), hasCode('VEC_ERR_INVALID_OPTION', /hint must be a non-empty string/))

@@ -28,10 +28,22 @@ describe('host: guards', () => {
     it('answers 403 problem+json VEC_ERR_FORBIDDEN when a guard returns false, and skips the handler and later guards', async () => {
       const app = testApp()
       const trace: string[] = []
-      app.get('/closed', { guards: [deny, () => { trace.push('second guard'); return true }] }, () => {
-        trace.push('handler')
-        return 'in'
-      })
+      app.get(
+        '/closed',
+        {
+          guards: [
+            deny,
+            () => {
+              trace.push('second guard')
+              return true
+            },
+          ],
+        },
+        () => {
+          trace.push('handler')
+          return 'in'
+        },
+      )
       const res = await t.request(app, { url: '/closed' })
       assertProblem(res, { status: 403, code: 'VEC_ERR_FORBIDDEN', instance: '/closed' })
       assert.deepEqual(trace, [])
@@ -60,7 +72,7 @@ describe('host: guards', () => {
       await logger.next((l) => l.level === 'error')
     })
 
-    it('applies group guards to the group\'s routes and nested groups only', async () => {
+    it("applies group guards to the group's routes and nested groups only", async () => {
       const app = testApp()
       app.group('/admin', { guards: [deny] }, (g) => {
         g.get('/panel', () => 'panel')
@@ -77,10 +89,12 @@ describe('host: guards', () => {
     it('runs group guards before route guards', async () => {
       const app = testApp()
       const trace: string[] = []
-      const mark = (name: string): Guard => () => {
-        trace.push(name)
-        return true
-      }
+      const mark =
+        (name: string): Guard =>
+        () => {
+          trace.push(name)
+          return true
+        }
       app.group('/g', { guards: [mark('group')] }, (g) => g.get('/r', { guards: [mark('route')] }, () => 'ok'))
       await t.request(app, { url: '/g/r' })
       assert.deepEqual(trace, ['group', 'route'])
@@ -89,17 +103,20 @@ describe('host: guards', () => {
     it('runs guards after the authenticate hooks and the plugin authorize hooks, so they can read what authentication set', async () => {
       const app = testApp()
       const trace: string[] = []
-      app.register(definePlugin({
-        name: 'auth', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.decorateRequest('user')
-          p.addHook('authenticate', (req) => {
-            trace.push('authenticate')
-            ;(req as unknown as { user: string | undefined }).user = req.header('x-user')
-          })
-          p.addHook('authorize', () => void trace.push('policy hook'))
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'auth',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.decorateRequest('user')
+            p.addHook('authenticate', (req) => {
+              trace.push('authenticate')
+              ;(req as unknown as { user: string | undefined }).user = req.header('x-user')
+            })
+            p.addHook('authorize', () => void trace.push('policy hook'))
+          },
+        }),
+      )
       const isAlice: Guard = (req) => {
         trace.push('guard')
         return (req as unknown as { user?: string }).user === 'alice'
@@ -129,9 +146,10 @@ describe('host: guards', () => {
       app.addHook('authorize', function lateHook() {}, { stage: 1_000 })
       app.group('/g', { guards: [allow] }, (g) => g.get('/r', () => 'ok'))
       await app.ready()
-      assert.deepEqual(app.pipeline('GET', '/g/r').map((e) => `${e.phase}:${e.plugin}:${e.name}`), [
-        'authorize:app:lateHook', 'authorize:vectora:guards',
-      ])
+      assert.deepEqual(
+        app.pipeline('GET', '/g/r').map((e) => `${e.phase}:${e.plugin}:${e.name}`),
+        ['authorize:app:lateHook', 'authorize:vectora:guards'],
+      )
     })
   })
 })

@@ -16,11 +16,17 @@ const THROWING_PHASES = ['onRequest', 'authenticate', 'authorize', 'validate', '
 /** A plugin named `faulty-<phase>` whose only hook, in `phase`, throws an error carrying SECRET. */
 function faulty(phase: Phase, how: 'throw' | 'reject' = 'throw') {
   return definePlugin({
-    name: `faulty-${phase}`, version: '1.0.0',
+    name: `faulty-${phase}`,
+    version: '1.0.0',
     setup(p: PluginApp) {
-      const fn = how === 'throw'
-        ? () => { throw new Error(SECRET) }
-        : async () => { throw new Error(SECRET) }
+      const fn =
+        how === 'throw'
+          ? () => {
+              throw new Error(SECRET)
+            }
+          : async () => {
+              throw new Error(SECRET)
+            }
       // Any phase: the overloads of addHook type each phase's hook; these take no argument, so all fit.
       ;(p.addHook as (phase: Phase, fn: () => unknown) => PluginApp)(phase, fn)
     },
@@ -30,7 +36,7 @@ function faulty(phase: Phase, how: 'throw' | 'reject' = 'throw') {
 describe('host: isolation of faulty hooks', () => {
   forEachTransport((t) => {
     for (const phase of THROWING_PHASES) {
-      it(`answers 500 problem+json without the internal message and logs the plugin name when ${/^[aeiou]/i.test(phase) ? "an" : "a"} ${phase} hook throws`, async () => {
+      it(`answers 500 problem+json without the internal message and logs the plugin name when ${/^[aeiou]/i.test(phase) ? 'an' : 'a'} ${phase} hook throws`, async () => {
         const logger = captureLogger()
         const app = testApp({ logger })
         app.register(faulty(phase))
@@ -57,14 +63,17 @@ describe('host: isolation of faulty hooks', () => {
     it('keeps the status, detail, code and headers of an HttpError thrown from a hook, and logs no error for it', async () => {
       const logger = captureLogger()
       const app = testApp({ logger })
-      app.register(definePlugin({
-        name: 'bearer', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.addHook('authenticate', () => {
-            throw new HttpError(401, 'A bearer token is required.', { code: 'AUTH_REQUIRED', headers: { 'www-authenticate': 'Bearer' } })
-          })
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'bearer',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('authenticate', () => {
+              throw new HttpError(401, 'A bearer token is required.', { code: 'AUTH_REQUIRED', headers: { 'www-authenticate': 'Bearer' } })
+            })
+          },
+        }),
+      )
       app.get('/me', () => 'me')
       const res = await t.request(app, { url: '/me' })
       const body = assertProblem(res, { status: 401, code: 'AUTH_REQUIRED' })
@@ -75,17 +84,22 @@ describe('host: isolation of faulty hooks', () => {
 
     it('answers with the reply an onError hook maps an error to, and leaves other errors to the default problem', async () => {
       class OutOfStock extends Error {
-        constructor(readonly sku: string) { super(`no ${sku}`) }
+        constructor(readonly sku: string) {
+          super(`no ${sku}`)
+        }
       }
       const app = testApp()
-      app.register(definePlugin({
-        name: 'error-mapper', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.addHook('onError', (error) => (error instanceof OutOfStock
-            ? reply.json({ outOfStock: error.sku }, { status: 409, headers: { 'x-mapped': 'yes' } })
-            : undefined))
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'error-mapper',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('onError', (error) =>
+              error instanceof OutOfStock ? reply.json({ outOfStock: error.sku }, { status: 409, headers: { 'x-mapped': 'yes' } }) : undefined,
+            )
+          },
+        }),
+      )
       app.get('/buy/:sku', (req) => {
         if (req.params.sku === 'boom') throw new Error('unmapped')
         throw new OutOfStock(req.params.sku)
@@ -110,17 +124,20 @@ describe('host: isolation of faulty hooks', () => {
       assert.equal(res.text(), 'back soon')
     })
 
-    it('falls back to the default problem when an onError hook itself throws, and logs that hook\'s plugin', async () => {
+    it("falls back to the default problem when an onError hook itself throws, and logs that hook's plugin", async () => {
       const logger = captureLogger()
       const app = testApp({ logger })
-      app.register(definePlugin({
-        name: 'broken-mapper', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.addHook('onError', () => {
-            throw new Error('mapper bug')
-          })
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'broken-mapper',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('onError', () => {
+              throw new Error('mapper bug')
+            })
+          },
+        }),
+      )
       app.get('/', () => {
         throw new HttpError(422, 'Unprocessable thing.')
       })
@@ -135,18 +152,26 @@ describe('host: isolation of faulty hooks', () => {
       const logger = captureLogger()
       const other = deferred<number>()
       const app = testApp({ logger })
-      app.register(definePlugin({
-        name: 'bad-metrics', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.addHook('onResponse', () => {
-            throw new Error('metrics backend down')
-          })
-        },
-      }))
-      app.register(definePlugin({
-        name: 'access-log', version: '1.0.0',
-        setup(p: PluginApp) { p.addHook('onResponse', (_req, info) => other.resolve(info.status)) },
-      }))
+      app.register(
+        definePlugin({
+          name: 'bad-metrics',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('onResponse', () => {
+              throw new Error('metrics backend down')
+            })
+          },
+        }),
+      )
+      app.register(
+        definePlugin({
+          name: 'access-log',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('onResponse', (_req, info) => other.resolve(info.status))
+          },
+        }),
+      )
       app.get('/', () => ({ ok: true }))
       const res = await t.request(app, { url: '/' })
       assert.equal(res.status, 200)
@@ -159,12 +184,15 @@ describe('host: isolation of faulty hooks', () => {
     it('answers 503 VEC_ERR_HOOK_TIMEOUT when a hook outlives its timeout, and the next requests are served', async () => {
       const logger = captureLogger()
       const app = testApp({ logger })
-      app.register(definePlugin({
-        name: 'slow-auth', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.addHook('authenticate', (req) => (req.path === '/hang' ? new Promise(() => {}) : undefined), { name: 'lookup', timeout: 50 })
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'slow-auth',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('authenticate', (req) => (req.path === '/hang' ? new Promise(() => {}) : undefined), { name: 'lookup', timeout: 50 })
+          },
+        }),
+      )
       app.get('/hang', () => 'never')
       app.get('/ok', () => 'ok')
       const res = await t.request(app, { url: '/hang' })

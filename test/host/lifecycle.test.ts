@@ -19,16 +19,19 @@ const fixture = fileURLToPath(new URL('./fixtures/signal-app.ts', import.meta.ur
 /** Three plugins, cache depending on db, each with onReady and onClose hooks that record `<name>:<hook>`. */
 function layeredApp(trace: string[], options: Parameters<typeof testApp>[0] = {}) {
   const app = testApp(options)
-  const layer = (name: string, dependencies: string[] = []) => definePlugin({
-    name, version: '1.0.0', dependencies,
-    setup(p: PluginApp) {
-      p.onReady(async () => {
-        await Promise.resolve()
-        trace.push(`${name}:ready:${app.state}`)
-      })
-      p.onClose(() => void trace.push(`${name}:close`))
-    },
-  })
+  const layer = (name: string, dependencies: string[] = []) =>
+    definePlugin({
+      name,
+      version: '1.0.0',
+      dependencies,
+      setup(p: PluginApp) {
+        p.onReady(async () => {
+          await Promise.resolve()
+          trace.push(`${name}:ready:${app.state}`)
+        })
+        p.onClose(() => void trace.push(`${name}:close`))
+      },
+    })
   app.register(layer('db')).register(layer('cache', ['db']))
   app.onReady(() => void trace.push(`app:ready:${app.state}`))
   app.onClose(() => void trace.push('app:close'))
@@ -39,7 +42,8 @@ function layeredApp(trace: string[], options: Parameters<typeof testApp>[0] = {}
 function runFixture(mode: string, onLine: (line: string, kill: () => void) => void): Promise<{ code: number | null; lines: string[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vectora/source', fixture, mode], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
     })
     const lines: string[] = []
     let buffered = ''
@@ -77,24 +81,31 @@ describe('host: lifecycle', () => {
       assert.equal((await httpRequest(port, { url: '/health/ready' })).status, 200)
     })
 
-    it('keeps dependency order for onReady (and reverse for onClose) when a dependency\'s setup is async', async () => {
+    it("keeps dependency order for onReady (and reverse for onClose) when a dependency's setup is async", async () => {
       const trace: string[] = []
       const app = closeAfterTest(testApp())
-      app.register(definePlugin({
-        name: 'db', version: '1.0.0',
-        async setup(p: PluginApp) {
-          await new Promise((resolve) => setImmediate(resolve)) // e.g. reads its config first
-          p.onReady(() => void trace.push('db:ready'))
-          p.onClose(() => void trace.push('db:close'))
-        },
-      }))
-      app.register(definePlugin({
-        name: 'cache', version: '1.0.0', dependencies: ['db'],
-        setup(p: PluginApp) {
-          p.onReady(() => void trace.push('cache:ready'))
-          p.onClose(() => void trace.push('cache:close'))
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'db',
+          version: '1.0.0',
+          async setup(p: PluginApp) {
+            await new Promise((resolve) => setImmediate(resolve)) // e.g. reads its config first
+            p.onReady(() => void trace.push('db:ready'))
+            p.onClose(() => void trace.push('db:close'))
+          },
+        }),
+      )
+      app.register(
+        definePlugin({
+          name: 'cache',
+          version: '1.0.0',
+          dependencies: ['db'],
+          setup(p: PluginApp) {
+            p.onReady(() => void trace.push('cache:ready'))
+            p.onClose(() => void trace.push('cache:close'))
+          },
+        }),
+      )
       await app.ready()
       assert.deepEqual(trace, ['db:ready', 'cache:ready'])
       await app.close()
@@ -104,14 +115,17 @@ describe('host: lifecycle', () => {
     it('fails ready() with VEC_ERR_LIFECYCLE_HOOK_FAILED naming the plugin when an onReady hook throws, and skips later hooks', async () => {
       const trace: string[] = []
       const app = closeAfterTest(testApp())
-      app.register(definePlugin({
-        name: 'migrations', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.onReady(async () => {
-            throw new Error('schema is newer than the code')
-          })
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'migrations',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.onReady(async () => {
+              throw new Error('schema is newer than the code')
+            })
+          },
+        }),
+      )
       app.onReady(() => void trace.push('later hook'))
       await assert.rejects(app.ready(), hasCode('VEC_ERR_LIFECYCLE_HOOK_FAILED', /migrations/, /schema is newer/))
       assert.deepEqual(trace, [])
@@ -131,14 +145,17 @@ describe('host: lifecycle', () => {
     it('reports a failing onClose hook with its owner and exit code 1, and still runs the other hooks', async () => {
       const trace: string[] = []
       const app = layeredApp(trace)
-      app.register(definePlugin({
-        name: 'flaky', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.onClose(() => {
-            throw new Error('connection already reset')
-          })
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'flaky',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.onClose(() => {
+              throw new Error('connection already reset')
+            })
+          },
+        }),
+      )
       await app.ready()
       trace.length = 0
       const report = await app.close()
@@ -155,17 +172,23 @@ describe('host: lifecycle', () => {
     it('reports a hanging onClose hook as timed out after hookTimeout, and close() still resolves with the other hooks run', async () => {
       const trace: string[] = []
       const app = layeredApp(trace, { hookTimeout: 50 })
-      app.register(definePlugin({
-        name: 'stuck', version: '1.0.0',
-        setup(p: PluginApp) { p.onClose(() => new Promise(() => {})) },
-      }))
+      app.register(
+        definePlugin({
+          name: 'stuck',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.onClose(() => new Promise(() => {}))
+          },
+        }),
+      )
       await app.ready()
       trace.length = 0
       const report = await app.close()
       assert.equal(report.exitCode, 1)
-      assert.deepEqual(report.errors.map((e) => [e.owner, e.step, (e.error as { code?: string }).code]), [
-        ['stuck', 'onClose', 'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT'],
-      ])
+      assert.deepEqual(
+        report.errors.map((e) => [e.owner, e.step, (e.error as { code?: string }).code]),
+        [['stuck', 'onClose', 'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT']],
+      )
       assert.deepEqual(trace, ['app:close', 'cache:close', 'db:close'])
       assert.equal(app.state, 'closed')
     })
@@ -206,7 +229,10 @@ describe('host: lifecycle', () => {
         return 'late'
       })
       await listen(app)
-      const outcome = app.inject({ url: '/hang' }).then(() => 'answered', () => 'cut')
+      const outcome = app.inject({ url: '/hang' }).then(
+        () => 'answered',
+        () => 'cut',
+      )
       await arrived.promise
       const report = await app.close({ deadline: 100 })
       assert.equal(report.aborted, 1)
@@ -245,8 +271,14 @@ describe('host: lifecycle', () => {
         release.resolve()
 
         const responses = await Promise.all(inFlight)
-        assert.deepEqual(responses.map((r) => r.status), Array(50).fill(200))
-        assert.deepEqual(responses.map((r) => r.json().n), Array.from({ length: 50 }, (_, n) => n))
+        assert.deepEqual(
+          responses.map((r) => r.status),
+          Array(50).fill(200),
+        )
+        assert.deepEqual(
+          responses.map((r) => r.json().n),
+          Array.from({ length: 50 }, (_, n) => n),
+        )
         const report = await closing
         assert.ok(report.completed >= 50, `completed: ${report.completed}`)
         assert.equal(report.aborted, 0)

@@ -13,22 +13,38 @@ function constrainedPlugins(trace: string[]): Record<'a' | 'b' | 'c', Plugin> {
   return {
     // stage 100 would put it last; the constraint wins over stage.
     a: definePlugin({
-      name: 'a', version: '1.0.0',
-      setup(app: PluginApp) { app.addHook('onRequest', () => void trace.push('a'), { name: 'a-first', before: 'b', stage: 100 }) },
+      name: 'a',
+      version: '1.0.0',
+      setup(app: PluginApp) {
+        app.addHook('onRequest', () => void trace.push('a'), { name: 'a-first', before: 'b', stage: 100 })
+      },
     }),
     b: definePlugin({
-      name: 'b', version: '1.0.0',
-      setup(app: PluginApp) { app.addHook('onRequest', () => void trace.push('b'), { name: 'b-middle' }) },
+      name: 'b',
+      version: '1.0.0',
+      setup(app: PluginApp) {
+        app.addHook('onRequest', () => void trace.push('b'), { name: 'b-middle' })
+      },
     }),
     // stage -100 would put it first; the constraint wins over stage.
     c: definePlugin({
-      name: 'c', version: '1.0.0',
-      setup(app: PluginApp) { app.addHook('onRequest', () => void trace.push('c'), { name: 'c-last', after: ['b'], stage: -100 }) },
+      name: 'c',
+      version: '1.0.0',
+      setup(app: PluginApp) {
+        app.addHook('onRequest', () => void trace.push('c'), { name: 'c-last', after: ['b'], stage: -100 })
+      },
     }),
   }
 }
 
-const PERMUTATIONS = [['a', 'b', 'c'], ['a', 'c', 'b'], ['b', 'a', 'c'], ['b', 'c', 'a'], ['c', 'a', 'b'], ['c', 'b', 'a']] as const
+const PERMUTATIONS = [
+  ['a', 'b', 'c'],
+  ['a', 'c', 'b'],
+  ['b', 'a', 'c'],
+  ['b', 'c', 'a'],
+  ['c', 'a', 'b'],
+  ['c', 'b', 'a'],
+] as const
 
 describe('host: hook ordering', () => {
   forEachTransport((t) => {
@@ -47,8 +63,11 @@ describe('host: hook ordering', () => {
       const trace: string[] = []
       const app = testApp()
       const late = definePlugin({
-        name: 'late', version: '1.0.0',
-        setup(p: PluginApp) { p.addHook('onRequest', () => void trace.push('late:stage-5'), { stage: -5 }) },
+        name: 'late',
+        version: '1.0.0',
+        setup(p: PluginApp) {
+          p.addHook('onRequest', () => void trace.push('late:stage-5'), { stage: -5 })
+        },
       })
       app.addHook('onRequest', () => void trace.push('app:stage10'), { stage: 10 })
       app.addHook('onRequest', () => void trace.push('app:x'))
@@ -92,7 +111,10 @@ describe('host: hook ordering', () => {
         { phase: 'onSend', plugin: 'app', name: 'stamp', stage: 1 },
       ])
       await app.inject({ url: '/items/1' })
-      assert.deepEqual(trace, plan.filter((e) => e.phase === 'onRequest').map((e) => e.plugin))
+      assert.deepEqual(
+        trace,
+        plan.filter((e) => e.phase === 'onRequest').map((e) => e.plugin),
+      )
     })
 
     it('lists the request phases of app.pipeline() in the order they run, whatever order the hooks were added in', async () => {
@@ -115,8 +137,11 @@ describe('host: hook ordering', () => {
     it('fails ready() with VEC_ERR_HOOK_ORDER_UNKNOWN when a hook is ordered before a plugin that is not registered', async () => {
       const app = closeAfterTest(testApp())
       const eager = definePlugin({
-        name: 'eager', version: '1.0.0',
-        setup(p: PluginApp) { p.addHook('onRequest', () => {}, { before: '@vectora/missing' }) },
+        name: 'eager',
+        version: '1.0.0',
+        setup(p: PluginApp) {
+          p.addHook('onRequest', () => {}, { before: '@vectora/missing' })
+        },
       })
       app.register(eager)
       app.get('/', () => 'ok')
@@ -132,8 +157,20 @@ describe('host: hook ordering', () => {
 
     it('fails ready() with VEC_ERR_HOOK_ORDER_CYCLE naming both plugins when a runs before b and b before a', async () => {
       const app = closeAfterTest(testApp())
-      const a = definePlugin({ name: 'alpha', version: '1.0.0', setup(p: PluginApp) { p.addHook('authenticate', () => {}, { before: 'beta' }) } })
-      const b = definePlugin({ name: 'beta', version: '1.0.0', setup(p: PluginApp) { p.addHook('authenticate', () => {}, { before: 'alpha' }) } })
+      const a = definePlugin({
+        name: 'alpha',
+        version: '1.0.0',
+        setup(p: PluginApp) {
+          p.addHook('authenticate', () => {}, { before: 'beta' })
+        },
+      })
+      const b = definePlugin({
+        name: 'beta',
+        version: '1.0.0',
+        setup(p: PluginApp) {
+          p.addHook('authenticate', () => {}, { before: 'alpha' })
+        },
+      })
       app.register(a).register(b)
       app.get('/', () => 'ok')
       await assert.rejects(app.ready(), hasCode('VEC_ERR_HOOK_ORDER_CYCLE', /alpha/, /beta/, /authenticate/, /(alpha -> beta -> alpha|beta -> alpha -> beta)/))
@@ -141,7 +178,15 @@ describe('host: hook ordering', () => {
 
     it('treats a constraint on a registered plugin that has no hook in that phase as satisfied', async () => {
       const app = closeAfterTest(testApp())
-      app.register(definePlugin({ name: 'only-onsend', version: '1.0.0', setup(p: PluginApp) { p.addHook('onSend', () => {}) } }))
+      app.register(
+        definePlugin({
+          name: 'only-onsend',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('onSend', () => {})
+          },
+        }),
+      )
       app.addHook('onRequest', function early() {}, { before: 'only-onsend' })
       app.get('/', () => 'ok')
       await app.ready()

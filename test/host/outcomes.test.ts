@@ -37,7 +37,7 @@ describe('host: onResponse outcomes', () => {
       assert.ok(info.duration >= 0)
     })
 
-    it('reports outcome errored with the error and the error reply\'s status when the handler throws', async () => {
+    it("reports outcome errored with the error and the error reply's status when the handler throws", async () => {
       const app = testApp()
       const seen = observe(app)
       const failure = new Error('handler failed')
@@ -71,7 +71,13 @@ describe('host: onResponse outcomes', () => {
       await arrivals.reach(1)
       assert.equal((await t.request(app, { url: '/hook-fails' })).status, 500)
       await arrivals.reach(2)
-      assert.deepEqual(infos.map((i) => [i.outcome, i.status]), [['errored', 404], ['errored', 500]])
+      assert.deepEqual(
+        infos.map((i) => [i.outcome, i.status]),
+        [
+          ['errored', 404],
+          ['errored', 500],
+        ],
+      )
       assert.equal((infos[1].error as Error).message, 'hook failed')
     })
 
@@ -89,7 +95,7 @@ describe('host: onResponse outcomes', () => {
       assert.equal(info.status, 503)
     })
 
-    it('reports outcome timed_out when the route\'s own timeout passes', async () => {
+    it("reports outcome timed_out when the route's own timeout passes", async () => {
       const app = testApp({ requestTimeout: 30_000 })
       const seen = observe(app)
       app.get('/hang', { timeout: 100 }, (req) => abortedEvent(req.signal).then(() => 'late'))
@@ -130,12 +136,25 @@ describe('host: onResponse outcomes', () => {
       app.get('/early', () => 'late')
       app.get('/ok', () => 'ok')
       app.get('/fail', () => Promise.reject(new Error('x')))
-      for (const [url, n] of [['/early', 1], ['/ok', 2], ['/fail', 3], ['/ok', 4]] as const) {
+      for (const [url, n] of [
+        ['/early', 1],
+        ['/ok', 2],
+        ['/fail', 3],
+        ['/ok', 4],
+      ] as const) {
         await t.request(app, { url })
         await arrivals.reach(n)
         assert.equal(calls.length, n, `after ${url}`)
       }
-      assert.deepEqual(calls.map((i) => [i.outcome, i.status]), [['completed', 200], ['completed', 200], ['errored', 500], ['completed', 200]])
+      assert.deepEqual(
+        calls.map((i) => [i.outcome, i.status]),
+        [
+          ['completed', 200],
+          ['completed', 200],
+          ['errored', 500],
+          ['completed', 200],
+        ],
+      )
     })
 
     it('runs app-wide onRequest, onSend and onResponse for an unmatched path (404) and an unmatched method (405)', async () => {
@@ -162,7 +181,10 @@ describe('host: onResponse outcomes', () => {
 
       await two.promise
       assert.deepEqual(trace, ['onRequest GET /nowhere', 'onRequest DELETE /only-get'])
-      assert.deepEqual(infos.map((i) => i.status), [404, 405])
+      assert.deepEqual(
+        infos.map((i) => i.status),
+        [404, 405],
+      )
     })
 
     it('lets an app-wide onRequest hook answer an unmatched request (a CORS preflight, say)', async () => {

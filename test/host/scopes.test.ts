@@ -12,7 +12,8 @@ import { hasCode, testApp } from './support.js'
 /** A plugin that stamps `x-tag: <options.tag>` on every reply of its scope and counts its setups. */
 function tagger(setups: string[] = []) {
   return definePlugin({
-    name: 'tagger', version: '1.0.0',
+    name: 'tagger',
+    version: '1.0.0',
     setup(p: PluginApp, options: { tag: string }) {
       setups.push(options.tag)
       p.addHook('onSend', (r) => void r.header('x-tag', options.tag))
@@ -54,7 +55,7 @@ describe('host: scopes', () => {
       assert.deepEqual(trace, ['/a/deep/x', '/root'])
     })
 
-    it('runs the parent group\'s hooks and guards for a nested group\'s routes, outer before inner', async () => {
+    it("runs the parent group's hooks and guards for a nested group's routes, outer before inner", async () => {
       const trace: string[] = []
       const app = testApp()
       const outerGuard = (): boolean => {
@@ -108,8 +109,11 @@ describe('host: scopes', () => {
     it('puts the routes a plugin declares under the prefix of the group it was registered in', async () => {
       const app = testApp()
       const status = definePlugin({
-        name: 'status-route', version: '1.0.0',
-        setup(p: PluginApp, options: { name: string }) { p.get('/status', () => ({ service: options.name })) },
+        name: 'status-route',
+        version: '1.0.0',
+        setup(p: PluginApp, options: { name: string }) {
+          p.get('/status', () => ({ service: options.name }))
+        },
       })
       app.group('/billing', (g) => g.register(status, { name: 'billing' }))
       app.group('/shipping', (g) => g.register(status, { name: 'shipping' }))
@@ -139,7 +143,8 @@ describe('host: scopes', () => {
       const setups: string[] = []
       let hookRuns = 0
       const plugin = definePlugin({
-        name: 'counter', version: '1.0.0',
+        name: 'counter',
+        version: '1.0.0',
         setup(p: PluginApp, options: { step: number; labels: string[] }) {
           setups.push(JSON.stringify(options))
           p.addHook('onRequest', () => void (hookRuns += options.step))
@@ -176,10 +181,7 @@ describe('host: scopes', () => {
     it('refuses, in a nested group, a plugin the enclosing scope registered with other options', () => {
       const app = closeAfterTest(testApp())
       app.register(tagger(), { tag: 'outer' })
-      assert.throws(
-        () => app.group('/inner', (g) => g.register(tagger(), { tag: 'inner' })),
-        hasCode('VEC_ERR_PLUGIN_DUPLICATE', /tagger/),
-      )
+      assert.throws(() => app.group('/inner', (g) => g.register(tagger(), { tag: 'inner' })), hasCode('VEC_ERR_PLUGIN_DUPLICATE', /tagger/))
     })
 
     it('refuses at the app a plugin a group already registered with other options (same scope chain, other order)', () => {
@@ -188,11 +190,14 @@ describe('host: scopes', () => {
       assert.throws(() => app.register(tagger(), { tag: 'outer' }), hasCode('VEC_ERR_PLUGIN_DUPLICATE', /tagger/))
     })
 
-    it('runs a plugin\'s hook once per request of a group that registered it before the app registered it with equal options', async () => {
+    it("runs a plugin's hook once per request of a group that registered it before the app registered it with equal options", async () => {
       const runs: string[] = []
       const plugin = definePlugin({
-        name: 'once', version: '1.0.0',
-        setup(p: PluginApp) { p.addHook('onRequest', (req) => void runs.push(req.path)) },
+        name: 'once',
+        version: '1.0.0',
+        setup(p: PluginApp) {
+          p.addHook('onRequest', (req) => void runs.push(req.path))
+        },
       })
       const app = closeAfterTest(testApp())
       app.group('/g', (g) => {
@@ -223,19 +228,60 @@ describe('host: scopes', () => {
     it('accepts a dependency registered before, in the same scope or an enclosing one', () => {
       const app = closeAfterTest(testApp())
       const order: string[] = []
-      const redis = definePlugin({ name: 'redis', version: '1.0.0', setup() { order.push('redis') } })
-      const sessions = definePlugin({ name: 'sessions', version: '1.0.0', dependencies: ['redis'], setup() { order.push('sessions') } })
+      const redis = definePlugin({
+        name: 'redis',
+        version: '1.0.0',
+        setup() {
+          order.push('redis')
+        },
+      })
+      const sessions = definePlugin({
+        name: 'sessions',
+        version: '1.0.0',
+        dependencies: ['redis'],
+        setup() {
+          order.push('sessions')
+        },
+      })
       app.register(redis)
       app.register(sessions)
-      app.group('/g', (g) => g.register(definePlugin({ name: 'carts', version: '1.0.0', dependencies: ['sessions'], setup() { order.push('carts') } })))
+      app.group('/g', (g) =>
+        g.register(
+          definePlugin({
+            name: 'carts',
+            version: '1.0.0',
+            dependencies: ['sessions'],
+            setup() {
+              order.push('carts')
+            },
+          }),
+        ),
+      )
       assert.deepEqual(order, ['redis', 'sessions', 'carts'])
     })
 
     it('refuses a request decoration that requests already have, or that another plugin took, with VEC_ERR_DECORATION_CONFLICT', () => {
       const app = closeAfterTest(testApp())
-      app.register(definePlugin({ name: 'first', version: '1.0.0', setup(p: PluginApp) { p.decorateRequest('tenant') } }))
+      app.register(
+        definePlugin({
+          name: 'first',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.decorateRequest('tenant')
+          },
+        }),
+      )
       assert.throws(
-        () => app.register(definePlugin({ name: 'second', version: '1.0.0', setup(p: PluginApp) { p.decorateRequest('tenant') } })),
+        () =>
+          app.register(
+            definePlugin({
+              name: 'second',
+              version: '1.0.0',
+              setup(p: PluginApp) {
+                p.decorateRequest('tenant')
+              },
+            }),
+          ),
         hasCode('VEC_ERR_PLUGIN_SETUP_FAILED', /VEC_ERR_DECORATION_CONFLICT/, /second/, /first/),
       )
       assert.throws(() => app.decorateRequest('headers'), hasCode('VEC_ERR_DECORATION_CONFLICT', /headers/))
@@ -263,7 +309,15 @@ describe('host: scopes', () => {
     it('refuses to register a plugin, add a hook, a route or a service once the app is ready, with VEC_ERR_APP_READY', async () => {
       const app = closeAfterTest(testApp())
       let facade: PluginApp | undefined
-      app.register(definePlugin({ name: 'keeps-facade', version: '1.0.0', setup(p: PluginApp) { facade = p } }))
+      app.register(
+        definePlugin({
+          name: 'keeps-facade',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            facade = p
+          },
+        }),
+      )
       app.get('/', () => 'ok')
       await app.ready()
       const late = definePlugin({ name: 'late', version: '1.0.0', setup() {} })
@@ -281,17 +335,28 @@ describe('host: scopes', () => {
 
     it('waits for an async plugin setup before ready() and fails ready() with VEC_ERR_PLUGIN_SETUP_FAILED naming a plugin whose setup rejects', async () => {
       const ok = closeAfterTest(testApp())
-      ok.register(definePlugin({
-        name: 'async-ok', version: '1.0.0',
-        async setup(p: PluginApp) {
-          await Promise.resolve()
-          p.get('/late-route', () => 'registered after an await')
-        },
-      }))
+      ok.register(
+        definePlugin({
+          name: 'async-ok',
+          version: '1.0.0',
+          async setup(p: PluginApp) {
+            await Promise.resolve()
+            p.get('/late-route', () => 'registered after an await')
+          },
+        }),
+      )
       assert.equal((await ok.inject({ url: '/late-route' })).text(), 'registered after an await')
 
       const bad = closeAfterTest(testApp())
-      bad.register(definePlugin({ name: 'async-bad', version: '1.0.0', async setup() { throw new Error('cannot connect') } }))
+      bad.register(
+        definePlugin({
+          name: 'async-bad',
+          version: '1.0.0',
+          async setup() {
+            throw new Error('cannot connect')
+          },
+        }),
+      )
       await assert.rejects(bad.ready(), hasCode('VEC_ERR_PLUGIN_SETUP_FAILED', /async-bad/, /cannot connect/))
     })
   })

@@ -9,7 +9,10 @@ import { abortedEvent, deferred, eventually, RawConnection } from '../helpers/ra
 import { forEachTransport, listen } from '../helpers/transport.js'
 import { hasCode, testApp } from './support.js'
 
-interface RequestContext { id: number; disposed: boolean }
+interface RequestContext {
+  id: number
+  disposed: boolean
+}
 
 /** Provides a scoped `ctx` service numbering its instances; `disposed` resolves per instance id. */
 function scopedContext(app: ReturnType<typeof testApp>) {
@@ -37,16 +40,22 @@ describe('host: services', () => {
   forEachTransport((t) => {
     it('hands the services named in inject to the handler, built from their own deps', async () => {
       const app = testApp()
-      app.register(definePlugin({
-        name: 'greeting', version: '1.0.0',
-        setup(p: PluginApp, options: { word: string }) {
-          p.provideValue('greetingConfig', { word: options.word })
-          p.provide('greeter', { deps: ['greetingConfig'], factory: ({ greetingConfig }) => ({ greet: (n: string) => `${greetingConfig.word}, ${n}` }) })
-        },
-      }), { word: 'Hello' })
+      app.register(
+        definePlugin({
+          name: 'greeting',
+          version: '1.0.0',
+          setup(p: PluginApp, options: { word: string }) {
+            p.provideValue('greetingConfig', { word: options.word })
+            p.provide('greeter', { deps: ['greetingConfig'], factory: ({ greetingConfig }) => ({ greet: (n: string) => `${greetingConfig.word}, ${n}` }) })
+          },
+        }),
+        { word: 'Hello' },
+      )
       app.provide('clock', { factory: () => ({ now: () => 1_700_000_000 }) })
       app.get('/greet/:name', { inject: ['greeter', 'clock'] }, (req, deps) => ({
-        text: deps.greeter.greet(req.params.name), at: deps.clock.now(), keys: Object.keys(deps).sort(),
+        text: deps.greeter.greet(req.params.name),
+        at: deps.clock.now(),
+        keys: Object.keys(deps).sort(),
       }))
       const res = await t.request(app, { url: '/greet/Ada' })
       assert.equal(res.status, 200)
@@ -61,7 +70,8 @@ describe('host: services', () => {
         fromHook = req.services.resolve<RequestContext>('ctx')
       })
       app.get('/ctx', { inject: ['ctx'] }, (req, { ctx: injected }) => ({
-        id: injected.id, same: injected === req.services.resolve('ctx') && injected === fromHook,
+        id: injected.id,
+        same: injected === req.services.resolve('ctx') && injected === fromHook,
       }))
       const first = (await t.request(app, { url: '/ctx' })).json()
       const second = (await t.request(app, { url: '/ctx' })).json()
@@ -180,10 +190,15 @@ describe('host: services', () => {
 
     it('fails ready() with VEC_ERR_DI_MISSING naming the service whose deps name a missing token', async () => {
       const app = closeAfterTest(testApp())
-      app.register(definePlugin({
-        name: 'mail', version: '1.0.0',
-        setup(p: PluginApp) { p.provide('mailer', { deps: ['smtp'], factory: () => ({}) }) },
-      }))
+      app.register(
+        definePlugin({
+          name: 'mail',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.provide('mailer', { deps: ['smtp'], factory: () => ({}) })
+          },
+        }),
+      )
       await assert.rejects(app.ready(), hasCode('VEC_ERR_DI_MISSING', /"mailer"/, /"smtp"/, /mail/))
     })
 

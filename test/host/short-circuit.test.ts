@@ -14,16 +14,19 @@ describe('host: short-circuit and onSend', () => {
       const trace: string[] = []
       const observed = deferred<ResponseInfo>()
       const app = testApp()
-      app.register(definePlugin({
-        name: 'gate', version: '1.0.0',
-        setup(p: PluginApp) {
-          p.addHook('onRequest', (req) => {
-            trace.push('onRequest')
-            if (req.header('x-stop') !== undefined) return reply.json({ stopped: true }, { status: 429, headers: { 'retry-after': '7' } })
-            return undefined
-          })
-        },
-      }))
+      app.register(
+        definePlugin({
+          name: 'gate',
+          version: '1.0.0',
+          setup(p: PluginApp) {
+            p.addHook('onRequest', (req) => {
+              trace.push('onRequest')
+              if (req.header('x-stop') !== undefined) return reply.json({ stopped: true }, { status: 429, headers: { 'retry-after': '7' } })
+              return undefined
+            })
+          },
+        }),
+      )
       app.addHook('authenticate', () => void trace.push('authenticate'))
       app.addHook('authorize', () => void trace.push('authorize'))
       app.addHook('validate', () => void trace.push('validate'))
@@ -36,10 +39,21 @@ describe('host: short-circuit and onSend', () => {
         trace.push('onResponse')
         observed.resolve(info)
       })
-      app.get('/work', { guards: [() => { trace.push('guard'); return true }] }, () => {
-        trace.push('handler')
-        return { worked: true }
-      })
+      app.get(
+        '/work',
+        {
+          guards: [
+            () => {
+              trace.push('guard')
+              return true
+            },
+          ],
+        },
+        () => {
+          trace.push('handler')
+          return { worked: true }
+        },
+      )
 
       const res = await t.request(app, { url: '/work', headers: { 'x-stop': '1' } })
       assert.equal(res.status, 429)
@@ -96,7 +110,7 @@ describe('host: short-circuit and onSend', () => {
       assert.deepEqual(seen, [[200, '{"hello":"world"}']])
     })
 
-    it('passes the reply through every onSend hook in order, each seeing the previous one\'s changes', async () => {
+    it("passes the reply through every onSend hook in order, each seeing the previous one's changes", async () => {
       const app = testApp()
       app.addHook('onSend', (r) => void r.header('x-chain', 'one'))
       app.addHook('onSend', (r) => {

@@ -26,7 +26,7 @@ function appWithAcme(onFlush?: (entries: readonly string[]) => void) {
 
 describe('host: a third-party plugin', () => {
   forEachTransport((t) => {
-    it('sets req.auth from its authenticate hook, readable by the app\'s handlers', async () => {
+    it("sets req.auth from its authenticate hook, readable by the app's handlers", async () => {
       const app = appWithAcme()
       app.get('/me', (req) => ({ user: req.auth?.user ?? null }))
       assert.deepEqual((await t.request(app, { url: '/me', headers: { authorization: 'Bearer adm1n' } })).json(), { user: 'ada' })
@@ -45,10 +45,13 @@ describe('host: a third-party plugin', () => {
       const app = appWithAcme()
       app.delete('/things/:id', { guards: [hasRole('admin')] }, () => reply.empty())
       assert.equal((await t.request(app, { method: 'DELETE', url: '/things/1', headers: { authorization: 'Bearer adm1n' } })).status, 204)
-      assertProblem(await t.request(app, { method: 'DELETE', url: '/things/1', headers: { authorization: 'Bearer us3r' } }), { status: 403, code: 'VEC_ERR_FORBIDDEN' })
+      assertProblem(await t.request(app, { method: 'DELETE', url: '/things/1', headers: { authorization: 'Bearer us3r' } }), {
+        status: 403,
+        code: 'VEC_ERR_FORBIDDEN',
+      })
     })
 
-    it('stamps its onSend header on every reply of the app: the app\'s routes, its own route and errors', async () => {
+    it("stamps its onSend header on every reply of the app: the app's routes, its own route and errors", async () => {
       const app = appWithAcme()
       app.get('/plain', () => 'plain')
       for (const req of [{ url: '/plain' }, { url: '/acme/whoami', headers: { authorization: 'Bearer us3r' } }, { url: '/acme/whoami' }]) {
@@ -88,9 +91,10 @@ describe('host: a third-party plugin', () => {
       const app = closeAfterTest(appWithAcme())
       app.get('/x', () => 'x')
       await app.ready()
-      assert.deepEqual(app.pipeline('GET', '/x').map((e) => `${e.phase}:${e.plugin}:${e.name}`), [
-        'authenticate:@acme/auth:bearer', 'onSend:@acme/auth:stamp',
-      ])
+      assert.deepEqual(
+        app.pipeline('GET', '/x').map((e) => `${e.phase}:${e.plugin}:${e.name}`),
+        ['authenticate:@acme/auth:bearer', 'onSend:@acme/auth:stamp'],
+      )
     })
 
     it('is written against the public entry point only', () => {

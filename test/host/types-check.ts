@@ -5,13 +5,23 @@
  */
 import { type } from 'arktype'
 import {
-  Controller, createApp, definePlugin, Get, reply, type Guard, type Outcome, type PlanEntry, type PluginApp,
-  type RequestFor, type ShutdownReport, type VectoraRequest,
+  Controller,
+  createApp,
+  definePlugin,
+  Get,
+  reply,
+  type Guard,
+  type Outcome,
+  type PlanEntry,
+  type PluginApp,
+  type RequestFor,
+  type ShutdownReport,
+  type VectoraRequest,
 } from 'vectora'
 import { acmeAuth, type AcmeIdentity } from './fixtures/third-party-plugin.js'
 
 /** True only when A and B are the same type (not merely assignable). */
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
 function expectType<T extends true>(): T | void {}
 
 const app = createApp({ handleSignals: false })
@@ -44,7 +54,9 @@ app.post('/items', { schema: { body: NewItem } }, (req) => {
 })
 
 app.route({
-  method: 'PUT', path: '/items/:id', schema: { params: ItemParams, body: NewItem },
+  method: 'PUT',
+  path: '/items/:id',
+  schema: { params: ItemParams, body: NewItem },
   handler: (req) => {
     const id: number = req.params.id
     const name: string = req.body.name
@@ -71,7 +83,8 @@ app.group('/v1', (g) => {
   })
 })
 const typedRoutes = definePlugin({
-  name: 'typed-routes', version: '1.0.0',
+  name: 'typed-routes',
+  version: '1.0.0',
   setup(p: PluginApp) {
     p.get('/p/:id', { schema: { params: ItemParams } }, (req) => {
       const id: number = req.params.id
@@ -83,7 +96,8 @@ app.register(typedRoutes)
 
 // A plugin written as docs/plugins.md shows it, without annotating `app`: the facade is still typed.
 const docsStyle = definePlugin({
-  name: 'docs-style', version: '1.0.0',
+  name: 'docs-style',
+  version: '1.0.0',
   setup(app, options: { header: string }) {
     app.addHook('onRequest', (req) => {
       const value: string | undefined = req.header(options.header)
@@ -177,7 +191,9 @@ async function lifecycle(): Promise<void> {
 // --- Typed deps, guards that narrow the request, requests of routes declared elsewhere ------------
 
 declare module 'vectora' {
-  interface ServiceTypes { inventory: { count(): number } }
+  interface ServiceTypes {
+    inventory: { count(): number }
+  }
 }
 app.provideValue('inventory', { count: () => 1 })
 app.get('/count', { inject: ['inventory', 'clock'] }, (_req, deps) => {

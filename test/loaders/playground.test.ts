@@ -19,7 +19,11 @@ describe('playground under npm start', () => {
 
   it('validates its typed routes and exits 0 on SIGTERM', async () => {
     // What `npm start` runs (playground's start script), without npm in between so the signal reaches tsx.
-    child = spawn(tsx, ['src/main.ts'], { cwd: `${root}playground`, env: { ...process.env, PORT: '0', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'inherit'] })
+    child = spawn(tsx, ['src/main.ts'], {
+      cwd: `${root}playground`,
+      env: { ...process.env, PORT: '0', NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     let output = ''
     const url = await new Promise<string>((resolve, reject) => {
       child!.stdout!.on('data', (chunk: Buffer) => {
@@ -32,7 +36,7 @@ describe('playground under npm start', () => {
     for (const id of ['abc', '0', '-1', '2.5']) {
       const res = await fetch(`${url}/items/${id}`)
       assert.equal(res.status, 400, `/items/${id}`)
-      assert.equal((await res.json() as { code: string }).code, 'VEC_ERR_VALIDATION')
+      assert.equal(((await res.json()) as { code: string }).code, 'VEC_ERR_VALIDATION')
     }
     const ok = await fetch(`${url}/items/3?detail=true`)
     assert.deepEqual(await ok.json(), { id: 3, detail: true })

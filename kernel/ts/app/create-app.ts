@@ -9,16 +9,14 @@ import { createClientIp } from '../http/proxy.js'
 import { contractStep } from '../contracts/step.js'
 import { PluginHost } from '../host/host.js'
 import type { Group, HostApi, PluginApp, Scope } from '../host/types.js'
-import { guardsStep } from '../pipeline/guards.js'
+import { guardsStep } from '../pipeline/guards-step.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
 import { loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
 import { Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
 import { isLogger, type Logger } from '../base/logger.js'
 import { resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
 import type { PlanEntry } from '../pipeline/compile.js'
-import {
-  RouteTable, type AnyHandler, type LooseDefinition, type Route, type RouteOptions, type Routes, type RouteShorthand,
-} from '../routing/route.js'
+import { RouteTable, type AnyHandler, type LooseDefinition, type Route, type RouteOptions, type Routes, type RouteShorthand } from '../routing/route.js'
 
 /** Where `app.listen()` binds. */
 export interface ListenOptions {
@@ -70,8 +68,11 @@ export function createApp(options?: AppOptions): App {
   const services = new Services()
   let log = config.logger
   const lifecycle = new Lifecycle({
-    shutdownDelay: config.shutdownDelay, hookTimeout: config.hookTimeout, drainTimeout: config.drainTimeout,
-    handleSignals: config.handleSignals, log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
+    shutdownDelay: config.shutdownDelay,
+    hookTimeout: config.hookTimeout,
+    drainTimeout: config.drainTimeout,
+    handleSignals: config.handleSignals,
+    log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
   })
   const controllers: Array<{ token: string; bind: (instance: any) => void }> = []
   let state: DispatchState | undefined
@@ -99,8 +100,13 @@ export function createApp(options?: AppOptions): App {
         return self()
       }) as RouteShorthand<Self>
     return {
-      get: shorthand('GET'), post: shorthand('POST'), put: shorthand('PUT'), patch: shorthand('PATCH'),
-      delete: shorthand('DELETE'), options: shorthand('OPTIONS'), head: shorthand('HEAD'),
+      get: shorthand('GET'),
+      post: shorthand('POST'),
+      put: shorthand('PUT'),
+      patch: shorthand('PATCH'),
+      delete: shorthand('DELETE'),
+      options: shorthand('OPTIONS'),
+      head: shorthand('HEAD'),
       route(definition) {
         if (definition === null || typeof definition !== 'object') throw invalid('route', 'an object', definition)
         table.add(definition as unknown as LooseDefinition, where)
@@ -115,10 +121,16 @@ export function createApp(options?: AppOptions): App {
         const controllerGuards = read.options.guards ?? []
         for (const r of read.routes) {
           const { guards = [], ...rest } = r.options
-          table.add({
-            ...rest, method: r.method, path: r.path, guards: [...controllerGuards, ...guards],
-            handler: (req, deps) => instance[r.propertyKey](req, deps),
-          }, where)
+          table.add(
+            {
+              ...rest,
+              method: r.method,
+              path: r.path,
+              guards: [...controllerGuards, ...guards],
+              handler: (req, deps) => instance[r.propertyKey](req, deps),
+            },
+            where,
+          )
         }
         return self()
       },
@@ -138,8 +150,15 @@ export function createApp(options?: AppOptions): App {
     const unmatched = host.compile(table.routes)
     const kernel = loadNative()
     const s: DispatchState = {
-      kernel, handle: undefined as unknown as ServerHandle, idPrefix: config.requestIdPrefix, routes: table.routes,
-      development: config.development, log, pending: new Map(), RequestClass: host.requestClass(), unmatched,
+      kernel,
+      handle: undefined as unknown as ServerHandle,
+      idPrefix: config.requestIdPrefix,
+      routes: table.routes,
+      development: config.development,
+      log,
+      pending: new Map(),
+      RequestClass: host.requestClass(),
+      unmatched,
       createScope: () => services.createScope(),
       clientIp,
     }
@@ -211,10 +230,13 @@ export function createApp(options?: AppOptions): App {
         // A listen or ready in flight finishes (or fails) first, so the kernel never drains a half-built server.
         await listenPromise?.catch(() => {})
         await readyPromise?.catch(() => {})
-        const report = await lifecycle.shutdown({
-          drain: (ms) => (state === undefined ? Promise.resolve({ completed: 0, aborted: 0 }) : state.kernel.serverClose(state.handle, ms)),
-          dispose: () => services.dispose(),
-        }, deadline)
+        const report = await lifecycle.shutdown(
+          {
+            drain: (ms) => (state === undefined ? Promise.resolve({ completed: 0, aborted: 0 }) : state.kernel.serverClose(state.handle, ms)),
+            dispose: () => services.dispose(),
+          },
+          deadline,
+        )
         uninstallSignals?.()
         return report
       })()
@@ -223,7 +245,8 @@ export function createApp(options?: AppOptions): App {
     pipeline(method: string, path: string): PlanEntry[] {
       if (state === undefined) throw new VectoraError('VEC_ERR_APP_NOT_READY', 'app.pipeline() needs a ready app: await app.ready() first.')
       const route = table.routes.find((r) => r.method === method.toUpperCase() && r.path === path)
-      if (route === undefined) throw new VectoraError('VEC_ERR_ROUTE_INVALID', `No route ${method.toUpperCase()} ${path}; give the path as declared (e.g. /users/:id).`)
+      if (route === undefined)
+        throw new VectoraError('VEC_ERR_ROUTE_INVALID', `No route ${method.toUpperCase()} ${path}; give the path as declared (e.g. /users/:id).`)
       return host.plan(route)
     },
     get state() {

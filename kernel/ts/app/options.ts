@@ -112,7 +112,11 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
   }
   if (logger !== undefined && !isLogger(logger)) throw invalid('logger', 'an object with error, warn and info functions', logger)
   out.development = development ?? process.env.NODE_ENV === 'development'
-  out.requestIdPrefix = requestIdPrefix ?? randomInt(36 ** 6).toString(36).padStart(6, '0')
+  out.requestIdPrefix =
+    requestIdPrefix ??
+    randomInt(36 ** 6)
+      .toString(36)
+      .padStart(6, '0')
   out.logger = logger ?? createLogger()
   return Object.freeze(out) as ResolvedOptions
 }

@@ -53,6 +53,5 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
  * isThenable(Promise.resolve(1)) // true
  */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' && value !== null || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
+  return ((typeof value === 'object' && value !== null) || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function'
 }

@@ -37,8 +37,7 @@ export function createLogger(): Logger {
 /** True when `value` has the three logger functions. */
 export function isLogger(value: unknown): value is Logger {
   const v = value as Partial<Logger> | null
-  return typeof v === 'object' && v !== null &&
-    typeof v.error === 'function' && typeof v.warn === 'function' && typeof v.info === 'function'
+  return typeof v === 'object' && v !== null && typeof v.error === 'function' && typeof v.warn === 'function' && typeof v.info === 'function'
 }
 
 function replaceErrors(_key: string, value: unknown): unknown {

@@ -6,7 +6,10 @@ export type JsonSchemaLike = Record<string, unknown>
 const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/
 
 /** What a string may become at one key. */
-export interface Scalar { readonly number: boolean; readonly boolean: boolean }
+export interface Scalar {
+  readonly number: boolean
+  readonly boolean: boolean
+}
 /** How to coerce one top-level key, computed at compile time from the part's JSON Schema. */
 export interface KeyPlan {
   readonly key: string

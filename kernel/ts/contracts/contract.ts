@@ -5,9 +5,7 @@ import { describe } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import { coerce, declaredKeys, objectBranches, planOf, type JsonSchemaLike, type KeyPlan } from './coerce.js'
 import { collectIssues, contractError, summarize } from './issues.js'
-import type {
-  Contract, ContractInput, ContractOptions, ContractOutput, ContractPart, RouteSchema, ValidationIssue,
-} from './types.js'
+import type { Contract, ContractInput, ContractOptions, ContractOutput, ContractPart, RouteSchema, ValidationIssue } from './types.js'
 
 const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
 const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const
@@ -28,9 +26,7 @@ interface CompiledPart {
  * const contract = compileContract({ params: type({ id: 'number.integer' }) }, 'GET /users/:id', ['id'])
  * contract.validate({ params: { id: '42' }, query: {}, headers: {}, body: undefined }) // { params: { id: 42 } }
  */
-export function compileContract(
-  schema: RouteSchema, where: string, paramNames: readonly string[], options: ContractOptions = {},
-): Contract {
+export function compileContract(schema: RouteSchema, where: string, paramNames: readonly string[], options: ContractOptions = {}): Contract {
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     invalid(where, `the schema must be an object of arktype Types (got ${describe(schema)})`)
   }

@@ -4,7 +4,7 @@
  */
 import { setValidated, type VectoraRequest } from '../http/request.js'
 import type { HookEntry } from '../pipeline/compile.js'
-import type { RouteStep } from '../host/types.js'
+import type { RouteStep } from '../pipeline/steps.js'
 import { compileContract } from './contract.js'
 import type { Contract, RouteSchema } from './types.js'
 

@@ -28,7 +28,12 @@ export interface ContractInput {
 }
 
 /** The validated (coerced, morphed) values; a key is present only for the parts the schema declares. */
-export interface ContractOutput { params?: unknown; query?: unknown; headers?: unknown; body?: unknown }
+export interface ContractOutput {
+  params?: unknown
+  query?: unknown
+  headers?: unknown
+  body?: unknown
+}
 
 /** The part of the exchange an issue is about. */
 export type ContractPart = keyof RouteSchema
@@ -94,8 +99,7 @@ export interface ContractOptions {
  * const schema = { params: type({ id: 'string.integer.parse' }) }
  * type P = Infer<typeof schema, 'params', Record<string, string>> // { id: number }
  */
-export type Infer<S extends RouteSchema, K extends keyof RouteSchema, Fallback> =
-  K extends keyof S ? (S[K] extends Type ? S[K]['infer'] : Fallback) : Fallback
+export type Infer<S extends RouteSchema, K extends keyof RouteSchema, Fallback> = K extends keyof S ? (S[K] extends Type ? S[K]['infer'] : Fallback) : Fallback
 
 /**
  * The input type of one part (before morphs), or `Fallback`: what a handler must return for `response`.
@@ -104,5 +108,8 @@ export type Infer<S extends RouteSchema, K extends keyof RouteSchema, Fallback> 
  * const schema = { response: type({ at: 'Date' }).pipe((o) => ({ at: o.at.toISOString() })) }
  * type R = InferIn<typeof schema, 'response', unknown> // { at: Date }
  */
-export type InferIn<S extends RouteSchema, K extends keyof RouteSchema, Fallback> =
-  K extends keyof S ? (S[K] extends Type ? S[K]['inferIn'] : Fallback) : Fallback
+export type InferIn<S extends RouteSchema, K extends keyof RouteSchema, Fallback> = K extends keyof S
+  ? S[K] extends Type
+    ? S[K]['inferIn']
+    : Fallback
+  : Fallback

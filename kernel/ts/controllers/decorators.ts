@@ -101,9 +101,15 @@ export function Controller(prefix: string, options: ControllerOptions = {}): Con
     if (controllers.has(target)) {
       throw new VectoraError('VEC_ERR_CONTROLLER_INVALID', `Class ${className(target)} has @Controller twice; keep one.`)
     }
-    const routes = mine.map((p): ControllerRoute => Object.freeze({
-      method: p.method, path: joinPath(cleanPrefix, p.path), propertyKey: p.key, options: p.options,
-    }))
+    const routes = mine.map(
+      (p): ControllerRoute =>
+        Object.freeze({
+          method: p.method,
+          path: joinPath(cleanPrefix, p.path),
+          propertyKey: p.key,
+          options: p.options,
+        }),
+    )
     controllers.set(target, Object.freeze({ prefix: cleanPrefix, options: cleanOptions, routes: Object.freeze(routes) }))
   }
 }

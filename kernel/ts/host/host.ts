@@ -8,16 +8,14 @@ import { describe } from '../base/check.js'
 import type { Logger } from '../base/logger.js'
 import { VectoraRequest } from '../http/request.js'
 import type { LifecycleHook } from '../lifecycle/lifecycle.js'
-import {
-  compilePipeline, PHASES, type CompiledPipeline, type ErrorHook, type HookEntry, type HookOptions, type Phase,
-  type PlanEntry, type RequestHook, type RequestPhase, type ResponseHook, type SendHook,
-} from '../pipeline/compile.js'
+import { compilePipeline, PHASES, type CompiledPipeline, type HookEntry, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
 import { orderHooks } from '../pipeline/order.js'
+import type { RouteStep } from '../pipeline/steps.js'
 import type { Route, Routes, RouteTable } from '../routing/route.js'
 import type { Services } from '../services/container.js'
 import { PluginRegistry } from './plugin.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
-import type { Group, GroupOptions, HostApi, Plugin, PluginApp, RouteInfo, RouteStep, Scope } from './types.js'
+import type { Group, GroupOptions, HostApi, Plugin, PluginApp, Scope } from './types.js'
 
 /** What the host needs from the app it serves. */
 export interface HostEnv {
@@ -101,7 +99,11 @@ export class PluginHost {
       },
       routes() {
         return host.#env.table.routes.map((r) => ({
-          method: r.method, path: r.path, owner: r.owner, schema: r.schema as RouteSchema | undefined, contract: r.contract as Contract | undefined,
+          method: r.method,
+          path: r.path,
+          owner: r.owner,
+          schema: r.schema as RouteSchema | undefined,
+          contract: r.contract as Contract | undefined,
         }))
       },
       onReady(fn, options) {
@@ -117,7 +119,10 @@ export class PluginHost {
         return host.#env.log()
       },
     }
-    self = Object.assign(api, host.#env.routesFor(() => self, scope, owner))
+    self = Object.assign(
+      api,
+      host.#env.routesFor(() => self, scope, owner),
+    )
     return self
   }
 
@@ -127,7 +132,7 @@ export class PluginHost {
       try {
         await promise
       } catch (cause) {
-        throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${owner} failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
+        throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${owner} failed: ${sentence(cause)}`, { cause })
       }
     }
   }
@@ -148,8 +153,10 @@ export class PluginHost {
       const byPhase = new Map<Phase, HookEntry[]>()
       const outermost = outermostRegistrations(ordered, chain)
       for (const [phase, entries] of ordered) {
-        byPhase.set(phase, entries.filter((e) => chain.has(e.scope) &&
-          (e.registration === undefined || outermost.get(e.registration.identity) === e.registration)))
+        byPhase.set(
+          phase,
+          entries.filter((e) => chain.has(e.scope) && (e.registration === undefined || outermost.get(e.registration.identity) === e.registration)),
+        )
       }
       const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
       const hasPlugin = (name: string): boolean => [...chain].some((s) => this.#registered.get(s)?.has(name) === true)
@@ -159,7 +166,11 @@ export class PluginHost {
       route.pipeline = empty && route.inject.length === 0 ? null : compilePipeline(byPhase, ctx)
     }
     const appWide = new Map<Phase, HookEntry[]>()
-    for (const [phase, entries] of ordered) appWide.set(phase, entries.filter((e) => e.scope === this.root))
+    for (const [phase, entries] of ordered)
+      appWide.set(
+        phase,
+        entries.filter((e) => e.scope === this.root),
+      )
     return [...appWide.values()].some((l) => l.length > 0) ? compilePipeline(appWide, ctx) : null
   }
 
@@ -196,7 +207,15 @@ export class PluginHost {
     // `vectora` (the core's contract and guard steps) is not a valid target: they are placed after ordering.
     const known = new Set(['app', ...this.plugins.names()])
     const out = new Map<Phase, ScopedHook[]>()
-    for (const phase of PHASES) out.set(phase, orderHooks(phase, this.#hooks.filter((h) => h.phase === phase), known))
+    for (const phase of PHASES)
+      out.set(
+        phase,
+        orderHooks(
+          phase,
+          this.#hooks.filter((h) => h.phase === phase),
+          known,
+        ),
+      )
     return out
   }
 
@@ -222,12 +241,13 @@ export class PluginHost {
     for (const { kind, hook } of buffered.sort((a, b) => a.seq - b.seq)) this.#env.addLifecycle(kind, hook)
   }
 
-  #addHook(
-    scope: Scope, owner: string, phase: Phase, fn: (...args: any[]) => unknown, options: HookOptions = {}, seq = 0, registration?: Registration,
-  ): void {
+  #addHook(scope: Scope, owner: string, phase: Phase, fn: (...args: any[]) => unknown, options: HookOptions = {}, seq = 0, registration?: Registration): void {
     this.#open(`add a ${String(phase)} hook`)
     if (!(PHASES as readonly unknown[]).includes(phase)) {
-      throw new VectoraError('VEC_ERR_HOOK_INVALID', `Unknown phase ${describe(phase)}; phases are ${PHASES.join(', ')}. (validate is reserved for contracts, but hooks may join it.)`)
+      throw new VectoraError(
+        'VEC_ERR_HOOK_INVALID',
+        `Unknown phase ${describe(phase)}; phases are ${PHASES.join(', ')}. (validate is reserved for contracts, but hooks may join it.)`,
+      )
     }
     if (typeof fn !== 'function') throw new VectoraError('VEC_ERR_HOOK_INVALID', `A ${phase} hook must be a function, got ${describe(fn)}.`)
     const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v])
@@ -236,8 +256,17 @@ export class PluginHost {
       throw new VectoraError('VEC_ERR_HOOK_INVALID', `Hook timeout must be a positive integer of ms, got ${describe(timeout)}.`)
     }
     this.#hooks.push({
-      phase, fn, owner, scope, name: options.name ?? (fn.name || `${phase}#${this.#hooks.length}`),
-      before: list(options.before), after: list(options.after), stage: options.stage ?? 0, timeout, seq, registration,
+      phase,
+      fn,
+      owner,
+      scope,
+      name: options.name ?? (fn.name || `${phase}#${this.#hooks.length}`),
+      before: list(options.before),
+      after: list(options.after),
+      stage: options.stage ?? 0,
+      timeout,
+      seq,
+      registration,
     })
   }
 
@@ -257,7 +286,7 @@ export class PluginHost {
       }
     } catch (cause) {
       this.plugins.remove(plugin.name, scope.id)
-      throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${plugin.name} (registered by ${owner}) failed: ${(cause as Error)?.message ?? String(cause)}.`, { cause })
+      throw new VectoraError('VEC_ERR_PLUGIN_SETUP_FAILED', `The setup of plugin ${plugin.name} (registered by ${owner}) failed: ${sentence(cause)}`, { cause })
     }
     this.#registered.set(scope, (this.#registered.get(scope) ?? new Set<string>()).add(plugin.name))
   }
@@ -289,7 +318,10 @@ export class PluginHost {
       throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `${owner} cannot decorate requests with "${name}": ${existing.owner} already did.`)
     }
     if (init !== undefined && typeof init !== 'function') {
-      throw new VectoraError('VEC_ERR_DECORATION_CONFLICT', `decorateRequest("${name}"): init must be a function (a shared object would leak between requests).`)
+      throw new VectoraError(
+        'VEC_ERR_DECORATION_CONFLICT',
+        `decorateRequest("${name}"): init must be a function (a shared object would leak between requests).`,
+      )
     }
     this.#decorations.set(name, { owner, init })
   }
@@ -303,7 +335,11 @@ export class PluginHost {
  * One registration of a plugin: which plugin, in which scope, and its identity from the registry (equal for
  * registrations of one configuration; a `multiple` plugin's instances with other options each have their own).
  */
-interface Registration { readonly plugin: string; readonly scope: Scope; readonly identity: string }
+interface Registration {
+  readonly plugin: string
+  readonly scope: Scope
+  readonly identity: string
+}
 type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
 
 /**
@@ -322,4 +358,10 @@ function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: Readon
     }
   }
   return best
+}
+
+/** A thrown value's message as one sentence ending in a single period (plugin messages often end in one). */
+function sentence(cause: unknown): string {
+  const text = cause instanceof Error ? cause.message : String(cause)
+  return /[.!?]$/.test(text) ? text : `${text}.`
 }

@@ -21,11 +21,22 @@ export function definePlugin<O = undefined, H = PluginApp>(definition: PluginDef
   }
   if (d!.multiple !== undefined && typeof d!.multiple !== 'boolean') bad(`plugin ${d!.name}: multiple must be a boolean`)
   return Object.freeze({
-    name: d!.name!, version: d!.version!, dependencies: Object.freeze([...dependencies]), multiple: d!.multiple ?? false, setup: d!.setup!,
+    name: d!.name!,
+    version: d!.version!,
+    dependencies: Object.freeze([...dependencies]),
+    multiple: d!.multiple ?? false,
+    setup: d!.setup!,
   })
 }
 
-interface Registration { plugin: Plugin; options: unknown; scope: number; chain: readonly number[]; where: string; identity: string }
+interface Registration {
+  plugin: Plugin
+  options: unknown
+  scope: number
+  chain: readonly number[]
+  where: string
+  identity: string
+}
 
 /**
  * The plugins of one app, in registration order (which is also dependency order). A plugin is registered

@@ -1,15 +1,13 @@
 /**
  * @module host/types — the plugin host's public types in one file (they refer to each other): scopes, the
- * host API every facade offers, groups, plugins, and the route steps built-ins plug in through.
+ * host API every facade offers, groups and plugins.
  */
 import type { Logger } from '../base/logger.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
 import type { VectoraRequest } from '../http/request.js'
 import type { Guard } from '../pipeline/guards.js'
-import type {
-  ErrorHook, HookEntry, HookOptions, Phase, RequestHook, RequestPhase, ResponseHook, SendHook,
-} from '../pipeline/compile.js'
-import type { Route, Routes } from '../routing/route.js'
+import type { ErrorHook, HookOptions, RequestHook, RequestPhase, ResponseHook, SendHook } from '../pipeline/compile.js'
+import type { Routes } from '../routing/route.js'
 import type { ServiceDefinition } from '../services/container.js'
 
 /** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
@@ -31,7 +29,9 @@ export interface AddHook<Self> {
 }
 
 /** Options of `group()`. */
-export interface GroupOptions { guards?: readonly Guard[] }
+export interface GroupOptions {
+  guards?: readonly Guard[]
+}
 
 /** What registering code (the app, a group, a plugin's setup) may do; routes and hooks land in its scope. */
 export interface HostApi<Self> {
@@ -119,23 +119,3 @@ export interface PluginDefinition<O, H = PluginApp> {
   multiple?: boolean
   setup: (app: H, options: O) => void | Promise<void>
 }
-
-/** What a route step sees of one route at ready. */
-export interface RouteStepContext {
-  readonly route: Route
-  /** `METHOD /path`, for messages. */
-  readonly where: string
-  /** The route's hooks by phase after scope flattening; a step adds its own entries to these lists. */
-  readonly hooks: ReadonlyMap<Phase, HookEntry[]>
-  /** The guards that apply, the enclosing groups' and controller's first, the route's own last. */
-  readonly guards: readonly Guard[]
-  /** True when a plugin of this name was registered in the route's scope chain (app-wide included). */
-  hasPlugin(name: string): boolean
-}
-
-/**
- * A core step of per-route compilation that a built-in supplies (the guards step, the contract step): the
- * seam between the host and its built-ins. The host runs the steps it is given, in order, for every route
- * at ready; it never imports a built-in itself (fastify's schema-controller seam).
- */
-export type RouteStep = (ctx: RouteStepContext) => void

@@ -13,9 +13,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // HTAB, visible ASCII, obs-text (0x80-0xFF). Anything else (CR, LF, NUL, other controls, > 0xFF) is refused.
 const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/
 // Framing and hop-by-hop fields belong to the kernel: a wrong content-length desynchronises the connection.
-const KERNEL_OWNED = new Set([
-  'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'trailer',
-])
+const KERNEL_OWNED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'trailer'])
 
 /** Throws VEC_ERR_INVALID_HEADER unless `name` is an HTTP token. Returns it lower-cased. */
 export function checkHeaderName(name: unknown): string {

@@ -26,7 +26,14 @@ export function createClientIp(trust: TrustProxy): ClientIpResolver {
   return (peer, forwarded) => {
     if (peer === undefined) return undefined
     if (forwarded === undefined || forwarded === '') return peer
-    const chain = [peer, ...forwarded.split(',').map((s) => s.trim()).filter((s) => s !== '').reverse()]
+    const chain = [
+      peer,
+      ...forwarded
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+        .reverse(),
+    ]
     for (let i = 0; i < chain.length; i++) {
       const address = chain[i]
       if (isIP(address) === 0) return i === 0 ? peer : chain[i - 1] // a malformed hop: stop at the last good one
@@ -52,7 +59,8 @@ function trustCheck(trust: Exclude<TrustProxy, false>): (address: string, hop: n
     if (bits === undefined) list.addAddress(address, type)
     else {
       const prefix = Number(bits)
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) throw invalid('trustProxy', 'CIDR ranges with a valid prefix length', entry)
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
+        throw invalid('trustProxy', 'CIDR ranges with a valid prefix length', entry)
       list.addSubnet(address, prefix, type)
     }
   }

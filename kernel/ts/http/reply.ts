@@ -1,8 +1,14 @@
 /** @module http/reply — the Reply class, the `reply` helpers, and how handler return values become responses. */
 import { httpError } from './errors.js'
 import {
-  checkHeaderValue, checkResponseHeaderName, setHeader, toHeaderBlock, toResponseHeaderList,
-  type HeaderList, type HeaderValue, type HeadersInit,
+  checkHeaderValue,
+  checkResponseHeaderName,
+  setHeader,
+  toHeaderBlock,
+  toResponseHeaderList,
+  type HeaderList,
+  type HeaderValue,
+  type HeadersInit,
 } from './headers.js'
 
 /** Status and headers for the reply helpers. */

@@ -30,11 +30,15 @@ export interface RequestServices {
  *   interface RequestDecorations { auth?: { subject: string } }
  * }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface RequestDecorations {}
 
 /** Values the validate phase produced from the route's contracts (contract.ts). */
-export interface ValidatedParts { params?: unknown; query?: unknown; headers?: unknown; body?: unknown }
+export interface ValidatedParts {
+  params?: unknown
+  query?: unknown
+  headers?: unknown
+  body?: unknown
+}
 
 const EMPTY_BODY = Buffer.alloc(0)
 const UNSET: unique symbol = Symbol('unset')
@@ -53,10 +57,9 @@ let scopeFriend: (req: VectoraRequest<object>) => RequestServices | undefined
  * })
  */
 // Declaration merging: the class gets every field plugins declare on RequestDecorations.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/correctness/noUnusedVariables: a merged interface must repeat the class's type parameters
 export interface VectoraRequest<P extends object = Record<string, string>> extends RequestDecorations {}
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class VectoraRequest<P extends object = Record<string, string>> {
   /** The request target as received: path and query, still percent-encoded. */
   readonly url: string
@@ -81,8 +84,15 @@ export class VectoraRequest<P extends object = Record<string, string>> {
   #scope: RequestServices | undefined
 
   constructor(
-    ctx: RequestContext, id: number, method: number, url: string, headerBlock: string,
-    body: Buffer | undefined, rawParams: string[] | undefined, paramNames: readonly string[], otherMethod?: string,
+    ctx: RequestContext,
+    id: number,
+    method: number,
+    url: string,
+    headerBlock: string,
+    body: Buffer | undefined,
+    rawParams: string[] | undefined,
+    paramNames: readonly string[],
+    otherMethod?: string,
   ) {
     this.#ctx = ctx
     this.#id = id

@@ -7,7 +7,9 @@
 import { createRequire } from 'node:module'
 
 /** Opaque handle to one kernel server (a neon JsBox). */
-export interface ServerHandle { readonly __brand: 'vectora.server' }
+export interface ServerHandle {
+  readonly __brand: 'vectora.server'
+}
 
 /** Limits and tuning handed to `serverNew`. All durations in milliseconds, sizes in bytes; 0 disables a limit. */
 export interface KernelOptions {
@@ -51,8 +53,14 @@ export type AbortFn = (id: number, reason: number) => void
 /** Method codes used on the wire between Rust and JS. */
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
-export interface ListenResult { address: string; port: number }
-export interface DrainResult { completed: number; aborted: number }
+export interface ListenResult {
+  address: string
+  port: number
+}
+export interface DrainResult {
+  completed: number
+  aborted: number
+}
 
 export interface NativeKernel {
   serverNew(options: KernelOptions, dispatch: DispatchFn, abort: AbortFn): ServerHandle
@@ -70,7 +78,14 @@ export interface NativeKernel {
   /** The peer address (`ip`) of a request still pending, or undefined. */
   serverPeer(h: ServerHandle, id: number): string | undefined
   /** Zero-network dispatch through the same router and limits. Resolves [status, headerBlock, body]. */
-  serverInject(h: ServerHandle, method: string, url: string, headers: string, body: Buffer | undefined, remoteAddress: string): Promise<[number, string, Buffer]>
+  serverInject(
+    h: ServerHandle,
+    method: string,
+    url: string,
+    headers: string,
+    body: Buffer | undefined,
+    remoteAddress: string,
+  ): Promise<[number, string, Buffer]>
   /** Drain: stop accepting, finish in-flight requests, force-close at `deadlineMs`. */
   serverClose(h: ServerHandle, deadlineMs: number): Promise<DrainResult>
 }
@@ -102,13 +117,11 @@ export function loadNative(): NativeKernel {
  */
 export const native: NativeKernel = {
   serverNew: (options, dispatch, abort) => loadNative().serverNew(options, dispatch, abort),
-  serverRoute: (h, method, pattern, routeId, bodyLimit, timeout) =>
-    loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout),
+  serverRoute: (h, method, pattern, routeId, bodyLimit, timeout) => loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout),
   serverReady: (h, dispatchUnmatched) => loadNative().serverReady(h, dispatchUnmatched),
   serverListen: (h, host, port) => loadNative().serverListen(h, host, port),
   serverRespond: (h, id, status, headers, body) => loadNative().serverRespond(h, id, status, headers, body),
   serverPeer: (h, id) => loadNative().serverPeer(h, id),
-  serverInject: (h, method, url, headers, body, remoteAddress) =>
-    loadNative().serverInject(h, method, url, headers, body, remoteAddress),
+  serverInject: (h, method, url, headers, body, remoteAddress) => loadNative().serverInject(h, method, url, headers, body, remoteAddress),
   serverClose: (h, deadlineMs) => loadNative().serverClose(h, deadlineMs),
 }

@@ -227,11 +227,14 @@ export class Lifecycle {
     try {
       if (wasServing && this.#shutdownDelay > 0) await new Promise((resolve) => setTimeout(resolve, this.#shutdownDelay))
 
-      const drained = await settle(() => steps.drain(deadline), deadline + DRAIN_GRACE, () => new VectoraError(
-        'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT', `The drain step did not finish within its ${deadline} ms deadline (+${DRAIN_GRACE} ms).`,
-      ))
+      const drained = await settle(
+        () => steps.drain(deadline),
+        deadline + DRAIN_GRACE,
+        () => new VectoraError('VEC_ERR_LIFECYCLE_HOOK_TIMEOUT', `The drain step did not finish within its ${deadline} ms deadline (+${DRAIN_GRACE} ms).`),
+      )
       if (!drained.ok) report('kernel', 'drain', toError(drained.thrown))
-      else if (!isDrainResult(drained.value)) report('kernel', 'drain', new TypeError(`drain() resolved ${describe(drained.value)}, not { completed, aborted }.`))
+      else if (!isDrainResult(drained.value))
+        report('kernel', 'drain', new TypeError(`drain() resolved ${describe(drained.value)}, not { completed, aborted }.`))
       else ({ completed, aborted } = drained.value)
       if (aborted > 0) this.#safeLog('warn', `${aborted} in-flight request(s) were aborted at the ${deadline} ms drain deadline.`, { completed, aborted })
 
@@ -242,9 +245,11 @@ export class Lifecycle {
         if (error !== undefined) report(hook.owner, 'onClose', error)
       }
 
-      const disposed = await settle(() => steps.dispose(), this.#hookTimeout, () => new VectoraError(
-        'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT', `The dispose step did not finish within ${this.#hookTimeout} ms.`,
-      ))
+      const disposed = await settle(
+        () => steps.dispose(),
+        this.#hookTimeout,
+        () => new VectoraError('VEC_ERR_LIFECYCLE_HOOK_TIMEOUT', `The dispose step did not finish within ${this.#hookTimeout} ms.`),
+      )
       if (!disposed.ok) report('container', 'dispose', toError(disposed.thrown))
       else if (Array.isArray(disposed.value)) for (const error of disposed.value) report('container', 'dispose', toError(error))
     } catch (error) {
@@ -275,9 +280,11 @@ function checkHook(step: 'onReady' | 'onClose', hook: LifecycleHook): void {
 /** Runs one hook within `timeout` ms; resolves the error to report (undefined on success), never rejects. */
 async function runHook(hook: LifecycleHook, step: 'onReady' | 'onClose', timeout: number): Promise<VectoraError | undefined> {
   const fn = hook.fn
-  const result = await settle(() => fn(), timeout, () => new VectoraError(
-    'VEC_ERR_LIFECYCLE_HOOK_TIMEOUT', `The ${step} hook of "${hook.owner}" did not settle within ${timeout} ms.`,
-  ))
+  const result = await settle(
+    () => fn(),
+    timeout,
+    () => new VectoraError('VEC_ERR_LIFECYCLE_HOOK_TIMEOUT', `The ${step} hook of "${hook.owner}" did not settle within ${timeout} ms.`),
+  )
   if (result.ok) return undefined
   if (result.timedOut) return result.thrown as VectoraError
   const cause = result.thrown

@@ -70,7 +70,12 @@ export interface HookEntry {
 }
 
 /** One line of `app.pipeline()`: a hook in the order it runs. */
-export interface PlanEntry { phase: Phase; plugin: string; name: string; stage: number }
+export interface PlanEntry {
+  phase: Phase
+  plugin: string
+  name: string
+  stage: number
+}
 
 /** A route's compiled hooks; phases without hooks are absent. */
 export interface CompiledPipeline {
@@ -82,7 +87,9 @@ export interface CompiledPipeline {
 }
 
 /** What the hook wrappers need from the app. */
-export interface PipelineContext { log(): Logger }
+export interface PipelineContext {
+  log(): Logger
+}
 
 type TapWithEntry = { name: string; fn: Function; entry?: HookEntry }
 
@@ -96,7 +103,9 @@ export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>,
   const { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } = tapable()
   const plan: PlanEntry[] = []
   const tapAll = <H extends { tapPromise: (options: any, fn: any) => void; intercept: (i: any) => void }>(
-    hook: H, phase: Phase, wrap: (entry: HookEntry, fn: Function) => Function,
+    hook: H,
+    phase: Phase,
+    wrap: (entry: HookEntry, fn: Function) => Function,
   ): H => {
     hook.intercept({ register: (tap: TapWithEntry) => (tap.entry ? { ...tap, fn: wrap(tap.entry, tap.fn) } : tap) })
     for (const entry of hooks.get(phase) ?? []) {
@@ -107,8 +116,7 @@ export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>,
     return hook
   }
   const has = (phase: Phase): boolean => (hooks.get(phase)?.length ?? 0) > 0
-  const request = REQUEST_PHASES.filter(has).map((phase) =>
-    tapAll(new AsyncSeriesBailHook<[Req], unknown>(['req']), phase, (entry, fn) => guarded(entry, fn)))
+  const request = REQUEST_PHASES.filter(has).map((phase) => tapAll(new AsyncSeriesBailHook<[Req], unknown>(['req']), phase, (entry, fn) => guarded(entry, fn)))
   const onSend = has('onSend') ? tapAll(new AsyncSeriesWaterfallHook<[Reply, Req]>(['reply', 'req']), 'onSend', sendWrapper) : null
   const onError = has('onError')
     ? tapAll(new AsyncSeriesBailHook<[unknown, Req], unknown>(['error', 'req']), 'onError', (e, fn) => observer(e, fn, ctx, 'error mapper failed'))
@@ -128,11 +136,12 @@ function tapable(): typeof import('tapable') {
 /** onSend hooks get the reply; a hook that returns nothing keeps it (waterfall semantics). */
 function sendWrapper(entry: HookEntry, fn: Function): Function {
   const inner = guarded(entry, fn)
-  return (reply: Reply, req: Req) => inner(reply, req).then((next: unknown) => {
-    if (next === undefined) return reply
-    if (next instanceof Reply) return next
-    throw attribute(new TypeError(`onSend must return a Reply or nothing (got ${typeof next}).`), entry)
-  })
+  return (reply: Reply, req: Req) =>
+    inner(reply, req).then((next: unknown) => {
+      if (next === undefined) return reply
+      if (next instanceof Reply) return next
+      throw attribute(new TypeError(`onSend must return a Reply or nothing (got ${typeof next}).`), entry)
+    })
 }
 
 /** Calls a hook with its timeout; errors (sync throws, rejections, timeouts) carry the plugin's name. */
@@ -155,17 +164,28 @@ function guarded(entry: HookEntry, fn: Function): (...args: unknown[]) => Promis
 /** Observers (onResponse, onError): a failure is logged with the plugin's name and never propagates. */
 function observer(entry: HookEntry, fn: Function, ctx: PipelineContext, message: string): Function {
   const inner = guarded(entry, fn)
-  return (...args: unknown[]) => inner(...args).catch((error: unknown) => {
-    ctx.log().error(message, { plugin: entry.owner, hook: entry.name, phase: entry.phase, err: error })
-    return undefined
-  })
+  return (...args: unknown[]) =>
+    inner(...args).catch((error: unknown) => {
+      ctx.log().error(message, { plugin: entry.owner, hook: entry.name, phase: entry.phase, err: error })
+      return undefined
+    })
 }
 
 function withTimeout(promise: Promise<unknown>, entry: HookEntry): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(attribute(new HttpError(503, `The ${entry.phase} hook "${entry.name}" of ${entry.owner} ` +
-      `did not finish within ${entry.timeout} ms.`, { code: 'VEC_ERR_HOOK_TIMEOUT' }), entry)), entry.timeout)
+    timer = setTimeout(
+      () =>
+        reject(
+          attribute(
+            new HttpError(503, `The ${entry.phase} hook "${entry.name}" of ${entry.owner} ` + `did not finish within ${entry.timeout} ms.`, {
+              code: 'VEC_ERR_HOOK_TIMEOUT',
+            }),
+            entry,
+          ),
+        ),
+      entry.timeout,
+    )
     timer.unref()
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))

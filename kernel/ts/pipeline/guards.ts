@@ -44,7 +44,10 @@ const REQUIRES = Symbol.for('vectora.guard.requires')
 const OPTION_KEYS = new Set(['requires', 'hint'])
 const NONE: readonly string[] = Object.freeze([])
 
-interface Requirements { readonly plugins: readonly string[]; readonly hint: string | undefined }
+interface Requirements {
+  readonly plugins: readonly string[]
+  readonly hint: string | undefined
+}
 
 /**
  * Declares the plugins a guard needs, so that a route using it without them fails at `app.ready()` (naming
@@ -70,7 +73,8 @@ export function defineGuard<N extends object = {}>(fn: Guard<N>, options: GuardO
   if (!Array.isArray(requires) || requires.some((name) => typeof name !== 'string' || name === '')) {
     bad(`requires must be an array of plugin names, got ${describe(options.requires)}`)
   }
-  if (options.hint !== undefined && (typeof options.hint !== 'string' || options.hint === '')) bad(`hint must be a non-empty string, got ${describe(options.hint)}`)
+  if (options.hint !== undefined && (typeof options.hint !== 'string' || options.hint === ''))
+    bad(`hint must be a non-empty string, got ${describe(options.hint)}`)
   if (!Object.isExtensible(fn)) bad(`guard ${fn.name || '(anonymous)'} is frozen; declare it before freezing it`)
   // Redeclaring would silently change what every route already using this function requires.
   if (Object.hasOwn(fn, REQUIRES)) bad(`guard ${fn.name || '(anonymous)'} already declares its requirements; declare a new function instead`)
@@ -133,18 +137,4 @@ export function guardHook(guards: readonly Guard[], seq: number): HookEntry {
     return undefined
   }
   return { phase: 'authorize', fn, owner: 'vectora', name: 'guards', before: [], after: [], stage: 0, timeout: undefined, seq }
-}
-
-/**
- * The guards step the host runs on every route at ready: checks what the guards require (a plugin in the
- * route's scope chain) and appends the guards hook last in the authorize phase, after plugin hooks.
- *
- * @example
- * new PluginHost({ ..., routeSteps: [guardsStep, contractStep(development)] })
- */
-export function guardsStep(ctx: { where: string; guards: readonly Guard<any>[]; hooks: ReadonlyMap<string, HookEntry[]>; hasPlugin(name: string): boolean }): void {
-  if (ctx.guards.length === 0) return
-  // At ready, not per request: a guard whose plugin is not in this route's scope chain fails the boot.
-  checkGuardRequirements(ctx.where, ctx.guards, ctx.hasPlugin)
-  ctx.hooks.get('authorize')!.push(guardHook(ctx.guards, Number.MAX_SAFE_INTEGER))
 }

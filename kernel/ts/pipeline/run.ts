@@ -165,7 +165,5 @@ function wireToReply(wire: Wire): Reply {
 
 /** The 404/405 error of an unmatched request, for its pipeline's handler slot. */
 export function unmatched(routeId: number, allow: string | undefined): never {
-  throw routeId === -2
-    ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: allow ?? '' } })
-    : httpError('VEC_ERR_NOT_FOUND')
+  throw routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: allow ?? '' } }) : httpError('VEC_ERR_NOT_FOUND')
 }

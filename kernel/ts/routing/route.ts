@@ -16,21 +16,20 @@ type ParamOf<S extends string> = S extends `:${infer Name}` ? Name : S extends '
  * @example
  * type P = PathParams<'/users/:id/files/*'> // { id: string; '*': string }
  */
-export type PathParams<P extends string> = string extends P
-  ? Record<string, string>
-  : { [K in ParamOf<Segments<P>>]: string }
+export type PathParams<P extends string> = string extends P ? Record<string, string> : { [K in ParamOf<Segments<P>>]: string }
 
 /** A request whose params, query, headers and body are typed by the route's contract (validated values). */
-export type ContractRequest<P extends string, S extends RouteSchema> =
-  Omit<VectoraRequest<Extract<Infer<S, 'params', PathParams<P>>, object>>, 'query' | 'headers' | 'body'> & {
-    readonly query: Infer<S, 'query', Record<string, string | string[]>>
-    readonly headers: Infer<S, 'headers', Readonly<Record<string, string>>>
-    readonly body: Infer<S, 'body', unknown>
-  }
+export type ContractRequest<P extends string, S extends RouteSchema> = Omit<
+  VectoraRequest<Extract<Infer<S, 'params', PathParams<P>>, object>>,
+  'query' | 'headers' | 'body'
+> & {
+  readonly query: Infer<S, 'query', Record<string, string | string[]>>
+  readonly headers: Infer<S, 'headers', Readonly<Record<string, string>>>
+  readonly body: Infer<S, 'body', unknown>
+}
 
 /** The request a handler receives: typed from the path, and from the contract when the route has one. */
-export type TypedRequest<P extends string, S extends RouteSchema = {}> =
-  keyof S extends never ? VectoraRequest<PathParams<P>> : ContractRequest<P, S>
+export type TypedRequest<P extends string, S extends RouteSchema = {}> = keyof S extends never ? VectoraRequest<PathParams<P>> : ContractRequest<P, S>
 
 /**
  * The request type of a route declared elsewhere (a controller method, a handler written apart from its
@@ -51,7 +50,6 @@ export type RequestFor<S extends RouteSchema = {}, P extends string = string, N 
  *   interface ServiceTypes { users: UserService }
  * }
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface ServiceTypes {}
 
 /** The `deps` of a handler: exactly the tokens of its `inject` list, typed from ServiceTypes (else unknown). */
@@ -68,15 +66,20 @@ type UnionToIntersection<U> = [U] extends [never] ? {} : (U extends unknown ? (x
  * refused: return `reply.empty()` for a 204). `deps` holds the services named in the route's `inject` option,
  * resolved from the request's scope; a token not in `inject` does not type-check.
  */
-export type Handler<P extends string = string, S extends RouteSchema = {}, I extends readonly string[] = readonly [], N = {}> =
-  (req: TypedRequest<P, S> & N, deps: Deps<I>) => unknown
+export type Handler<P extends string = string, S extends RouteSchema = {}, I extends readonly string[] = readonly [], N = {}> = (
+  req: TypedRequest<P, S> & N,
+  deps: Deps<I>,
+) => unknown
 
 /** A handler whose params type was erased, as stored in the table. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyHandler = (req: VectoraRequest<any>, deps: Record<string, any>) => unknown
 
 /** Per-route options. */
-export interface RouteOptions<S extends RouteSchema = RouteSchema, I extends readonly string[] = readonly string[], G extends readonly Guard<any>[] = readonly Guard<any>[]> {
+export interface RouteOptions<
+  S extends RouteSchema = RouteSchema,
+  I extends readonly string[] = readonly string[],
+  G extends readonly Guard<any>[] = readonly Guard<any>[],
+> {
   /** Largest request body for this route, bytes (0 = no limit). Default: the app's `bodyLimit`. */
   bodyLimit?: number
   /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
@@ -90,21 +93,28 @@ export interface RouteOptions<S extends RouteSchema = RouteSchema, I extends rea
 }
 
 /** The object form of a route, for `app.route()`. */
-export interface RouteDefinition<P extends string = string, S extends RouteSchema = {}, I extends readonly string[] = readonly [], G extends readonly Guard<any>[] = readonly []> extends RouteOptions<S, I, G> {
+export interface RouteDefinition<
+  P extends string = string,
+  S extends RouteSchema = {},
+  I extends readonly string[] = readonly [],
+  G extends readonly Guard<any>[] = readonly [],
+> extends RouteOptions<S, I, G> {
   method: string | readonly string[]
   path: P
   handler: Handler<P, S, I, GuardedBy<G>>
 }
 
 /** A route definition with its types erased, as the table takes it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LooseDefinition = Omit<RouteDefinition<string, RouteSchema, readonly string[], readonly Guard<any>[]>, 'handler'> & { handler: AnyHandler }
 
 /** The shorthand registrars (`app.get(path, [options], handler)`). */
 export interface RouteShorthand<Self> {
   <P extends string>(path: P, handler: Handler<P>): Self
   <P extends string, const S extends RouteSchema = {}, const I extends readonly string[] = readonly [], const G extends readonly Guard<any>[] = readonly []>(
-    path: P, options: RouteOptions<S, I, G>, handler: Handler<P, S, I, GuardedBy<G>>): Self
+    path: P,
+    options: RouteOptions<S, I, G>,
+    handler: Handler<P, S, I, GuardedBy<G>>,
+  ): Self
 }
 
 /** Route registration, shared by the app, groups and plugin facades. */
@@ -117,8 +127,12 @@ export interface Routes<Self> {
   options: RouteShorthand<Self>
   head: RouteShorthand<Self>
   /** Registers a route from its object form; `method` may be an array. */
-  route<P extends string, const S extends RouteSchema = {}, const I extends readonly string[] = readonly [], const G extends readonly Guard<any>[] = readonly []>(
-    definition: RouteDefinition<P, S, I, G>): Self
+  route<
+    P extends string,
+    const S extends RouteSchema = {},
+    const I extends readonly string[] = readonly [],
+    const G extends readonly Guard<any>[] = readonly [],
+  >(definition: RouteDefinition<P, S, I, G>): Self
   /** Registers a `@Controller` class: its routes, guards and contracts; constructed through the container at ready. */
   controller(target: abstract new (...args: any[]) => unknown): Self
 }
@@ -153,7 +167,11 @@ export interface Route {
 }
 
 /** A compiled path. `shape` names no params, so `/a/:x` and `/a/:y` share it (same route for the router). */
-export interface CompiledPath { pattern: string; paramNames: string[]; shape: string }
+export interface CompiledPath {
+  pattern: string
+  paramNames: string[]
+  shape: string
+}
 
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Query and fragment are never part of a route; controls and spaces are never valid in a path.
@@ -226,7 +244,6 @@ export class RouteTable {
   #frozen = false
 
   /** Adds a definition (one route per method) declared in `scope` under `prefix`; throws VEC_ERR_APP_READY once frozen. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   add(def: LooseDefinition, where: { scope: unknown; prefix: string; owner: string } = { scope: undefined, prefix: '', owner: 'app' }): void {
     if (this.#frozen) {
       throw new VectoraError('VEC_ERR_APP_READY', `Cannot add route ${String(def.method)} ${String(def.path)}: the app is ready.`)
@@ -262,17 +279,33 @@ export class RouteTable {
     for (const method of upper) {
       const existing = this.#byKey.get(`${method} ${compiled.shape}`)
       if (existing !== undefined) {
-        const by = existing.owner === 'vectora'
-          ? `, the ${existing.path} health probe Vectora adds: move it (createApp({ health: { live: '/livez', ready: '/readyz' } })) or turn the probes off (createApp({ health: false }))`
-          : existing.owner === where.owner ? ', registered before it' : `, registered before it by ${existing.owner}`
+        const by =
+          existing.owner === 'vectora'
+            ? `, the ${existing.path} health probe Vectora adds: move it (createApp({ health: { live: '/livez', ready: '/readyz' } })) or turn the probes off (createApp({ health: false }))`
+            : existing.owner === where.owner
+              ? ', registered before it'
+              : `, registered before it by ${existing.owner}`
         throw new VectoraError('VEC_ERR_ROUTE_DUPLICATE', `Route ${method} ${fullPath} duplicates ${existing.method} ${existing.path}${by}.`)
       }
     }
     for (const method of upper) {
       const route: Route = {
-        id: this.routes.length, method, path: fullPath, pattern: compiled.pattern, paramNames: compiled.paramNames,
-        handler: def.handler, bodyLimit, timeout, guards: [...guards], schema: def.schema, inject: [...inject],
-        scope: where.scope, owner: where.owner, contract: undefined, checkResponse: undefined, pipeline: null,
+        id: this.routes.length,
+        method,
+        path: fullPath,
+        pattern: compiled.pattern,
+        paramNames: compiled.paramNames,
+        handler: def.handler,
+        bodyLimit,
+        timeout,
+        guards: [...guards],
+        schema: def.schema,
+        inject: [...inject],
+        scope: where.scope,
+        owner: where.owner,
+        contract: undefined,
+        checkResponse: undefined,
+        pipeline: null,
       }
       this.routes.push(route)
       this.#byKey.set(`${method} ${compiled.shape}`, route)

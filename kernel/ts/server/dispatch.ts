@@ -2,14 +2,12 @@
 import { isThenable } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import { abortFlow, disposeScope, runFlow, unmatched, type FlowHost } from '../pipeline/run.js'
-import {
-  ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle,
-} from '../internal/native.js'
+import { ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle } from '../internal/native.js'
 import type { Logger } from '../base/logger.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import { toProblem } from '../http/problem.js'
 import { jsonSourceOf, Reply, toWire, type Wire } from '../http/reply.js'
-import { abortRequest, scopeOf, VectoraRequest, type RequestContext } from '../http/request.js'
+import { abortRequest, scopeOf, type VectoraRequest, type RequestContext } from '../http/request.js'
 import type { Route } from '../routing/route.js'
 
 /** What the dispatcher reads from its app. `handle` is set right after `serverNew` returns. */
@@ -141,13 +139,15 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
 
   const dispatch: DispatchFn = (id, routeId, method, url, headers, body, params, otherMethod) => {
     const route = routeId >= 0 ? state.routes[routeId] : undefined
-    const req = new state.RequestClass<object>(
-      state, id, method, url, headers, body, params, route === undefined ? NO_PARAMS : route.paramNames, otherMethod,
-    )
+    const req = new state.RequestClass<object>(state, id, method, url, headers, body, params, route === undefined ? NO_PARAMS : route.paramNames, otherMethod)
     if (route === undefined) {
       // Unmatched requests reach JS only when app-wide hooks exist (CORS, logs and metrics see them).
       if (state.unmatched !== null) runPipeline(req, state.unmatched, () => unmatched(routeId, params?.[0]))
-      else fail(req, routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: params?.[0] ?? '' } }) : httpError('VEC_ERR_NOT_FOUND'))
+      else
+        fail(
+          req,
+          routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: params?.[0] ?? '' } }) : httpError('VEC_ERR_NOT_FOUND'),
+        )
       return
     }
     if (route.pipeline !== null) {

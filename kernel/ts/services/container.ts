@@ -37,7 +37,6 @@ export interface ServiceDefinition<T = unknown> {
   /** Tokens this service needs; the factory receives them as an object. Explicit: no parameter-name reflection. */
   deps?: readonly string[]
   /** Builds the service synchronously (awilix resolves nothing async): build a client here, connect it in onReady. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   factory: (deps: Record<string, any>) => T
   /** Default `'singleton'`. */
   lifetime?: Lifetime
@@ -61,10 +60,16 @@ export interface RequestScope {
 }
 
 type Kind = Lifetime | 'value'
-interface Entry { readonly owner: string; readonly kind: Kind; readonly deps: readonly string[] }
+interface Entry {
+  readonly owner: string
+  readonly kind: Kind
+  readonly deps: readonly string[]
+}
 
 const LIFETIMES: Record<Lifetime, LifetimeType> = {
-  singleton: 'SINGLETON', scoped: 'SCOPED', transient: 'TRANSIENT',
+  singleton: 'SINGLETON',
+  scoped: 'SCOPED',
+  transient: 'TRANSIENT',
 }
 /** awilix's `isLifetimeLonger`, values counting as singletons (they are leak-safe). */
 const RANK: Record<Kind, number> = { value: 2, singleton: 2, scoped: 1, transient: 0 }
@@ -150,8 +155,11 @@ export class Services {
           throw new VectoraError('VEC_ERR_DI_MISSING', `${cap(service)} needs "${dep}", which nothing provides (${at}).${this.#near(dep)}`)
         }
         if (RANK[entry.kind] > RANK[child.kind]) {
-          throw new VectoraError('VEC_ERR_DI_LIFETIME', `${cap(entry.kind)} ${service} depends on ${child.kind} service "${dep}" `
-            + `(provided by ${child.owner}; ${at}): it would keep one "${dep}" for ${LIVES[entry.kind]}.`)
+          throw new VectoraError(
+            'VEC_ERR_DI_LIFETIME',
+            `${cap(entry.kind)} ${service} depends on ${child.kind} service "${dep}" ` +
+              `(provided by ${child.owner}; ${at}): it would keep one "${dep}" for ${LIVES[entry.kind]}.`,
+          )
         }
         const loop = path.indexOf(dep)
         if (loop !== -1) {
@@ -225,10 +233,10 @@ export class Services {
       const path = /Resolution path: (.*)/.exec(cause.message)?.[1] ?? token
       const last = path.split(' -> ').at(-1)!
       const [code, detail] = cause.message.includes('Cyclic dependencies')
-        ? ['VEC_ERR_DI_CYCLE', 'Services depend on each other in a cycle'] as const
+        ? (['VEC_ERR_DI_CYCLE', 'Services depend on each other in a cycle'] as const)
         : cause.message.includes('shorter lifetime')
-          ? ['VEC_ERR_DI_LIFETIME', `Service "${last}" lives shorter than a service that depends on it`] as const
-          : ['VEC_ERR_DI_MISSING', `No service "${last}" is provided`] as const
+          ? (['VEC_ERR_DI_LIFETIME', `Service "${last}" lives shorter than a service that depends on it`] as const)
+          : (['VEC_ERR_DI_MISSING', `No service "${last}" is provided`] as const)
       throw new VectoraError(code, `${detail} (resolution path: ${path}).`, { cause })
     }
   }

@@ -24,8 +24,16 @@ const VERSION = '0.1.0'
 
 // Response headers scripts may always read (fetch.bs "CORS-safelisted response-header name"); set-cookie never.
 const NOT_EXPOSED = new Set([
-  'cache-control', 'content-language', 'content-length', 'content-type', 'expires', 'last-modified', 'pragma',
-  'set-cookie', 'set-cookie2', 'vary',
+  'cache-control',
+  'content-language',
+  'content-length',
+  'content-type',
+  'expires',
+  'last-modified',
+  'pragma',
+  'set-cookie',
+  'set-cookie2',
+  'vary',
 ])
 // A serialized origin (scheme://host[:port]) or "null"; anything else is refused before any matcher sees it.
 const ORIGIN_SHAPE = /^(?:null|[a-z][a-z0-9+.-]*:\/\/[^\x00-\x20\x7f-\uffff/?#\\]+)$/i
@@ -123,8 +131,8 @@ function createOnSend(config: ResolvedCors, handled: WeakSet<VectoraRequest<any>
 
 function exposeHeaders(config: ResolvedCors, res: Reply): void {
   // `*` with credentials is a literal name, so the reply's own header names are listed instead.
-  const value = config.exposeHeaders ??
-    [...new Set(res.headerList.map(([name]) => name))].filter((n) => !NOT_EXPOSED.has(n) && !n.startsWith('access-control-')).join(', ')
+  const value =
+    config.exposeHeaders ?? [...new Set(res.headerList.map(([name]) => name))].filter((n) => !NOT_EXPOSED.has(n) && !n.startsWith('access-control-')).join(', ')
   if (value !== '') res.header('access-control-expose-headers', value)
 }
 
@@ -136,7 +144,11 @@ function isAllowed(config: ResolvedCors, origin: string, req: VectoraRequest<any
 /** Adds `names` to the reply's Vary (one field, existing names kept, no duplicates); `Vary: *` stays as is. */
 function appendVary(res: Reply, names: readonly string[]): void {
   if (names.length === 0) return
-  const current = res.headerList.filter(([n]) => n === 'vary').flatMap(([, v]) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '')
+  const current = res.headerList
+    .filter(([n]) => n === 'vary')
+    .flatMap(([, v]) => v.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
   if (current.includes('*')) return
   const seen = new Set(current.map((s) => s.toLowerCase()))
   const added = names.filter((n) => !seen.has(n.toLowerCase()))

@@ -113,8 +113,10 @@ export function resolveCors(options: CorsOptions | undefined): ResolvedCors {
   const credentials = flag(options.credentials, 'credentials')
   const anyOrigin = options.origin === '*'
   if (anyOrigin && credentials) {
-    throw new CorsConfigError('origin "*" cannot be combined with credentials: true (the Fetch standard refuses ' +
-      '`Access-Control-Allow-Origin: *` on credentialed requests). List the trusted origins instead.')
+    throw new CorsConfigError(
+      'origin "*" cannot be combined with credentials: true (the Fetch standard refuses ' +
+        '`Access-Control-Allow-Origin: *` on credentialed requests). List the trusted origins instead.',
+    )
   }
   const methods = list(options.methods ?? DEFAULT_METHODS, 'methods', false)
   const allowed = list(options.allowedHeaders ?? '*', 'allowedHeaders', true)
@@ -163,8 +165,10 @@ function toMatcher(origin: unknown): ResolvedCors['isAllowed'] {
 function checkOrigin(value: unknown): string {
   if (value === '*') throw new CorsConfigError('"*" cannot be part of an origin list; use origin: "*" alone for a public API.')
   if (value === 'null') {
-    throw new CorsConfigError('"null" cannot be listed: it is the origin of sandboxed iframes and file: pages of any ' +
-      'site, so allowing it allows everyone. Use an origin function if you really mean it.')
+    throw new CorsConfigError(
+      '"null" cannot be listed: it is the origin of sandboxed iframes and file: pages of any ' +
+        'site, so allowing it allows everyone. Use an origin function if you really mean it.',
+    )
   }
   if (typeof value !== 'string') throw new CorsConfigError(`origin entries are strings or RegExps, got ${show(value)}.`)
   let serialized: string | undefined
@@ -173,8 +177,10 @@ function checkOrigin(value: unknown): string {
   } catch {}
   if (serialized === value) return value
   const hint = serialized !== undefined && serialized !== 'null' ? ` Did you mean "${serialized}"?` : ''
-  throw new CorsConfigError(`${show(value)} is not a serialized origin (scheme://host[:port], lower case, no path, ` +
-    `no trailing slash, no default port): browsers would never send it.${hint}`)
+  throw new CorsConfigError(
+    `${show(value)} is not a serialized origin (scheme://host[:port], lower case, no path, ` +
+      `no trailing slash, no default port): browsers would never send it.${hint}`,
+  )
 }
 
 /** `g` and `y` make RegExp#test stateful (lastIndex): the same origin would be allowed every other time. */

@@ -16,7 +16,7 @@ function corsApp(options: CorsOptions) {
 
 describe('@vectora/cors: actual requests', () => {
   forEachTransport((t) => {
-    it('adds Allow-Origin (the request\'s origin) and Vary: Origin to the reply for an allowed origin', async () => {
+    it("adds Allow-Origin (the request's origin) and Vary: Origin to the reply for an allowed origin", async () => {
       const app = corsApp({ origin: [APP_ORIGIN] })
       app.get('/items', () => [1, 2])
       const res = await t.request(app, fromOrigin('/items', APP_ORIGIN))
@@ -72,7 +72,7 @@ describe('@vectora/cors: actual requests', () => {
       assert.equal((await t.request(app, fromOrigin('/repeated', APP_ORIGIN))).headers.vary, 'Accept, Cookie, Origin')
     })
 
-    it('appends to a Vary another plugin\'s onSend hook set, whatever the registration order', async () => {
+    it("appends to a Vary another plugin's onSend hook set, whatever the registration order", async () => {
       const app = testApp()
       app.register(cors, { origin: [APP_ORIGIN] })
       app.addHook('onSend', (res) => void res.header('vary', 'Accept-Language'))
@@ -100,7 +100,7 @@ describe('@vectora/cors: actual requests', () => {
       assert.equal((await t.request(all, fromOrigin('/items', APP_ORIGIN))).headers['access-control-expose-headers'], 'x-total, etag')
     })
 
-    it('carries the CORS headers on error replies: 401 from authenticate, 429 from onRequest, 404, 405 and a handler\'s 500', async () => {
+    it("carries the CORS headers on error replies: 401 from authenticate, 429 from onRequest, 404, 405 and a handler's 500", async () => {
       const app = corsApp({ origin: [APP_ORIGIN], credentials: true })
       app.addHook('onRequest', (req) => {
         if (req.header('x-flood') !== undefined) throw new HttpError(429, 'slow down', { code: 'RATE_LIMITED', headers: { 'retry-after': '1' } })
@@ -134,7 +134,10 @@ describe('@vectora/cors: actual requests', () => {
       for (let i = 0; i < 3; i++) {
         assert.equal((await t.request(app, fromOrigin('/items', APP_ORIGIN))).headers['access-control-allow-origin'], APP_ORIGIN, `try ${i}`)
       }
-      assert.equal((await t.request(app, fromOrigin('/items', 'https://exact.example.org'))).headers['access-control-allow-origin'], 'https://exact.example.org')
+      assert.equal(
+        (await t.request(app, fromOrigin('/items', 'https://exact.example.org'))).headers['access-control-allow-origin'],
+        'https://exact.example.org',
+      )
       for (const refused of ['https://exact.example.org.evil.net', 'http://exact.example.org', 'https://app.example.com.evil.net']) {
         assert.deepEqual(corsHeaders((await t.request(app, fromOrigin('/items', refused))).headers), {}, refused)
       }

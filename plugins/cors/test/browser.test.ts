@@ -12,14 +12,20 @@ import { cors, type CorsOptions } from '@vectora/cors'
 import { testApp } from './support.js'
 
 const CHROMIUM = '/usr/bin/chromium'
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync']
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 const HAS_CHROMIUM = existsSync(CHROMIUM)
 
 /** What the page reports of one fetch: the response it could read, or the error the browser raised. */
-type Outcome =
-  | { ok: true; status: number; body: string; total: string | null }
-  | { ok: false; error: string; message: string }
+type Outcome = { ok: true; status: number; body: string; total: string | null } | { ok: false; error: string; message: string }
 
 // Plain JavaScript run in the page (a string, so no transpiler helper leaks into the browser).
 const FETCH_IN_PAGE = `async ({ url, init }) => {
@@ -72,9 +78,11 @@ suite(title, () => {
     assert.ok(HAS_CHROMIUM, `${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium; .ci/run installs it)`)
     pageServer = testApp()
     // The page sets a cookie for 127.0.0.1, which a credentialed fetch to the API (another port) sends along.
-    pageServer.get('/', () => reply.html('<!doctype html><title>page</title><p>cors test page</p>', {
-      headers: { 'set-cookie': 'sid=s3cret; Path=/; SameSite=Lax' },
-    }))
+    pageServer.get('/', () =>
+      reply.html('<!doctype html><title>page</title><p>cors test page</p>', {
+        headers: { 'set-cookie': 'sid=s3cret; Path=/; SameSite=Lax' },
+      }),
+    )
     const { port: pagePort } = await pageServer.listen({ host: '127.0.0.1', port: 0 })
     pageOrigin = `http://127.0.0.1:${pagePort}`
     const configs = {
@@ -118,7 +126,9 @@ suite(title, () => {
 
   it('preflights a PUT with a custom header: the server answers the OPTIONS (no OPTIONS route), then the browser sends the PUT', async () => {
     const res = await browserFetch(allowedPage, `${apis.open.url}/items/7`, {
-      method: 'PUT', headers: { 'content-type': 'application/json', 'x-custom': 'yes' }, body: JSON.stringify({ name: 'seven' }),
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'x-custom': 'yes' },
+      body: JSON.stringify({ name: 'seven' }),
     })
     assert.deepEqual(res, { ok: true, status: 200, body: '{"id":"7","custom":"yes","body":{"name":"seven"}}', total: null })
     assert.deepEqual(apis.open.seen, ['OPTIONS /items/7 204', 'PUT /items/7 200'])

@@ -16,14 +16,17 @@ describe('@vectora/cors: configuration', () => {
   useCleanup()
 
   it('refuses origin "*" with credentials: true at register(), with a CorsConfigError coded CORS_CONFIG_INVALID', () => {
-    assert.throws(() => register({ origin: '*', credentials: true }), (error: any) => {
-      assert.equal(error.code, 'VEC_ERR_PLUGIN_SETUP_FAILED')
-      assert.ok(error.cause instanceof CorsConfigError)
-      assert.equal(error.cause.code, 'CORS_CONFIG_INVALID')
-      assert.match(error.cause.message, /origin "\*" cannot be combined with credentials/)
-      assert.match(error.message, /@vectora\/cors/)
-      return true
-    })
+    assert.throws(
+      () => register({ origin: '*', credentials: true }),
+      (error: any) => {
+        assert.equal(error.code, 'VEC_ERR_PLUGIN_SETUP_FAILED')
+        assert.ok(error.cause instanceof CorsConfigError)
+        assert.equal(error.cause.code, 'CORS_CONFIG_INVALID')
+        assert.match(error.cause.message, /origin "\*" cannot be combined with credentials/)
+        assert.match(error.message, /@vectora\/cors/)
+        return true
+      },
+    )
   })
 
   it('requires an origin: registering without options, or with options but no origin, throws', () => {
@@ -55,8 +58,13 @@ describe('@vectora/cors: configuration', () => {
 
   it('refuses invalid method and header names, a negative or fractional maxAge and non-boolean flags', () => {
     for (const options of [
-      { methods: ['GET', 'BAD METHOD'] }, { allowedHeaders: ['x-ok', 'bad header'] }, { exposedHeaders: 'x-one' },
-      { maxAge: -1 }, { maxAge: 1.5 }, { credentials: 'yes' }, { privateNetwork: 1 },
+      { methods: ['GET', 'BAD METHOD'] },
+      { allowedHeaders: ['x-ok', 'bad header'] },
+      { exposedHeaders: 'x-one' },
+      { maxAge: -1 },
+      { maxAge: 1.5 },
+      { credentials: 'yes' },
+      { privateNetwork: 1 },
     ]) {
       assert.throws(() => register({ origin: [APP], ...options }), configError(/./), JSON.stringify(options))
     }

@@ -32,7 +32,7 @@ describe('@vectora/cors: preflight', () => {
       assert.equal(res.headers.vary, 'Origin')
     })
 
-    it('answers preflights for paths with no OPTIONS route: a known path (the kernel\'s 405) and an unknown one (404)', async () => {
+    it("answers preflights for paths with no OPTIONS route: a known path (the kernel's 405) and an unknown one (404)", async () => {
       const app = corsApp({ origin: [APP_ORIGIN] })
       for (const url of ['/items', '/nowhere/at/all']) {
         const res = await t.request(app, preflight(url, APP_ORIGIN, 'DELETE'))

@@ -12,12 +12,19 @@ export const APP_ORIGIN = 'https://app.example.com'
 export const OTHER_ORIGIN = 'https://evil.example.net'
 
 /** One recorded log call. */
-export interface LogLine { level: 'error' | 'warn' | 'info'; msg: string; fields: Record<string, any> }
+export interface LogLine {
+  level: 'error' | 'warn' | 'info'
+  msg: string
+  fields: Record<string, any>
+}
 
 /** An app with signals off, production error replies and a logger that records instead of printing. */
 export function testApp(options: AppOptions = {}): App & { lines: LogLine[] } {
   const lines: LogLine[] = []
-  const record = (level: LogLine['level']) => (msg: string, fields: Record<string, any> = {}) => void lines.push({ level, msg, fields })
+  const record =
+    (level: LogLine['level']) =>
+    (msg: string, fields: Record<string, any> = {}) =>
+      void lines.push({ level, msg, fields })
   const logger: Logger = { error: record('error'), warn: record('warn'), info: record('info') }
   return Object.assign(createApp({ handleSignals: false, development: false, logger, ...options }), { lines })
 }

@@ -4,8 +4,19 @@ import type { Logger, VectoraRequest } from 'vectora'
 import { JwtConfigError, showValue } from './errors.js'
 import { JwksCache, resolveJwks, type JwksOptions } from './jwks.js'
 import {
-  ALGORITHMS, algorithmsFor, describeKey, isHmac, staticKeys, toPrivateKey, toPublicKey, toSecretKey,
-  type JwtAlgorithm, type KeyInput, type KeyResolver, type Lookup, type VerificationKey,
+  ALGORITHMS,
+  algorithmsFor,
+  describeKey,
+  isHmac,
+  staticKeys,
+  toPrivateKey,
+  toPublicKey,
+  toSecretKey,
+  type JwtAlgorithm,
+  type KeyInput,
+  type KeyResolver,
+  type Lookup,
+  type VerificationKey,
 } from './keys.js'
 import { createCheckedSigner, type Signer } from './sign.js'
 
@@ -81,8 +92,26 @@ export interface ResolvedJwt {
 }
 
 const KNOWN = new Set([
-  'algorithms', 'secret', 'publicKeys', 'jwksUrl', 'jwks', 'privateKey', 'keyId', 'issuer', 'audience', 'typ', 'requireExp',
-  'clockTolerance', 'maxTokenLength', 'cookie', 'mode', 'skip', 'realm', 'keepToken', 'service', 'clock',
+  'algorithms',
+  'secret',
+  'publicKeys',
+  'jwksUrl',
+  'jwks',
+  'privateKey',
+  'keyId',
+  'issuer',
+  'audience',
+  'typ',
+  'requireExp',
+  'clockTolerance',
+  'maxTokenLength',
+  'cookie',
+  'mode',
+  'skip',
+  'realm',
+  'keepToken',
+  'service',
+  'clock',
 ])
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const QUOTABLE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
@@ -112,13 +141,18 @@ export function resolveConfig(options: JwtOptions, log: () => Logger): ResolvedJ
     }
     const asymmetric = algorithms.filter((a) => !isHmac(a))
     if (asymmetric.length > 0) {
-      throw new JwtConfigError(`a secret verifies HS256/HS384/HS512 only, but algorithms lists ${asymmetric.join(', ')}. Verify ${asymmetric.length === 1 ? 'it' : 'them'} with publicKeys or jwksUrl, in a registration without the secret.`)
+      throw new JwtConfigError(
+        `a secret verifies HS256/HS384/HS512 only, but algorithms lists ${asymmetric.join(', ')}. Verify ${asymmetric.length === 1 ? 'it' : 'them'} with publicKeys or jwksUrl, in a registration without the secret.`,
+      )
     }
     signingKey = toSecretKey(secret, algorithms)
     keys = staticKeys([{ kid: undefined, key: signingKey, algorithms }])
   } else {
     const hmac = algorithms.filter(isHmac)
-    if (hmac.length > 0) throw new JwtConfigError(`${hmac.join(', ')} ${hmac.length === 1 ? 'needs' : 'need'} a secret; publicKeys, jwksUrl and privateKey are for RS/PS/ES algorithms.`)
+    if (hmac.length > 0)
+      throw new JwtConfigError(
+        `${hmac.join(', ')} ${hmac.length === 1 ? 'needs' : 'need'} a secret; publicKeys, jwksUrl and privateKey are for RS/PS/ES algorithms.`,
+      )
     if (privateKey !== undefined) {
       signingKey = toPrivateKey(privateKey)
       if (algorithmsFor(signingKey, algorithms).length === 0) {
@@ -143,7 +177,8 @@ export function resolveConfig(options: JwtOptions, log: () => Logger): ResolvedJ
   const issuer = checkIssuer(options.issuer)
   const audience = checkAudience(options.audience)
   const service = options.service ?? 'jwt'
-  if (service !== false && (typeof service !== 'string' || service === '')) throw new JwtConfigError(`service must be a service token (a non-empty string) or false (got ${showValue(service)}).`)
+  if (service !== false && (typeof service !== 'string' || service === ''))
+    throw new JwtConfigError(`service must be a service token (a non-empty string) or false (got ${showValue(service)}).`)
 
   const mode = options.mode ?? 'required'
   if (mode !== 'required' && mode !== 'optional') throw new JwtConfigError(`mode must be "required" or "optional" (got ${showValue(mode)}).`)
@@ -162,16 +197,32 @@ export function resolveConfig(options: JwtOptions, log: () => Logger): ResolvedJ
   const typ = optionalString(options.typ, 'typ')
   if (options.skip !== undefined && typeof options.skip !== 'function') throw new JwtConfigError('skip must be a function (req) => boolean.')
   // Last, with every verification rule known: the signer refuses to issue what this registration refuses.
-  const signer = signingKey === undefined ? undefined : createCheckedSigner({
-    ...(signingKey.type === 'secret' ? { secret: signingKey } : { privateKey: signingKey }),
-    algorithm: algorithmsFor(signingKey, algorithms)[0],
-    keyId,
-    issuer: typeof issuer === 'string' ? issuer : undefined,
-    audience: typeof audience === 'string' ? audience : undefined,
-    clock,
-  }, { issuer, audience, typ, maxTokenLength })
+  const signer =
+    signingKey === undefined
+      ? undefined
+      : createCheckedSigner(
+          {
+            ...(signingKey.type === 'secret' ? { secret: signingKey } : { privateKey: signingKey }),
+            algorithm: algorithmsFor(signingKey, algorithms)[0],
+            keyId,
+            issuer: typeof issuer === 'string' ? issuer : undefined,
+            audience: typeof audience === 'string' ? audience : undefined,
+            clock,
+          },
+          { issuer, audience, typ, maxTokenLength },
+        )
   return {
-    algorithms, keys, signer, issuer, audience, typ, mode, clockTolerance, maxTokenLength, cookie, realm,
+    algorithms,
+    keys,
+    signer,
+    issuer,
+    audience,
+    typ,
+    mode,
+    clockTolerance,
+    maxTokenLength,
+    cookie,
+    realm,
     requireExp: bool(options.requireExp, 'requireExp', true),
     keepToken: bool(options.keepToken, 'keepToken', false),
     skip: options.skip,
@@ -188,22 +239,27 @@ function checkSignerKey(privateKey: KeyObject, keyId: string | undefined, keys: 
   const found = keys.lookup(keyId) as Lookup // staticKeys answers synchronously
   if (found.ok && found.key.key.equals(createPublicKey(privateKey))) return
   const where = keyId === undefined ? 'a token without kid (keyId is not set)' : `kid ${JSON.stringify(keyId)} (keyId)`
-  throw new JwtConfigError(found.ok
-    ? `the publicKeys entry for ${where} is not privateKey's public key, so the signer would issue tokens this registration refuses. List privateKey's public key there, or set keyId to the kid it is listed under.`
-    : `publicKeys has no key for ${where}, so the signer would issue tokens this registration refuses. List privateKey's public key in publicKeys under keyId, or set keyId to the kid it is listed under.`)
+  throw new JwtConfigError(
+    found.ok
+      ? `the publicKeys entry for ${where} is not privateKey's public key, so the signer would issue tokens this registration refuses. List privateKey's public key there, or set keyId to the kid it is listed under.`
+      : `publicKeys has no key for ${where}, so the signer would issue tokens this registration refuses. List privateKey's public key in publicKeys under keyId, or set keyId to the kid it is listed under.`,
+  )
 }
 
 function checkAlgorithms(value: unknown): JwtAlgorithm[] {
   if (value === undefined) {
-    throw new JwtConfigError('algorithms is required: list the algorithms your tokens use, e.g. { algorithms: [\'RS256\'] }. ' +
-      'There is no default: letting the token pick its algorithm is how key confusion happens (CVE-2022-23540, RFC 8725 §3.1).')
+    throw new JwtConfigError(
+      "algorithms is required: list the algorithms your tokens use, e.g. { algorithms: ['RS256'] }. " +
+        'There is no default: letting the token pick its algorithm is how key confusion happens (CVE-2022-23540, RFC 8725 §3.1).',
+    )
   }
   if (!Array.isArray(value) || value.length === 0) throw new JwtConfigError(`algorithms must be a non-empty array, e.g. ['RS256'] (got ${showValue(value)}).`)
   for (const alg of value) {
     if (typeof alg === 'string' && alg.toLowerCase() === 'none') {
       throw new JwtConfigError('algorithms must not contain "none": unsigned tokens are never accepted (RFC 8725 §2.1).')
     }
-    if (!(ALGORITHMS as readonly unknown[]).includes(alg)) throw new JwtConfigError(`unsupported algorithm ${showValue(alg)}; supported: ${ALGORITHMS.join(', ')}.`)
+    if (!(ALGORITHMS as readonly unknown[]).includes(alg))
+      throw new JwtConfigError(`unsupported algorithm ${showValue(alg)}; supported: ${ALGORITHMS.join(', ')}.`)
   }
   return [...new Set(value as JwtAlgorithm[])]
 }

@@ -4,7 +4,7 @@
  * random kids cannot make the app hammer the identity provider), with a fetch timeout and a body size cap.
  * Ages are measured on the plugin's `clock` (Date.now by default), so tests can advance time instead of waiting.
  */
-import { createPublicKey } from 'node:crypto'
+import { createPublicKey, type KeyObject } from 'node:crypto'
 import type { Logger } from 'vectora'
 import { JwtConfigError, showValue } from './errors.js'
 import { algorithmsFor, ALGORITHMS, describeKey, type JwtAlgorithm, type KeyResolver, type Lookup, type VerificationKey } from './keys.js'
@@ -83,7 +83,7 @@ export function fromJwk(jwk: unknown, allowed: readonly JwtAlgorithm[]): Verific
     if (typeof j.alg !== 'string' || !allowed.includes(j.alg as JwtAlgorithm)) return `alg ${showValue(j.alg)} is not in algorithms`
     bound = [j.alg as JwtAlgorithm]
   }
-  let key
+  let key: KeyObject
   try {
     key = createPublicKey({ key: j as any, format: 'jwk' })
   } catch (error) {
@@ -149,22 +149,30 @@ export class JwksCache implements KeyResolver {
     const now = this.#clock()
     if (now - this.#attemptAt < this.#o.cooldown) return Promise.resolve()
     this.#attemptAt = now
-    this.#inflight = this.#load().then(
-      (keys) => {
-        this.#keys = keys
-        this.#loadedAt = this.#clock()
-      },
-      (error: unknown) => {
-        const hasKeys = this.#keys !== undefined
-        this.#log().warn(hasKeys
-          ? '@vectora/jwt: fetching the JWKS failed; keeping the previous keys'
-          : '@vectora/jwt: fetching the JWKS failed; there are no keys yet, so tokens get 503 until a fetch succeeds', {
-          plugin: '@vectora/jwt', url: this.#url.href, error: (error as Error)?.message ?? String(error), hasKeys,
-        })
-      },
-    ).finally(() => {
-      this.#inflight = undefined
-    })
+    this.#inflight = this.#load()
+      .then(
+        (keys) => {
+          this.#keys = keys
+          this.#loadedAt = this.#clock()
+        },
+        (error: unknown) => {
+          const hasKeys = this.#keys !== undefined
+          this.#log().warn(
+            hasKeys
+              ? '@vectora/jwt: fetching the JWKS failed; keeping the previous keys'
+              : '@vectora/jwt: fetching the JWKS failed; there are no keys yet, so tokens get 503 until a fetch succeeds',
+            {
+              plugin: '@vectora/jwt',
+              url: this.#url.href,
+              error: (error as Error)?.message ?? String(error),
+              hasKeys,
+            },
+          )
+        },
+      )
+      .finally(() => {
+        this.#inflight = undefined
+      })
     return this.#inflight
   }
 

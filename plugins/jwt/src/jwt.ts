@@ -69,10 +69,13 @@ export const jwt = definePlugin({
  * app.get('/posts', (req) => listPosts(req.auth?.subject))
  * app.post('/posts', { guards: [requireAuth] }, (req) => createPost(req.auth.subject)) // typed: no `!`
  */
-export const requireAuth: Guard<{ readonly auth: AuthInfo }> = defineGuard<{ readonly auth: AuthInfo }>(function requireAuth(req) {
-  if (req.auth !== undefined) return true
-  throw missingToken()
-}, { requires: [NAME], hint: "app.register(jwt, { ... }) (import { jwt } from '@vectora/jwt')" })
+export const requireAuth: Guard<{ readonly auth: AuthInfo }> = defineGuard<{ readonly auth: AuthInfo }>(
+  function requireAuth(req) {
+    if (req.auth !== undefined) return true
+    throw missingToken()
+  },
+  { requires: [NAME], hint: "app.register(jwt, { ... }) (import { jwt } from '@vectora/jwt')" },
+)
 
 function createAuthenticate(c: ResolvedJwt, skip: (req: VectoraRequest<any>) => boolean) {
   return async function onAuthenticate(req: VectoraRequest<any>): Promise<undefined> {
@@ -119,12 +122,20 @@ function readCookie(header: string | undefined, name: string, c: ResolvedJwt): s
     if (eq === -1 || pair.slice(0, eq).trim() !== name) continue
     // Two cookies of one name: one may be planted by a sibling subdomain (cookie tossing). Refuse to guess.
     if (found !== undefined) throw invalidToken('The token cookie was sent twice.', 'JWT_INVALID', c.realm)
-    found = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1')
+    found = pair
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
   }
   return found
 }
 
-interface Header { alg?: unknown; kid?: unknown; typ?: unknown; crit?: unknown }
+interface Header {
+  alg?: unknown
+  kid?: unknown
+  typ?: unknown
+  crit?: unknown
+}
 
 async function verifyToken(token: string, c: ResolvedJwt): Promise<AuthInfo> {
   const fail = (description: string, cause?: unknown): never => {
@@ -138,7 +149,7 @@ async function verifyToken(token: string, c: ResolvedJwt): Promise<AuthInfo> {
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) return fail('The token is malformed.')
   // The allowlist is checked before any key is looked up: `none` and every unlisted algorithm stop here.
-  if (typeof header.alg !== 'string' || !c.algorithms.includes(header.alg as JwtAlgorithm)) return fail('The token\'s algorithm is not accepted.')
+  if (typeof header.alg !== 'string' || !c.algorithms.includes(header.alg as JwtAlgorithm)) return fail("The token's algorithm is not accepted.")
   if (header.crit !== undefined) return fail('The token has critical header parameters this server does not support.')
   if (c.typ !== undefined && !typMatches(header.typ, c.typ)) return fail('The token is not of the accepted type (typ).')
   if (header.kid !== undefined && typeof header.kid !== 'string') return fail('The token is malformed.')
@@ -178,13 +189,17 @@ function fromVerifyError(error: unknown, c: ResolvedJwt) {
   if (error instanceof jsonwebtoken.TokenExpiredError) return invalidToken('The token expired.', 'JWT_EXPIRED', c.realm, error)
   if (error instanceof jsonwebtoken.NotBeforeError) return invalidToken('The token is not valid yet (nbf).', 'JWT_INVALID', c.realm, error)
   const message = (error as Error | null)?.message ?? ''
-  const description =
-    message.startsWith('jwt audience invalid') ? 'The token is not meant for this audience (aud).'
-      : message.startsWith('jwt issuer invalid') ? 'The token\'s issuer is not accepted (iss).'
-        : message === 'invalid signature' ? 'The token signature is invalid.'
-          : message === 'invalid algorithm' ? 'The token\'s algorithm is not accepted.'
-            : /^invalid (exp|nbf) value/.test(message) ? 'The token has an invalid exp or nbf claim.'
-              : 'The token is invalid.'
+  const description = message.startsWith('jwt audience invalid')
+    ? 'The token is not meant for this audience (aud).'
+    : message.startsWith('jwt issuer invalid')
+      ? "The token's issuer is not accepted (iss)."
+      : message === 'invalid signature'
+        ? 'The token signature is invalid.'
+        : message === 'invalid algorithm'
+          ? "The token's algorithm is not accepted."
+          : /^invalid (exp|nbf) value/.test(message)
+            ? 'The token has an invalid exp or nbf claim.'
+            : 'The token is invalid.'
   return invalidToken(description, 'JWT_INVALID', c.realm, error)
 }
 

@@ -6,9 +6,7 @@ import { createPrivateKey, createPublicKey, createSecretKey, KeyObject } from 'n
 import { JwtConfigError, showValue } from './errors.js'
 
 /** The algorithms jsonwebtoken 9 verifies. `none` is deliberately absent: it is never accepted. */
-export const ALGORITHMS = [
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512',
-] as const
+export const ALGORITHMS = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const
 
 /** A JWS algorithm @vectora/jwt accepts in `algorithms`. */
 export type JwtAlgorithm = (typeof ALGORITHMS)[number]
@@ -52,13 +50,16 @@ export const isHmac = (alg: string): boolean => alg.startsWith('HS')
 export function algorithmsFor(key: KeyObject, allowed: readonly JwtAlgorithm[]): JwtAlgorithm[] {
   if (key.type === 'secret') return allowed.filter(isHmac)
   switch (key.asymmetricKeyType) {
-    case 'rsa': return allowed.filter((a) => a.startsWith('RS') || a.startsWith('PS'))
-    case 'rsa-pss': return allowed.filter((a) => a.startsWith('PS'))
+    case 'rsa':
+      return allowed.filter((a) => a.startsWith('RS') || a.startsWith('PS'))
+    case 'rsa-pss':
+      return allowed.filter((a) => a.startsWith('PS'))
     case 'ec': {
       const alg = CURVES[key.asymmetricKeyDetails?.namedCurve ?? '']
       return allowed.filter((a) => a === alg)
     }
-    default: return []
+    default:
+      return []
   }
 }
 
@@ -69,11 +70,14 @@ export function algorithmsFor(key: KeyObject, allowed: readonly JwtAlgorithm[]):
 export function toSecretKey(secret: unknown, algorithms: readonly JwtAlgorithm[], what = 'secret'): KeyObject {
   let key: KeyObject
   if (secret instanceof KeyObject) {
-    if (secret.type !== 'secret') throw new JwtConfigError(`${what} must be a secret KeyObject (got ${describeKey(secret)}); asymmetric keys go in publicKeys or privateKey.`)
+    if (secret.type !== 'secret')
+      throw new JwtConfigError(`${what} must be a secret KeyObject (got ${describeKey(secret)}); asymmetric keys go in publicKeys or privateKey.`)
     key = secret
   } else if (typeof secret === 'string' || Buffer.isBuffer(secret)) {
     if (String(secret).includes('-----BEGIN')) {
-      throw new JwtConfigError(`${what} looks like a PEM key. A public key used as an HMAC secret is the key-confusion attack; put PEM keys in publicKeys (verify) or privateKey (sign) and list RS/PS/ES algorithms.`)
+      throw new JwtConfigError(
+        `${what} looks like a PEM key. A public key used as an HMAC secret is the key-confusion attack; put PEM keys in publicKeys (verify) or privateKey (sign) and list RS/PS/ES algorithms.`,
+      )
     }
     key = createSecretKey(typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret)
   } else {
@@ -83,7 +87,9 @@ export function toSecretKey(secret: unknown, algorithms: readonly JwtAlgorithm[]
   const needed = Math.max(0, ...hmac.map((a) => HMAC_BYTES[a]))
   const size = key.symmetricKeySize ?? 0
   if (size < needed) {
-    throw new JwtConfigError(`${what} has ${size} bytes; ${hmac.join(', ')} ${hmac.length === 1 ? 'needs' : 'need'} at least ${needed} (RFC 7518 §3.2). Use random bytes, not a password: crypto.randomBytes(${needed}).toString('base64url').`)
+    throw new JwtConfigError(
+      `${what} has ${size} bytes; ${hmac.join(', ')} ${hmac.length === 1 ? 'needs' : 'need'} at least ${needed} (RFC 7518 §3.2). Use random bytes, not a password: crypto.randomBytes(${needed}).toString('base64url').`,
+    )
   }
   return key
 }

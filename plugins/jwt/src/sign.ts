@@ -99,15 +99,18 @@ export function createCheckedSigner(options: SignerOptions, rules: VerifierRules
   const { algorithm, secret, privateKey, keyId, issuer, audience, expiresIn } = options
   if (algorithm === undefined) throw new JwtConfigError(`createSigner() needs an algorithm, one of ${ALGORITHMS.join(', ')}.`)
   if (typeof algorithm === 'string' && algorithm.toLowerCase() === 'none') throw new JwtConfigError('algorithm "none" issues unsigned tokens; it is refused.')
-  if (!(ALGORITHMS as readonly unknown[]).includes(algorithm)) throw new JwtConfigError(`unsupported algorithm ${showValue(algorithm)}; supported: ${ALGORITHMS.join(', ')}.`)
-  if ((secret === undefined) === (privateKey === undefined)) throw new JwtConfigError('createSigner() needs exactly one of secret (HS*) or privateKey (RS/PS/ES).')
+  if (!(ALGORITHMS as readonly unknown[]).includes(algorithm))
+    throw new JwtConfigError(`unsupported algorithm ${showValue(algorithm)}; supported: ${ALGORITHMS.join(', ')}.`)
+  if ((secret === undefined) === (privateKey === undefined))
+    throw new JwtConfigError('createSigner() needs exactly one of secret (HS*) or privateKey (RS/PS/ES).')
   const key = secret !== undefined ? toSecretKey(secret, [algorithm]) : toPrivateKey(privateKey)
   if (!algorithmsFor(key, [algorithm]).includes(algorithm)) throw new JwtConfigError(`${algorithm} cannot sign with ${describeKey(key)}.`)
   const requireExpiresIn = options.requireExpiresIn ?? true
   if (typeof requireExpiresIn !== 'boolean') throw new JwtConfigError('requireExpiresIn must be a boolean.')
   if (keyId !== undefined && (typeof keyId !== 'string' || keyId === '')) throw new JwtConfigError('keyId must be a non-empty string.')
   // An empty iss or aud is a token no verifier configured with an issuer or audience accepts.
-  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === '')) throw new JwtConfigError(`issuer must be a non-empty string (got ${showValue(issuer)}).`)
+  if (issuer !== undefined && (typeof issuer !== 'string' || issuer === ''))
+    throw new JwtConfigError(`issuer must be a non-empty string (got ${showValue(issuer)}).`)
   const audienceOk = (a: unknown): boolean => typeof a === 'string' && a !== ''
   if (audience !== undefined && !(audienceOk(audience) || (Array.isArray(audience) && audience.length > 0 && audience.every(audienceOk)))) {
     throw new JwtConfigError(`audience must be a non-empty string or a non-empty array of them (got ${showValue(audience)}).`)
@@ -127,9 +130,11 @@ export function createCheckedSigner(options: SignerOptions, rules: VerifierRules
       const lifetime = signOptions.expiresIn ?? (payload.exp === undefined ? expiresIn : undefined)
       if (requireExpiresIn && lifetime === undefined && typeof payload.exp !== 'number') {
         // The plugin's signer has no expiresIn or requireExpiresIn of its own: only the per-call fix applies.
-        throw new JwtSignError(rules === undefined
-          ? 'an expiry is required: pass { expiresIn: \'15m\' } (or set expiresIn on the signer, or requireExpiresIn: false).'
-          : 'an expiry is required: pass { expiresIn: \'15m\' }, or put an exp claim in the payload.')
+        throw new JwtSignError(
+          rules === undefined
+            ? "an expiry is required: pass { expiresIn: '15m' } (or set expiresIn on the signer, or requireExpiresIn: false)."
+            : "an expiry is required: pass { expiresIn: '15m' }, or put an exp claim in the payload.",
+        )
       }
       const { header, ...rest } = signOptions
       const now = Math.floor(clock() / 1000)
@@ -160,13 +165,19 @@ function checkIssuable(token: string, now: number, rules: VerifierRules | undefi
   const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>
   const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>
   if (claims.sub === undefined) {
-    throw new JwtSignError('the token has no subject (sub), and the verifier refuses tokens without one: put the caller\'s id in the payload, sign({ sub: user.id, ... }), or pass { subject: user.id }.')
+    throw new JwtSignError(
+      "the token has no subject (sub), and the verifier refuses tokens without one: put the caller's id in the payload, sign({ sub: user.id, ... }), or pass { subject: user.id }.",
+    )
   }
   if (typeof claims.sub !== 'string' || claims.sub === '') {
-    throw new JwtSignError(`sub must be a non-empty string (got ${showValue(claims.sub)}), or the verifier refuses the token: sign({ sub: String(user.id), ... }).`)
+    throw new JwtSignError(
+      `sub must be a non-empty string (got ${showValue(claims.sub)}), or the verifier refuses the token: sign({ sub: String(user.id), ... }).`,
+    )
   }
   if (typeof claims.exp === 'number' && claims.exp <= now) {
-    throw new JwtSignError(`the token would be expired when issued (its exp is ${claims.exp === now ? 'now' : `${now - claims.exp} s ago`}): pass a positive expiresIn, or an exp in the future.`)
+    throw new JwtSignError(
+      `the token would be expired when issued (its exp is ${claims.exp === now ? 'now' : `${now - claims.exp} s ago`}): pass a positive expiresIn, or an exp in the future.`,
+    )
   }
   if (typeof claims.exp === 'number' && typeof claims.nbf === 'number' && claims.nbf >= claims.exp) {
     throw new JwtSignError('the token would never be valid: its nbf (notBefore) is not before its exp. Shorten notBefore or lengthen expiresIn.')
@@ -175,21 +186,29 @@ function checkIssuable(token: string, now: number, rules: VerifierRules | undefi
   if (rules === undefined) return
   if (rules.issuer !== undefined && !issuerAccepted(claims.iss, rules.issuer)) {
     const accepted = typeof rules.issuer === 'string' ? [rules.issuer] : rules.issuer
-    throw new JwtSignError(claims.iss === undefined
-      ? `the token has no issuer (iss), and this registration accepts only ${list(accepted)}: pass { issuer: ${JSON.stringify(accepted[0])} } (or an iss claim in the payload).`
-      : `iss ${showValue(claims.iss)} is not an issuer this registration accepts (${list(accepted)}): pass one of them as { issuer } or as the iss claim.`)
+    throw new JwtSignError(
+      claims.iss === undefined
+        ? `the token has no issuer (iss), and this registration accepts only ${list(accepted)}: pass { issuer: ${JSON.stringify(accepted[0])} } (or an iss claim in the payload).`
+        : `iss ${showValue(claims.iss)} is not an issuer this registration accepts (${list(accepted)}): pass one of them as { issuer } or as the iss claim.`,
+    )
   }
   if (rules.audience !== undefined && !audienceAccepted(claims.aud, rules.audience)) {
     const accepted = Array.isArray(rules.audience) ? rules.audience : [rules.audience as string | RegExp]
-    throw new JwtSignError(claims.aud === undefined
-      ? `the token has no audience (aud), and this registration accepts only ${list(accepted)}: pass { audience: '...' } naming one of them (or an aud claim in the payload).`
-      : `aud ${Array.isArray(claims.aud) ? list(claims.aud) : showValue(claims.aud)} names no audience this registration accepts (${list(accepted)}): pass one as { audience } or as the aud claim.`)
+    throw new JwtSignError(
+      claims.aud === undefined
+        ? `the token has no audience (aud), and this registration accepts only ${list(accepted)}: pass { audience: '...' } naming one of them (or an aud claim in the payload).`
+        : `aud ${Array.isArray(claims.aud) ? list(claims.aud) : showValue(claims.aud)} names no audience this registration accepts (${list(accepted)}): pass one as { audience } or as the aud claim.`,
+    )
   }
   if (rules.typ !== undefined && !typMatches(header.typ, rules.typ)) {
-    throw new JwtSignError(`the typ header ${showValue(header.typ)} is not the ${JSON.stringify(rules.typ)} this registration requires: leave typ out of options.header (the signer sets it).`)
+    throw new JwtSignError(
+      `the typ header ${showValue(header.typ)} is not the ${JSON.stringify(rules.typ)} this registration requires: leave typ out of options.header (the signer sets it).`,
+    )
   }
   if (token.length > rules.maxTokenLength) {
-    throw new JwtSignError(`the token is ${token.length} characters, over the maxTokenLength of ${rules.maxTokenLength} this registration accepts: put fewer claims in it, or raise maxTokenLength.`)
+    throw new JwtSignError(
+      `the token is ${token.length} characters, over the maxTokenLength of ${rules.maxTokenLength} this registration accepts: put fewer claims in it, or raise maxTokenLength.`,
+    )
   }
 }
 

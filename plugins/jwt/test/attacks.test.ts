@@ -31,7 +31,10 @@ async function refused(t: Transport, app: ReturnType<typeof rsApp>, token: strin
   const res = await t.request(app, { url: '/orders', headers: bearer(token) })
   const body = assertInvalid(res, code)
   if (detail !== undefined) assert.match(body.detail, detail)
-  assert.deepEqual(app.logger.lines.filter((l) => l.level === 'error'), [])
+  assert.deepEqual(
+    app.logger.lines.filter((l) => l.level === 'error'),
+    [],
+  )
   return body
 }
 
@@ -98,9 +101,18 @@ describe('@vectora/jwt: attacks', () => {
       const app = rsApp()
       const [h, p, s] = rs256().split('.')
       const malformed = [
-        'abc', 'a.b', '..', 'a.b.c.d.e', `${h}.${p}`, `${h}.${p}.${s}.`, `${h}.${p}.${s}==`,
-        `${b64url('not json')}.${p}.${s}`, `${b64url('[1,2]')}.${p}.${s}`, `${b64url('null')}.${p}.${s}`,
-        `${h}.${b64url('not json')}.${s}`, `${b64url({ alg: 'RS256', kid: 42 })}.${p}.${s}`,
+        'abc',
+        'a.b',
+        '..',
+        'a.b.c.d.e',
+        `${h}.${p}`,
+        `${h}.${p}.${s}.`,
+        `${h}.${p}.${s}==`,
+        `${b64url('not json')}.${p}.${s}`,
+        `${b64url('[1,2]')}.${p}.${s}`,
+        `${b64url('null')}.${p}.${s}`,
+        `${h}.${b64url('not json')}.${s}`,
+        `${b64url({ alg: 'RS256', kid: 42 })}.${p}.${s}`,
         `${h}.${p}.${s}%00`,
       ]
       for (const token of malformed) await refused(t, app, token)

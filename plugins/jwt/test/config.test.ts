@@ -56,7 +56,10 @@ describe('@vectora/jwt: configuration', () => {
 
   it('refuses a key that fits none of the algorithms', () => {
     assert.throws(register({ publicKeys: keyPair('ec').publicPem, algorithms: ['RS256'] }), configError(/ec prime256v1 public key/, /RS256/))
-    assert.throws(register({ publicKeys: { a: keyPair('rsa').publicPem, b: keyPair('ec').publicPem }, algorithms: ['RS256'] }), configError(/publicKeys\["b"\]/))
+    assert.throws(
+      register({ publicKeys: { a: keyPair('rsa').publicPem, b: keyPair('ec').publicPem }, algorithms: ['RS256'] }),
+      configError(/publicKeys\["b"\]/),
+    )
     assert.throws(register({ publicKeys: 'not a pem', algorithms: ['RS256'] }), configError(/not a PEM public key/))
     assert.throws(register({ publicKeys: {}, algorithms: ['RS256'] }), configError(/empty/))
   })
@@ -82,7 +85,10 @@ describe('@vectora/jwt: configuration', () => {
   })
 
   it('refuses a clock that is not a function returning ms', () => {
-    assert.throws(register({ secret: SECRET, algorithms: ['HS256'], clock: 1_700_000_000_000 }), configError(/clock must be a function/, /like Date\.now/, /got 1700000000000/))
+    assert.throws(
+      register({ secret: SECRET, algorithms: ['HS256'], clock: 1_700_000_000_000 }),
+      configError(/clock must be a function/, /like Date\.now/, /got 1700000000000/),
+    )
     assert.doesNotThrow(register({ secret: SECRET, algorithms: ['HS256'], clock: () => 0 }))
   })
 
@@ -90,9 +96,15 @@ describe('@vectora/jwt: configuration', () => {
     const signing = keyPair('rsa')
     const other = keyPair('rsa2')
     const base = { privateKey: signing.privatePem, algorithms: ['RS256'] }
-    assert.throws(register({ ...base, keyId: 'k1', publicKeys: { k1: other.publicPem } }), configError(/the publicKeys entry for kid "k1" \(keyId\) is not privateKey's public key/, /would issue tokens this registration refuses/))
+    assert.throws(
+      register({ ...base, keyId: 'k1', publicKeys: { k1: other.publicPem } }),
+      configError(/the publicKeys entry for kid "k1" \(keyId\) is not privateKey's public key/, /would issue tokens this registration refuses/),
+    )
     assert.throws(register({ ...base, keyId: 'k9', publicKeys: { k1: signing.publicPem } }), configError(/publicKeys has no key for kid "k9"/))
-    assert.throws(register({ ...base, publicKeys: { k1: signing.publicPem, k2: other.publicPem } }), configError(/publicKeys has no key for a token without kid \(keyId is not set\)/))
+    assert.throws(
+      register({ ...base, publicKeys: { k1: signing.publicPem, k2: other.publicPem } }),
+      configError(/publicKeys has no key for a token without kid \(keyId is not set\)/),
+    )
     assert.doesNotThrow(register({ ...base, keyId: 'k1', publicKeys: { k1: signing.publicPem, k2: other.publicPem } }))
     assert.doesNotThrow(register({ ...base, publicKeys: signing.publicPem }))
   })
@@ -134,14 +146,17 @@ describe('@vectora/jwt: configuration', () => {
     assert.throws(register(undefined), configError(/needs an options object/))
   })
 
-  it('reports the plugin\'s name in the setup failure', () => {
+  it("reports the plugin's name in the setup failure", () => {
     assert.throws(register({ secret: SECRET }), (e: any) => /@vectora\/jwt/.test(e.message))
   })
 
   it('fails when another plugin already owns req.auth', () => {
     const app = testApp()
     app.register(definePlugin({ name: 'api-keys', version: '1.0.0', setup: (a) => void a.decorateRequest('auth') }))
-    assert.throws(() => app.register(jwt, { secret: SECRET, algorithms: ['HS256'] }), (e: any) => e.cause?.code === 'VEC_ERR_DECORATION_CONFLICT')
+    assert.throws(
+      () => app.register(jwt, { secret: SECRET, algorithms: ['HS256'] }),
+      (e: any) => e.cause?.code === 'VEC_ERR_DECORATION_CONFLICT',
+    )
   })
 
   it('registering the same options twice in one scope is a no-op; other options in the same scope are refused by the host', () => {
@@ -149,6 +164,9 @@ describe('@vectora/jwt: configuration', () => {
     const options: JwtOptions = { secret: SECRET, algorithms: ['HS256'] }
     app.register(jwt, options)
     assert.doesNotThrow(() => app.register(jwt, { ...options }))
-    assert.throws(() => app.register(jwt, { ...options, mode: 'optional' }), (e: any) => e.code === 'VEC_ERR_PLUGIN_DUPLICATE')
+    assert.throws(
+      () => app.register(jwt, { ...options, mode: 'optional' }),
+      (e: any) => e.code === 'VEC_ERR_PLUGIN_DUPLICATE',
+    )
   })
 })

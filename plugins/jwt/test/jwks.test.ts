@@ -11,11 +11,29 @@ import type { AddressInfo } from 'node:net'
 import jsonwebtoken from 'jsonwebtoken'
 import { reply } from 'vectora'
 import { jwt, type JwksOptions } from '../src/index.js'
-import { assertInvalid, assertProblem, bearer, fakeClock, forEachTransport, keyPair, listen, onCleanup, testApp, type FakeClock, type Transport } from './support.js'
+import {
+  assertInvalid,
+  assertProblem,
+  bearer,
+  fakeClock,
+  forEachTransport,
+  keyPair,
+  listen,
+  onCleanup,
+  testApp,
+  type FakeClock,
+  type Transport,
+} from './support.js'
 
 /** The clock of the tests that do not move time; a test that advances time makes its own. */
 const still = fakeClock()
-const jwkOf = (publicKey: KeyObject, kid: string, extra: Record<string, unknown> = {}) => ({ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig', ...extra })
+const jwkOf = (publicKey: KeyObject, kid: string, extra: Record<string, unknown> = {}) => ({
+  ...publicKey.export({ format: 'jwk' }),
+  kid,
+  alg: 'RS256',
+  use: 'sig',
+  ...extra,
+})
 /** An RS256 token valid for 5 minutes from `clock`'s now (jsonwebtoken counts expiresIn from iat). */
 const token = (privateKey: KeyObject, kid: string, sub = 'ada', clock: FakeClock = still) =>
   jsonwebtoken.sign({ sub, iat: clock.seconds() }, privateKey, { algorithm: 'RS256', expiresIn: '5m', keyid: kid })
@@ -59,7 +77,10 @@ describe('@vectora/jwt: JWKS', () => {
       const jwks = await jwksServer([jwkOf(publicKey, 'k1')])
       const app = apiWith(jwks.url)
       const results = await Promise.all(Array.from({ length: 20 }, () => get(t, app, token(privateKey, 'k1'))))
-      assert.deepEqual(results.map((r) => r.status), Array(20).fill(200))
+      assert.deepEqual(
+        results.map((r) => r.status),
+        Array(20).fill(200),
+      )
       assert.equal(jwks.hits, 1)
     })
 
@@ -103,7 +124,10 @@ describe('@vectora/jwt: JWKS', () => {
       clock.advance(1)
       for (const res of await Promise.all(flood.map((tok) => get(t, app, tok)))) assertInvalid(res)
       assert.equal(jwks.hits, 2, 'once the cooldown is over, the next flood costs one fetch')
-      assert.deepEqual(app.logger.lines.filter((l) => l.level === 'error'), [])
+      assert.deepEqual(
+        app.logger.lines.filter((l) => l.level === 'error'),
+        [],
+      )
     })
 
     it('answers 503 JWT_KEYS_UNAVAILABLE with Retry-After while no key set could be fetched, and logs why', async () => {
@@ -120,7 +144,10 @@ describe('@vectora/jwt: JWKS', () => {
       assert.equal(warning?.fields.hasKeys, false)
       assert.match(warning?.msg ?? '', /no keys yet/)
       // The core logs every 5xx reply: here the 503 itself, never a crash.
-      assert.deepEqual(app.logger.lines.filter((l) => l.level === 'error').map((l) => l.fields.err?.status), [503])
+      assert.deepEqual(
+        app.logger.lines.filter((l) => l.level === 'error').map((l) => l.fields.err?.status),
+        [503],
+      )
       // Failed attempts count against the cooldown too: a later request does not hit the failing endpoint...
       clock.advance(12_000)
       const later = await get(t, app, token(privateKey, 'k1', 'ada', clock))
@@ -204,7 +231,12 @@ describe('@vectora/jwt: JWKS', () => {
       ])
       const app = apiWith(jwks.url)
       assert.equal((await get(t, app, token(good.privateKey, 'good'))).status, 200)
-      for (const [kid, key] of [['enc', other], ['rs512', other], ['priv', priv], ['ops', other]] as const) {
+      for (const [kid, key] of [
+        ['enc', other],
+        ['rs512', other],
+        ['priv', priv],
+        ['ops', other],
+      ] as const) {
         assert.match(assertInvalid(await get(t, app, token(key.privateKey, kid))).detail, /unknown key/, kid)
       }
       assertInvalid(await get(t, app, token(other.privateKey, 'good')))
@@ -232,7 +264,9 @@ describe('@vectora/jwt: JWKS', () => {
       }
 
       it('gives up on a JWKS endpoint that does not answer within the timeout', async () => {
-        const url = await rawServer(() => { /* never answers */ })
+        const url = await rawServer(() => {
+          /* never answers */
+        })
         const app = apiWith(url, { timeout: 200 })
         assertProblem(await get(t, app, token(keyPair('rsa').privateKey, 'k1')), 503, 'JWT_KEYS_UNAVAILABLE')
         assert.match(app.logger.lines.find((l) => l.level === 'warn')?.fields.error ?? '', /timeout|abort/i)

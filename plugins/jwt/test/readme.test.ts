@@ -36,7 +36,13 @@ describe('@vectora/jwt: README example', () => {
       const app = readmeApp()
       // Expired in 2001, not "a minute ago": the README app runs on the real clock, and this stays expired on it.
       const expired = jsonwebtoken.sign({ sub: 'ada', iss: 'https://api.example', aud: 'notes', iat: 978_307_200, exp: 978_310_800 }, secret)
-      const forged = createSigner({ secret: 'another-secret-of-at-least-32-bytes!', algorithm: 'HS256', issuer: 'https://api.example', audience: 'notes', expiresIn: '1h' }).sign({ sub: 'ada' })
+      const forged = createSigner({
+        secret: 'another-secret-of-at-least-32-bytes!',
+        algorithm: 'HS256',
+        issuer: 'https://api.example',
+        audience: 'notes',
+        expiresIn: '1h',
+      }).sign({ sub: 'ada' })
       for (const method of ['GET', 'POST']) {
         assertInvalid(await t.request(app, { method, url: '/notes', headers: bearer(expired) }), 'JWT_EXPIRED')
         assertInvalid(await t.request(app, { method, url: '/notes', headers: bearer(forged) }))

@@ -26,10 +26,10 @@ describe('@vectora/jwt: requireAuth needs the plugin', () => {
   it('fails app.ready() naming the route and the plugin to register when @vectora/jwt is not registered', async () => {
     const app = testApp()
     app.get('/me', { guards: [requireAuth] }, (req) => ({ subject: req.auth!.subject }))
-    await assert.rejects(app.ready(), missingPlugin(
-      /Route GET \/me: guard requireAuth needs the plugin @vectora\/jwt registered app-wide or in an enclosing group/,
-      /app\.register\(jwt, \{/,
-    ))
+    await assert.rejects(
+      app.ready(),
+      missingPlugin(/Route GET \/me: guard requireAuth needs the plugin @vectora\/jwt registered app-wide or in an enclosing group/, /app\.register\(jwt, \{/),
+    )
   })
 
   it('works with the plugin registered app-wide', async () => {

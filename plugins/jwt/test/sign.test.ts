@@ -41,7 +41,14 @@ describe('@vectora/jwt: signing', () => {
   forEachTransport((t) => {
     it('provides a signer as the `jwt` service; the tokens it issues authenticate', async () => {
       const app = testApp()
-      app.register(jwt, { secret: SECRET, algorithms: ['HS256'], issuer: 'https://api.example', audience: 'api', clock: fakeClock().now, skip: (req) => req.path === '/login' })
+      app.register(jwt, {
+        secret: SECRET,
+        algorithms: ['HS256'],
+        issuer: 'https://api.example',
+        audience: 'api',
+        clock: fakeClock().now,
+        skip: (req) => req.path === '/login',
+      })
       app.post('/login', { inject: ['jwt'] }, (_req, deps) => reply.json({ token: (deps.jwt as Signer).sign({ sub: 'ada' }, { expiresIn: '10m' }) }))
       app.get('/me', (req) => ({ subject: req.auth?.subject, iss: req.auth?.claims.iss, aud: req.auth?.claims.aud }))
       const { token } = (await t.request(app, { method: 'POST', url: '/login' })).json()
@@ -53,7 +60,14 @@ describe('@vectora/jwt: signing', () => {
     it('signs with the configured private key and keyId; the public half verifies', async () => {
       const { privatePem } = keyPair('rsa')
       const app = testApp()
-      app.register(jwt, { privateKey: privatePem, keyId: 'k-2024', algorithms: ['RS256'], service: 'tokens', clock: fakeClock().now, skip: (req) => req.path === '/login' })
+      app.register(jwt, {
+        privateKey: privatePem,
+        keyId: 'k-2024',
+        algorithms: ['RS256'],
+        service: 'tokens',
+        clock: fakeClock().now,
+        skip: (req) => req.path === '/login',
+      })
       app.post('/login', { inject: ['tokens'] }, (_req, deps) => ({ token: (deps.tokens as Signer).sign({ sub: 'linus' }, { expiresIn: 60 }) }))
       app.get('/me', (req) => ({ subject: req.auth?.subject }))
       const { token } = (await t.request(app, { method: 'POST', url: '/login' })).json()
@@ -71,7 +85,7 @@ describe('@vectora/jwt: signing', () => {
       const signer = createSigner({ secret: SECRET, algorithm: 'HS256', clock: clock.now })
       assert.throws(() => signer.sign({ sub: 'ada' }), signRefused(/expiry is required/, /expiresIn: '15m'/))
       const claims = jsonwebtoken.decode(signer.sign({ sub: 'ada' }, { expiresIn: '1h' })) as jsonwebtoken.JwtPayload
-      assert.equal(claims.iat, clock.seconds(), 'iat comes from the signer\'s clock')
+      assert.equal(claims.iat, clock.seconds(), "iat comes from the signer's clock")
       assert.equal(claims.exp! - claims.iat!, 3600)
       const withExp = jsonwebtoken.decode(signer.sign({ sub: 'ada', exp: clock.seconds() + 60 })) as jsonwebtoken.JwtPayload
       assert.equal(withExp.exp, clock.seconds() + 60)
@@ -79,7 +93,10 @@ describe('@vectora/jwt: signing', () => {
 
     it('refuses to sign a token without a subject, saying how to give it one', () => {
       const signer = createSigner({ secret: SECRET, algorithm: 'HS256', expiresIn: '15m' })
-      assert.throws(() => signer.sign({ roles: ['user'] }), signRefused(/no subject \(sub\)/, /verifier refuses/, /sign\(\{ sub: user\.id/, /\{ subject: user\.id \}/))
+      assert.throws(
+        () => signer.sign({ roles: ['user'] }),
+        signRefused(/no subject \(sub\)/, /verifier refuses/, /sign\(\{ sub: user\.id/, /\{ subject: user\.id \}/),
+      )
       assert.throws(() => signer.sign({ sub: 42 }), signRefused(/sub must be a non-empty string \(got 42\)/))
       assert.throws(() => signer.sign({ sub: '' }), signRefused(/sub must be a non-empty string \(got ""\)/))
       assert.equal((jsonwebtoken.decode(signer.sign({ roles: ['user'] }, { subject: 'ada' })) as jsonwebtoken.JwtPayload).sub, 'ada')
@@ -99,7 +116,7 @@ describe('@vectora/jwt: signing', () => {
       assert.throws(() => signer.sign({ sub: 'ada' }, { header: { crit: ['exp'] } }), signRefused(/critical header/, /remove crit/))
     })
 
-    it('uses the signer\'s default lifetime, and signs without expiry only with requireExpiresIn: false', () => {
+    it("uses the signer's default lifetime, and signs without expiry only with requireExpiresIn: false", () => {
       const withDefault = createSigner({ secret: SECRET, algorithm: 'HS256', expiresIn: '15m' })
       const claims = jsonwebtoken.decode(withDefault.sign({ sub: 'ada' })) as jsonwebtoken.JwtPayload
       assert.equal(claims.exp! - claims.iat!, 900)
@@ -141,7 +158,11 @@ describe('@vectora/jwt: signing', () => {
         [{ secret: SECRET, algorithm: 'HS256', clock: 0 }, /clock must be a function .* \(got 0\)/],
       ]
       for (const [options, message] of cases) {
-        assert.throws(() => createSigner(options as never), (e: any) => e.code === 'JWT_CONFIG_INVALID' && message.test(e.message), JSON.stringify(Object.keys(options)))
+        assert.throws(
+          () => createSigner(options as never),
+          (e: any) => e.code === 'JWT_CONFIG_INVALID' && message.test(e.message),
+          JSON.stringify(Object.keys(options)),
+        )
       }
     })
 
@@ -158,10 +179,10 @@ describe('@vectora/jwt: signing', () => {
     })
   })
 
-  describe('the plugin\'s signer refuses what its registration refuses', () => {
+  describe("the plugin's signer refuses what its registration refuses", () => {
     useCleanup()
 
-    it('refuses a token without sub, as the verifier would (the registration\'s signer service)', async () => {
+    it("refuses a token without sub, as the verifier would (the registration's signer service)", async () => {
       const { signer } = await pluginSigner({ secret: SECRET, algorithms: ['HS256'] })
       assert.throws(() => signer.sign({ roles: ['user'] }, { expiresIn: '5m' }), signRefused(/no subject \(sub\)/))
       // Its own expiry message: the plugin's signer has no expiresIn or requireExpiresIn to set.
@@ -171,7 +192,10 @@ describe('@vectora/jwt: signing', () => {
     it('requires an accepted issuer when several are accepted (no default iss), and refuses another one', async () => {
       const { signer, app } = await pluginSigner({ secret: SECRET, algorithms: ['HS256'], issuer: ['https://a.example', 'https://b.example'] })
       assert.throws(() => signer.sign({ sub: 'ada' }, { expiresIn: '5m' }), signRefused(/no issuer \(iss\)/, /pass \{ issuer: "https:\/\/a\.example" \}/))
-      assert.throws(() => signer.sign({ sub: 'ada' }, { expiresIn: '5m', issuer: 'https://evil.example' }), signRefused(/iss "https:\/\/evil\.example" is not an issuer this registration accepts/))
+      assert.throws(
+        () => signer.sign({ sub: 'ada' }, { expiresIn: '5m', issuer: 'https://evil.example' }),
+        signRefused(/iss "https:\/\/evil\.example" is not an issuer this registration accepts/),
+      )
       const token = signer.sign({ sub: 'ada' }, { expiresIn: '5m', issuer: 'https://b.example' })
       assert.deepEqual((await app.inject({ url: '/me', headers: bearer(token) })).json(), { subject: 'ada' })
     })
@@ -179,7 +203,10 @@ describe('@vectora/jwt: signing', () => {
     it('requires an accepted audience when it is not a single string, and refuses another one', async () => {
       const { signer, app } = await pluginSigner({ secret: SECRET, algorithms: ['HS256'], audience: /^orders(-v\d)?$/ })
       assert.throws(() => signer.sign({ sub: 'ada' }, { expiresIn: '5m' }), signRefused(/no audience \(aud\)/, /\/\^orders/))
-      assert.throws(() => signer.sign({ sub: 'ada', aud: ['billing'] }, { expiresIn: '5m' }), signRefused(/aud "billing" names no audience this registration accepts/))
+      assert.throws(
+        () => signer.sign({ sub: 'ada', aud: ['billing'] }, { expiresIn: '5m' }),
+        signRefused(/aud "billing" names no audience this registration accepts/),
+      )
       const token = signer.sign({ sub: 'ada', aud: ['billing', 'orders-v2'] }, { expiresIn: '5m' })
       assert.equal((await app.inject({ url: '/me', headers: bearer(token) })).status, 200)
     })
@@ -189,7 +216,10 @@ describe('@vectora/jwt: signing', () => {
       const token = signer.sign({ sub: 'ada' }, { expiresIn: '5m' })
       assert.equal(jsonwebtoken.decode(token, { complete: true })?.header.typ, 'at+jwt')
       assert.equal((await app.inject({ url: '/me', headers: bearer(token) })).status, 200)
-      assert.throws(() => signer.sign({ sub: 'ada' }, { expiresIn: '5m', header: { typ: 'JWT' } }), signRefused(/typ header "JWT" is not the "at\+jwt" this registration requires/))
+      assert.throws(
+        () => signer.sign({ sub: 'ada' }, { expiresIn: '5m', header: { typ: 'JWT' } }),
+        signRefused(/typ header "JWT" is not the "at\+jwt" this registration requires/),
+      )
     })
 
     it('refuses a token longer than maxTokenLength', async () => {
@@ -197,7 +227,7 @@ describe('@vectora/jwt: signing', () => {
       assert.throws(() => signer.sign({ sub: 'ada', pad: 'x'.repeat(200) }, { expiresIn: '5m' }), signRefused(/over the maxTokenLength of 200/, /fewer claims/))
     })
 
-    it('signs and verifies on the registration\'s clock: its tokens expire when that clock passes exp', async () => {
+    it("signs and verifies on the registration's clock: its tokens expire when that clock passes exp", async () => {
       const clock = fakeClock()
       const { signer, app } = await pluginSigner({ secret: SECRET, algorithms: ['HS256'], clock: clock.now })
       const token = signer.sign({ sub: 'ada' }, { expiresIn: 60 })

@@ -34,13 +34,28 @@ export function useCleanup(): void {
     const closing = [...apps]
     apps.clear()
     await Promise.all(closing.map((app) => app.close({ deadline: 100 }).catch(() => undefined)))
-    for (const fn of cleanups.splice(0)) await Promise.resolve().then(fn).catch(() => undefined)
+    for (const fn of cleanups.splice(0))
+      await Promise.resolve()
+        .then(fn)
+        .catch(() => undefined)
   })
 }
 
-export interface TestRequest { method?: string; url: string; headers?: Record<string, string> }
-export interface TestResponse { status: number; headers: Record<string, string>; text(): string; json<T = any>(): T }
-export interface Transport { readonly name: 'inject' | 'socket'; request(app: App, req: TestRequest): Promise<TestResponse> }
+export interface TestRequest {
+  method?: string
+  url: string
+  headers?: Record<string, string>
+}
+export interface TestResponse {
+  status: number
+  headers: Record<string, string>
+  text(): string
+  json<T = any>(): T
+}
+export interface Transport {
+  readonly name: 'inject' | 'socket'
+  request(app: App, req: TestRequest): Promise<TestResponse>
+}
 
 const ports = new WeakMap<App, Promise<number>>()
 
@@ -159,11 +174,11 @@ const pairs = new Map<string, { publicKey: KeyObject; privateKey: KeyObject; pub
 export function keyPair(name: 'rsa' | 'rsa2' | 'rsa3' | 'ec') {
   let pair = pairs.get(name)
   if (pair === undefined) {
-    const { publicKey, privateKey } = name === 'ec'
-      ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
-      : generateKeyPairSync('rsa', { modulusLength: 2048 })
+    const { publicKey, privateKey } =
+      name === 'ec' ? generateKeyPairSync('ec', { namedCurve: 'prime256v1' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })
     pair = {
-      publicKey, privateKey,
+      publicKey,
+      privateKey,
       publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     }
@@ -179,7 +194,11 @@ export const b64url = (value: unknown): string => Buffer.from(typeof value === '
  * `rsa` signs RS256 with a private key, `none`/a string puts that raw signature. A string payload goes in
  * as those bytes (`'123'` is the JSON number 123).
  */
-export function forge(header: Record<string, unknown>, payload: Record<string, unknown> | string, signWith: { hmac: string | Buffer } | { rsa: KeyObject } | { raw: string }): string {
+export function forge(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown> | string,
+  signWith: { hmac: string | Buffer } | { rsa: KeyObject } | { raw: string },
+): string {
   const input = `${b64url(header)}.${b64url(payload)}`
   let signature: string
   if ('hmac' in signWith) signature = createHmac('sha256', signWith.hmac).update(input).digest('base64url')

@@ -13,7 +13,8 @@ describe('@vectora/jwt: public types', () => {
     this.timeout(60_000)
     // TS 7 has no JS API; its CLI does.
     const run = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'plugins/jwt/test/tsconfig.types.json'], {
-      cwd: root, encoding: 'utf8',
+      cwd: root,
+      encoding: 'utf8',
     })
     assert.equal(run.status, 0, `tsc failed:\n${run.stdout}${run.stderr}`)
   })

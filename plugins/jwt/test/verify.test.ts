@@ -14,7 +14,11 @@ import { assertInvalid, assertProblem, bearer, fakeClock, forEachTransport, keyP
 const clock = fakeClock()
 const HS: JwtOptions = { secret: SECRET, algorithms: ['HS256'], clock: clock.now }
 const hs256 = (claims: Record<string, unknown> = {}, options: jsonwebtoken.SignOptions = {}): string =>
-  jsonwebtoken.sign({ sub: 'ada', role: 'admin', iat: clock.seconds(), ...claims }, SECRET, { algorithm: 'HS256', ...('exp' in claims ? {} : { expiresIn: '5m' }), ...options })
+  jsonwebtoken.sign({ sub: 'ada', role: 'admin', iat: clock.seconds(), ...claims }, SECRET, {
+    algorithm: 'HS256',
+    ...('exp' in claims ? {} : { expiresIn: '5m' }),
+    ...options,
+  })
 /** A token signed with `key`, dated by the suite's clock (jsonwebtoken counts expiresIn from iat). */
 const signed = (sub: string, key: KeyObject, options: jsonwebtoken.SignOptions): string =>
   jsonwebtoken.sign({ sub, iat: clock.seconds() }, key, { expiresIn: '5m', ...options })
@@ -107,8 +111,12 @@ describe('@vectora/jwt: verification', () => {
       app.register(jwt, HS)
       app.get('/mutate', (req) => {
         // Frozen: a write throws in strict code and is ignored in sloppy code; either way nothing changes.
-        try { (req.auth as any).subject = 'root' } catch {}
-        try { (req.auth!.claims as any).role = 'root' } catch {}
+        try {
+          ;(req.auth as any).subject = 'root'
+        } catch {}
+        try {
+          ;(req.auth!.claims as any).role = 'root'
+        } catch {}
         return { subject: req.auth!.subject, role: req.auth!.claims.role, frozen: Object.isFrozen(req.auth) && Object.isFrozen(req.auth!.claims) }
       })
       assert.deepEqual((await t.request(app, { url: '/mutate', headers: bearer(hs256()) })).json(), { subject: 'ada', role: 'admin', frozen: true })
@@ -167,13 +175,17 @@ describe('@vectora/jwt: token sources', () => {
 
     it('prefers the Authorization header over the cookie', async () => {
       const res = await t.request(appWith({ ...HS, cookie: 'session' }), {
-        url: '/me', headers: { ...bearer(hs256({ sub: 'from-header' })), cookie: `session=${hs256({ sub: 'from-cookie' })}` },
+        url: '/me',
+        headers: { ...bearer(hs256({ sub: 'from-header' })), cookie: `session=${hs256({ sub: 'from-cookie' })}` },
       })
       assert.equal(res.json().subject, 'from-header')
     })
 
     it('refuses a cookie sent twice under the token name (cookie tossing) rather than pick one', async () => {
-      const res = await t.request(appWith({ ...HS, cookie: 'session' }), { url: '/me', headers: { cookie: `session=${hs256({ sub: 'a' })}; session=${hs256({ sub: 'b' })}` } })
+      const res = await t.request(appWith({ ...HS, cookie: 'session' }), {
+        url: '/me',
+        headers: { cookie: `session=${hs256({ sub: 'a' })}; session=${hs256({ sub: 'b' })}` },
+      })
       assert.equal(assertInvalid(res).detail, 'The token cookie was sent twice.')
     })
 
@@ -245,7 +257,7 @@ describe('@vectora/jwt: required, optional and per-route auth', () => {
 
 describe('@vectora/jwt: skipped requests', () => {
   forEachTransport((t) => {
-    it('never blocks the framework\'s health routes, even in required mode', async () => {
+    it("never blocks the framework's health routes, even in required mode", async () => {
       const app = appWith()
       assert.equal((await t.request(app, { url: '/health/live' })).status, 200)
       assert.equal((await t.request(app, { url: '/health/ready' })).status, 200)
@@ -280,7 +292,10 @@ describe('@vectora/jwt: the pipeline', () => {
     const app = appWith()
     await app.ready()
     const entries = app.pipeline('GET', '/me')
-    assert.deepEqual(entries.map((e) => [e.phase, e.plugin, e.name]), [['authenticate', '@vectora/jwt', 'onAuthenticate']])
+    assert.deepEqual(
+      entries.map((e) => [e.phase, e.plugin, e.name]),
+      [['authenticate', '@vectora/jwt', 'onAuthenticate']],
+    )
     await app.close()
   })
 })

@@ -29,7 +29,9 @@ export interface RuleContext<R = any> {
  * A literal matches by `===`, an array matches any of its literals, `{ ref: 'subject.id' }` matches the value
  * at another path (never when either side is undefined or null). Every entry must match.
  */
-export type DataCondition = Readonly<Record<string, string | number | boolean | null | readonly (string | number | boolean | null)[] | { readonly ref: string }>>
+export type DataCondition = Readonly<
+  Record<string, string | number | boolean | null | readonly (string | number | boolean | null)[] | { readonly ref: string }>
+>
 
 /** A function condition returns exactly true to match (false to not match; anything else is an error). */
 export type FunctionCondition<R = any> = (ctx: RuleContext<R>) => boolean | Promise<boolean>
@@ -90,7 +92,8 @@ export function compileRules(rules: readonly Rule[] | undefined, roleTable: Role
     if (names.has(rule.name)) throw new PolicyError('POLICY_INVALID', `${label} is declared twice; rule names are unique.`)
     names.add(rule.name)
     const unknown = Object.keys(rule).filter((k) => !RULE_KEYS.has(k))
-    if (unknown.length > 0) throw new PolicyError('POLICY_INVALID', `${label}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; a rule has ${[...RULE_KEYS].join(', ')}.`)
+    if (unknown.length > 0)
+      throw new PolicyError('POLICY_INVALID', `${label}: unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; a rule has ${[...RULE_KEYS].join(', ')}.`)
     const effect = rule.effect ?? 'allow'
     if (effect !== 'allow' && effect !== 'deny') throw new PolicyError('POLICY_INVALID', `${label}: effect is 'allow' or 'deny', got ${describe(effect)}.`)
     const actions = nameSet(`${label}: action`, rule.action)
@@ -104,8 +107,11 @@ export function compileRules(rules: readonly Rule[] | undefined, roleTable: Role
       name: rule.name,
       effect,
       applies(subject, table, action, type) {
-        return (actions === undefined || actions.has(action)) && (types === undefined || types.has(type)) &&
+        return (
+          (actions === undefined || actions.has(action)) &&
+          (types === undefined || types.has(type)) &&
           (roles === undefined || roles.some((role) => table.hasRole(subject.roles ?? [], role)))
+        )
       },
       holds,
     }
@@ -149,7 +155,10 @@ function compileCondition(label: string, when: unknown): (ctx: RuleContext) => P
         return a !== undefined && a !== null && a === other(ctx)
       }
     }
-    throw new PolicyError('POLICY_INVALID', `${label}: "${path}" expects a string, number, boolean, null, an array of those, or { ref: 'path' }; got ${describe(expected)}.`)
+    throw new PolicyError(
+      'POLICY_INVALID',
+      `${label}: "${path}" expects a string, number, boolean, null, an array of those, or { ref: 'path' }; got ${describe(expected)}.`,
+    )
   })
   return async (ctx) => checks.every((check) => check(ctx))
 }
@@ -163,7 +172,10 @@ function compilePath(label: string, path: string): (ctx: RuleContext) => unknown
   const segments = path.split('.')
   const [root, ...rest] = segments
   if (!ROOTS.has(root) || segments.some((s) => s === '' || FORBIDDEN_SEGMENTS.has(s)) || ((root === 'action' || root === 'type') && rest.length > 0)) {
-    throw new PolicyError('POLICY_INVALID', `${label}: "${path}" is not an attribute path; paths start with subject., resource. or env. (or are action / type).`)
+    throw new PolicyError(
+      'POLICY_INVALID',
+      `${label}: "${path}" is not an attribute path; paths start with subject., resource. or env. (or are action / type).`,
+    )
   }
   return (ctx) => {
     let value: unknown = ctx[root as keyof RuleContext]

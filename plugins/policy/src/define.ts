@@ -3,9 +3,9 @@
  * all checked once; the returned Policy decides (deny rules, then role permissions, then allow rules, else deny).
  */
 import type { VectoraRequest } from 'vectora'
-import { compileRules, type CompiledRule, type Rule, type Subject } from './abac.js'
+import { compileRules, type Rule, type Subject } from './abac.js'
 import { PolicyError, describe } from './errors.js'
-import { compileRoles, type RoleTable, type Roles } from './rbac.js'
+import { compileRoles, type Roles } from './rbac.js'
 
 /**
  * What `subject(req)` returns: an id and roles as found (a claim is `unknown`); the policy normalizes it into
@@ -92,9 +92,11 @@ const policies = new WeakSet<Policy>()
  * })
  */
 export function definePolicy(definition: PolicyDefinition): Policy {
-  if (typeof definition !== 'object' || definition === null) throw new PolicyError('POLICY_INVALID', `definePolicy() takes an object, got ${describe(definition)}.`)
+  if (typeof definition !== 'object' || definition === null)
+    throw new PolicyError('POLICY_INVALID', `definePolicy() takes an object, got ${describe(definition)}.`)
   const unknown = Object.keys(definition).filter((k) => !KEYS.has(k))
-  if (unknown.length > 0) throw new PolicyError('POLICY_INVALID', `definePolicy(): unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; keys are ${[...KEYS].join(', ')}.`)
+  if (unknown.length > 0)
+    throw new PolicyError('POLICY_INVALID', `definePolicy(): unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; keys are ${[...KEYS].join(', ')}.`)
   for (const key of ['subject', 'env', 'resourceId'] as const) {
     if (definition[key] !== undefined && typeof definition[key] !== 'function') {
       throw new PolicyError('POLICY_INVALID', `definePolicy(): ${key} must be a function, got ${describe(definition[key])}.`)
@@ -112,12 +114,12 @@ export function definePolicy(definition: PolicyDefinition): Policy {
     async decide({ subject, action, type, resource, env = {} }) {
       const ctx = { subject, action, type, resource, env }
       for (const rule of denies) {
-        if (rule.applies(subject, table, action, type) && await rule.holds(ctx)) return verdict('deny', 'rule', rule.name)
+        if (rule.applies(subject, table, action, type) && (await rule.holds(ctx))) return verdict('deny', 'rule', rule.name)
       }
       const grant = table.grant(subject.roles ?? [], action, type)
       if (grant !== undefined) return verdict('allow', 'role', grant.permission, grant.role)
       for (const rule of allows) {
-        if (rule.applies(subject, table, action, type) && await rule.holds(ctx)) return verdict('allow', 'rule', rule.name)
+        if (rule.applies(subject, table, action, type) && (await rule.holds(ctx))) return verdict('allow', 'rule', rule.name)
       }
       return verdict('deny', 'default')
     },

@@ -88,7 +88,8 @@ class Engine {
   unauthenticated(): HttpError {
     const challenge = this.#options.challenge
     return new HttpError(401, 'Authentication is required.', {
-      code: 'POLICY_UNAUTHENTICATED', headers: challenge === undefined ? undefined : { 'www-authenticate': challenge },
+      code: 'POLICY_UNAUTHENTICATED',
+      headers: challenge === undefined ? undefined : { 'www-authenticate': challenge },
     })
   }
 
@@ -109,8 +110,17 @@ class Engine {
     if (mode === 'none') return
     const log = this.#app.log as PluginApp['log'] & { debug?: (msg: string, fields?: Record<string, unknown>) => void }
     const fields = {
-      plugin: '@vectora/policy', requestId: d.requestId, subject: d.subject?.id, roles: d.subject?.roles, action: d.action,
-      resource: d.resource.type, resourceId: d.resource.id, decision: d.decision, reason: d.reason, rule: d.rule, role: d.role,
+      plugin: '@vectora/policy',
+      requestId: d.requestId,
+      subject: d.subject?.id,
+      roles: d.subject?.roles,
+      action: d.action,
+      resource: d.resource.type,
+      resourceId: d.resource.id,
+      decision: d.decision,
+      reason: d.reason,
+      rule: d.rule,
+      role: d.role,
     }
     if (mode === 'all' || (mode === 'deny' && d.decision === 'deny')) log.info('policy decision', fields)
     else log.debug?.('policy decision', fields)
@@ -165,7 +175,7 @@ class RequestPolicyImpl implements RequestPolicy {
         throw new HttpError(404, NOT_FOUND, { code: 'POLICY_NOT_FOUND' })
       }
     }
-    if (await this.#decide(subject, action, type, resource) === 'deny') {
+    if ((await this.#decide(subject, action, type, resource)) === 'deny') {
       if (load !== undefined && engine.conceal) throw new HttpError(404, NOT_FOUND, { code: 'POLICY_NOT_FOUND' })
       return false
     }
@@ -182,13 +192,27 @@ class RequestPolicyImpl implements RequestPolicy {
     const env = await this.#engine.policy.envOf(this.#req)
     const v = await this.#engine.policy.decide({ subject, action, type, resource, env })
     await this.#engine.record(this.#req, {
-      subject, action, resource: this.#resource(type, resource), decision: v.decision, reason: v.reason, rule: v.rule, role: v.role,
+      subject,
+      action,
+      resource: this.#resource(type, resource),
+      decision: v.decision,
+      reason: v.reason,
+      rule: v.rule,
+      role: v.role,
     })
     return v.decision
   }
 
   #deny(subject: Subject | undefined, action: string, type: string, resource: unknown, reason: PolicyDecision['reason']): Promise<void> {
-    return this.#engine.record(this.#req, { subject, action, resource: this.#resource(type, resource), decision: 'deny', reason, rule: undefined, role: undefined })
+    return this.#engine.record(this.#req, {
+      subject,
+      action,
+      resource: this.#resource(type, resource),
+      decision: 'deny',
+      reason,
+      rule: undefined,
+      role: undefined,
+    })
   }
 
   #resource(type: string, resource: unknown): PolicyDecision['resource'] {
@@ -226,7 +250,8 @@ export const policyPlugin = definePlugin({
 export function can<R>(action: string, type: string, load?: ResourceLoader<R>): Guard {
   checkName('can(): action', action, true)
   checkName('can(): resource type', type, true)
-  if (load !== undefined && typeof load !== 'function') throw new PolicyError('POLICY_INVALID', `can(${action}, ${type}): the loader must be a function, got ${describe(load)}.`)
+  if (load !== undefined && typeof load !== 'function')
+    throw new PolicyError('POLICY_INVALID', `can(${action}, ${type}): the loader must be a function, got ${describe(load)}.`)
   const guard: Guard = (req) => {
     const p = (req as { policy?: unknown }).policy
     // Unreachable through an app (ready checks the requirement below); kept for a guard called by hand.
@@ -260,8 +285,11 @@ function checkOptions(options: PolicyOptions): PolicyOptions {
   if (unknown.length > 0) bad(`unknown option ${unknown.map((k) => `"${k}"`).join(', ')}; options are ${[...OPTION_KEYS].join(', ')}`)
   if (!isPolicy(options.policy)) bad(`options.policy must come from definePolicy(), got ${describe(options.policy)}`)
   if (options.onDecision !== undefined && typeof options.onDecision !== 'function') bad(`onDecision must be a function, got ${describe(options.onDecision)}`)
-  if (options.log !== undefined && !['debug', 'deny', 'all', 'none'].includes(options.log)) bad(`log is 'debug', 'deny', 'all' or 'none', got ${describe(options.log)}`)
-  if (options.concealDenied !== undefined && typeof options.concealDenied !== 'boolean') bad(`concealDenied must be a boolean, got ${describe(options.concealDenied)}`)
-  if (options.challenge !== undefined && (typeof options.challenge !== 'string' || options.challenge === '')) bad(`challenge must be a non-empty string, got ${describe(options.challenge)}`)
+  if (options.log !== undefined && !['debug', 'deny', 'all', 'none'].includes(options.log))
+    bad(`log is 'debug', 'deny', 'all' or 'none', got ${describe(options.log)}`)
+  if (options.concealDenied !== undefined && typeof options.concealDenied !== 'boolean')
+    bad(`concealDenied must be a boolean, got ${describe(options.concealDenied)}`)
+  if (options.challenge !== undefined && (typeof options.challenge !== 'string' || options.challenge === ''))
+    bad(`challenge must be a non-empty string, got ${describe(options.challenge)}`)
   return { ...options }
 }

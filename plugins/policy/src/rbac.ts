@@ -35,7 +35,10 @@ export interface RoleTable {
   readonly names: ReadonlySet<string>
 }
 
-interface Node { readonly inherits: readonly string[]; readonly can: readonly string[] }
+interface Node {
+  readonly inherits: readonly string[]
+  readonly can: readonly string[]
+}
 
 /**
  * Checks and flattens `roles`. Throws a PolicyError: POLICY_ROLE_CYCLE with the cycle (`a -> b -> a`),
@@ -57,7 +60,11 @@ export function compileRoles(roles: Roles | undefined): RoleTable {
   }
   for (const [name, node] of nodes) {
     for (const parent of node.inherits) {
-      if (!nodes.has(parent)) throw new PolicyError('POLICY_INVALID', `Role "${name}" inherits "${parent}", which is not declared. Declared roles: ${[...nodes.keys()].join(', ') || '(none)'}.`)
+      if (!nodes.has(parent))
+        throw new PolicyError(
+          'POLICY_INVALID',
+          `Role "${name}" inherits "${parent}", which is not declared. Declared roles: ${[...nodes.keys()].join(', ') || '(none)'}.`,
+        )
     }
   }
   rejectCycles(nodes)
@@ -113,7 +120,8 @@ function normalize(name: string, definition: unknown): Node {
   if (Array.isArray(definition)) node = { inherits: [], can: list('permissions', definition) }
   else if (typeof definition === 'object' && definition !== null) {
     const unknown = Object.keys(definition).filter((k) => k !== 'inherits' && k !== 'can')
-    if (unknown.length > 0) throw new PolicyError('POLICY_INVALID', `Role "${name}": unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; a role is { inherits?, can? }.`)
+    if (unknown.length > 0)
+      throw new PolicyError('POLICY_INVALID', `Role "${name}": unknown key ${unknown.map((k) => `"${k}"`).join(', ')}; a role is { inherits?, can? }.`)
     const d = definition as { inherits?: unknown; can?: unknown }
     node = { inherits: list('inherits', d.inherits), can: list('can', d.can) }
   } else {

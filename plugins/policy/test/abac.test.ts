@@ -20,8 +20,10 @@ describe('policy: attribute rules (ABAC)', () => {
       const policy = definePolicy({
         rules: [{ name: 'same-department', action: 'read', resource: 'Report', when: ({ subject, resource }) => resource?.department === subject.department }],
       })
-      assert.deepEqual({ ...(await policy.decide({ subject: alice, action: 'read', type: 'Report', resource: { department: 'sales' } })) },
-        { decision: 'allow', reason: 'rule', rule: 'same-department', role: undefined })
+      assert.deepEqual(
+        { ...(await policy.decide({ subject: alice, action: 'read', type: 'Report', resource: { department: 'sales' } })) },
+        { decision: 'allow', reason: 'rule', rule: 'same-department', role: undefined },
+      )
       assert.equal((await policy.decide({ subject: bob, action: 'read', type: 'Report', resource: { department: 'sales' } })).decision, 'deny')
       assert.equal((await policy.decide({ subject: alice, action: 'update', type: 'Report', resource: { department: 'sales' } })).decision, 'deny')
     })
@@ -30,7 +32,12 @@ describe('policy: attribute rules (ABAC)', () => {
       const policy = definePolicy({
         rules: [
           { name: 'published', action: 'read', resource: 'Note', when: { 'resource.status': 'published' } },
-          { name: 'owner-edits-drafts', action: ['update', 'delete'], resource: 'Note', when: { 'resource.ownerId': { ref: 'subject.id' }, 'resource.status': ['draft', 'review'] } },
+          {
+            name: 'owner-edits-drafts',
+            action: ['update', 'delete'],
+            resource: 'Note',
+            when: { 'resource.ownerId': { ref: 'subject.id' }, 'resource.status': ['draft', 'review'] },
+          },
         ],
       })
       const decide = async (subject: Subject, action: string, resource: object) => (await policy.decide({ subject, action, type: 'Note', resource })).decision
@@ -42,7 +49,9 @@ describe('policy: attribute rules (ABAC)', () => {
     })
 
     it('never matches a ref when both sides are missing (an absent attribute is not a match)', async () => {
-      const policy = definePolicy({ rules: [{ name: 'same-tenant', action: 'read', resource: 'Note', when: { 'resource.tenant': { ref: 'subject.tenant' } } }] })
+      const policy = definePolicy({
+        rules: [{ name: 'same-tenant', action: 'read', resource: 'Note', when: { 'resource.tenant': { ref: 'subject.tenant' } } }],
+      })
       assert.equal((await policy.decide({ subject: { id: 'x' }, action: 'read', type: 'Note', resource: {} })).decision, 'deny')
       assert.equal((await policy.decide({ subject: { id: 'x', tenant: 't1' }, action: 'read', type: 'Note', resource: { tenant: 't1' } })).decision, 'allow')
     })
@@ -56,8 +65,10 @@ describe('policy: attribute rules (ABAC)', () => {
         ],
       })
       const admin: Subject = { id: 'root', roles: ['admin'] }
-      assert.deepEqual({ ...(await policy.decide({ subject: admin, action: 'update', type: 'Note', resource: { locked: true } })) },
-        { decision: 'deny', reason: 'rule', rule: 'locked', role: undefined })
+      assert.deepEqual(
+        { ...(await policy.decide({ subject: admin, action: 'update', type: 'Note', resource: { locked: true } })) },
+        { decision: 'deny', reason: 'rule', rule: 'locked', role: undefined },
+      )
       assert.equal((await policy.decide({ subject: bob, action: 'read', type: 'Note', resource: { locked: true } })).rule, 'locked')
       assert.equal((await policy.decide({ subject: admin, action: 'update', type: 'Note', resource: { locked: false } })).decision, 'allow')
     })
@@ -73,8 +84,17 @@ describe('policy: attribute rules (ABAC)', () => {
 
     it('rejects malformed rules when the policy is defined', () => {
       const bad = (rules: readonly unknown[], pattern: RegExp) =>
-        assert.throws(() => definePolicy({ roles: { staff: [] }, rules: rules as Rule[] }), (e: unknown) => e instanceof PolicyError && e.code === 'POLICY_INVALID' && pattern.test(e.message))
-      bad([{ name: 'x', action: 'read', resource: 'Note' }, { name: 'x', action: 'read', resource: 'Note' }], /declared twice/)
+        assert.throws(
+          () => definePolicy({ roles: { staff: [] }, rules: rules as Rule[] }),
+          (e: unknown) => e instanceof PolicyError && e.code === 'POLICY_INVALID' && pattern.test(e.message),
+        )
+      bad(
+        [
+          { name: 'x', action: 'read', resource: 'Note' },
+          { name: 'x', action: 'read', resource: 'Note' },
+        ],
+        /declared twice/,
+      )
       bad([{ name: 'x', action: 'read', resource: 'Note', effect: 'maybe' }], /effect/)
       bad([{ name: 'x', action: 'read', resource: 'Note', roles: ['stuff'] }], /role "stuff", which is not declared/)
       bad([{ name: 'x', action: 'read', resource: 'Note', when: { 'resource.__proto__.x': 1 } }], /not an attribute path/)
@@ -90,10 +110,15 @@ describe('policy: attribute rules (ABAC)', () => {
       let now = new Date('2025-03-03T10:00:00Z')
       const policy = definePolicy({
         roles: { staff: ['read:Report'] },
-        rules: [{
-          name: 'business-hours-only', effect: 'deny', action: '*', resource: 'Report',
-          when: ({ env }) => env.now.getUTCHours() < 8 || env.now.getUTCHours() >= 18,
-        }],
+        rules: [
+          {
+            name: 'business-hours-only',
+            effect: 'deny',
+            action: '*',
+            resource: 'Report',
+            when: ({ env }) => env.now.getUTCHours() < 8 || env.now.getUTCHours() >= 18,
+          },
+        ],
         subject: fromAuth,
         env: () => ({ now }),
       })
@@ -106,7 +131,13 @@ describe('policy: attribute rules (ABAC)', () => {
       assert.equal((await t.request(app, { url: '/reports', headers: bearer('s') })).status, 200)
       now = new Date('2025-03-03T22:30:00Z')
       assertProblem(await t.request(app, { url: '/reports', headers: bearer('s') }), 403, 'VEC_ERR_FORBIDDEN')
-      assert.deepEqual(decisions.map((d) => [d.decision, d.reason, d.rule]), [['allow', 'role', 'read:Report'], ['deny', 'rule', 'business-hours-only']])
+      assert.deepEqual(
+        decisions.map((d) => [d.decision, d.reason, d.rule]),
+        [
+          ['allow', 'role', 'read:Report'],
+          ['deny', 'rule', 'business-hours-only'],
+        ],
+      )
     })
 
     it('decides on the client IP (env.ip is req.ip by default)', async () => {

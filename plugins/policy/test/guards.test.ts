@@ -7,7 +7,18 @@ import assert from 'node:assert/strict'
 import { Controller, Get, Put, type VectoraRequest } from 'vectora'
 import { can, definePolicy, policyPlugin, resourceOf, type PolicyDecision, type PolicyOptions } from '../src/index.js'
 import {
-  assertProblem, authOf, bearer, defaultLoggerApp, fakeAuth, forEachTransport, loadNote, NoteStore, recordingLogger, testApp, useCleanup, type Note,
+  assertProblem,
+  authOf,
+  bearer,
+  defaultLoggerApp,
+  fakeAuth,
+  forEachTransport,
+  loadNote,
+  NoteStore,
+  recordingLogger,
+  testApp,
+  useCleanup,
+  type Note,
 } from './support.js'
 
 const TOKENS = {
@@ -27,8 +38,8 @@ const policy = definePolicy({
 })
 
 const NOTES: Note[] = [
-  { id: 'n1', ownerId: 'alice', title: 'Alice\'s note', status: 'draft' },
-  { id: 'n2', ownerId: 'bob', title: 'Bob\'s note', status: 'published' },
+  { id: 'n1', ownerId: 'alice', title: "Alice's note", status: 'draft' },
+  { id: 'n2', ownerId: 'bob', title: "Bob's note", status: 'published' },
 ]
 
 /** An app with the stand-in auth, the notes service and the policy plugin. */
@@ -63,7 +74,10 @@ describe('policy: the can() guard', () => {
       const { app, decisions } = notesApp()
       app.delete('/notes/:id', { guards: [can('delete', 'Note', loadNote)] }, () => 'deleted')
       assertProblem(await t.request(app, { method: 'DELETE', url: '/notes/n1', headers: bearer('ed') }), 403, 'VEC_ERR_FORBIDDEN')
-      assert.deepEqual(decisions.map((d) => [d.decision, d.reason, d.rule]), [['deny', 'default', undefined]])
+      assert.deepEqual(
+        decisions.map((d) => [d.decision, d.reason, d.rule]),
+        [['deny', 'default', undefined]],
+      )
     })
 
     it('lets the owner update a note loaded through DI and hands it to the handler; others get 403', async () => {
@@ -83,7 +97,10 @@ describe('policy: the can() guard', () => {
       app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
       assertProblem(await t.request(app, { method: 'PUT', url: '/notes/nope', headers: bearer('alice') }), 404, 'POLICY_NOT_FOUND')
       assertProblem(await t.request(app, { method: 'PUT', url: '/notes/nope' }), 401, 'POLICY_UNAUTHENTICATED')
-      assert.deepEqual(decisions.map((d) => d.reason), ['not-found', 'unauthenticated'])
+      assert.deepEqual(
+        decisions.map((d) => d.reason),
+        ['not-found', 'unauthenticated'],
+      )
     })
 
     it('denies before loading when nothing could allow the action, so the id is never looked up', async () => {
@@ -103,7 +120,13 @@ describe('policy: the can() guard', () => {
       const missing = assertProblem(await t.request(app, { method: 'PUT', url: '/notes/nope', headers: bearer('bob') }), 404, 'POLICY_NOT_FOUND')
       assert.equal(hidden.detail, missing.detail)
       // The record still tells the truth.
-      assert.deepEqual(decisions.map((d) => [d.reason, d.resource.id]), [['default', 'n1'], ['not-found', undefined]])
+      assert.deepEqual(
+        decisions.map((d) => [d.reason, d.resource.id]),
+        [
+          ['default', 'n1'],
+          ['not-found', undefined],
+        ],
+      )
     })
 
     it('reports every decision with subject, action, resource (type and id), decision, rule and request id', async () => {
@@ -115,13 +138,25 @@ describe('policy: the can() guard', () => {
       await t.request(app, { method: 'PUT', url: '/notes/n2' })
       assert.equal(decisions.length, 4)
       const [owner, editor, other, anonymous] = decisions
-      assert.deepEqual({ ...owner, requestId: typeof owner.requestId }, {
-        subject: { id: 'alice', roles: ['reader'] }, action: 'update', resource: { type: 'Note', id: 'n1' },
-        decision: 'allow', reason: 'rule', rule: 'owner-can-update', role: undefined, requestId: 'string',
-      })
+      assert.deepEqual(
+        { ...owner, requestId: typeof owner.requestId },
+        {
+          subject: { id: 'alice', roles: ['reader'] },
+          action: 'update',
+          resource: { type: 'Note', id: 'n1' },
+          decision: 'allow',
+          reason: 'rule',
+          rule: 'owner-can-update',
+          role: undefined,
+          requestId: 'string',
+        },
+      )
       assert.deepEqual([editor.decision, editor.reason, editor.rule, editor.role, editor.resource.id], ['allow', 'role', 'update:Note', 'editor', 'n2'])
       assert.deepEqual([other.decision, other.reason, other.rule, other.subject?.id], ['deny', 'default', undefined, 'alice'])
-      assert.deepEqual([anonymous.decision, anonymous.reason, anonymous.subject, anonymous.resource], ['deny', 'unauthenticated', undefined, { type: 'Note', id: undefined }])
+      assert.deepEqual(
+        [anonymous.decision, anonymous.reason, anonymous.subject, anonymous.resource],
+        ['deny', 'unauthenticated', undefined, { type: 'Note', id: undefined }],
+      )
       assert.equal(new Set(decisions.map((d) => d.requestId)).size, 4)
     })
 
@@ -132,11 +167,20 @@ describe('policy: the can() guard', () => {
         app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
         assertProblem(await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') }), 403, 'VEC_ERR_FORBIDDEN')
         await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('alice') })
-        assert.deepEqual(decisions.map((d) => d.decision), ['deny', 'allow'])
+        assert.deepEqual(
+          decisions.map((d) => d.decision),
+          ['deny', 'allow'],
+        )
         const lines = logger.lines.filter((l) => l.msg === 'policy decision')
-        assert.deepEqual(lines.map((l) => [l.level, l.fields.decision, l.fields.subject, l.fields.resourceId, l.fields.rule]), withDebug
-          ? [['debug', 'deny', 'bob', 'n1', undefined], ['debug', 'allow', 'alice', 'n1', 'owner-can-update']]
-          : [])
+        assert.deepEqual(
+          lines.map((l) => [l.level, l.fields.decision, l.fields.subject, l.fields.resourceId, l.fields.rule]),
+          withDebug
+            ? [
+                ['debug', 'deny', 'bob', 'n1', undefined],
+                ['debug', 'allow', 'alice', 'n1', 'owner-can-update'],
+              ]
+            : [],
+        )
         if (withDebug) {
           assert.equal(lines[0].fields.plugin, '@vectora/policy')
           assert.equal(typeof lines[0].fields.requestId, 'string')
@@ -174,21 +218,31 @@ describe('policy: the can() guard', () => {
         levels[mode] = logger.lines.filter((l) => l.msg === 'policy decision').map((l) => [l.level, l.fields.decision])
       }
       assert.deepEqual(levels, {
-        deny: [['info', 'deny'], ['debug', 'allow']],
-        all: [['info', 'deny'], ['info', 'allow']],
+        deny: [
+          ['info', 'deny'],
+          ['debug', 'allow'],
+        ],
+        all: [
+          ['info', 'deny'],
+          ['info', 'allow'],
+        ],
         none: [],
       })
     })
 
     it('fails closed with 500 when onDecision throws (no unrecorded access)', async () => {
-      const { app } = notesApp({ onDecision: () => { throw new Error('audit store down') } })
+      const { app } = notesApp({
+        onDecision: () => {
+          throw new Error('audit store down')
+        },
+      })
       app.get('/notes/:id', { guards: [can('read', 'Note')] }, () => 'secret')
       const res = await t.request(app, { url: '/notes/n1', headers: bearer('alice') })
       assertProblem(res, 500, 'VEC_ERR_INTERNAL')
       assert.doesNotMatch(res.text, /secret|audit/)
     })
 
-    it('guards every route of a group, and a route guard adds to the group\'s', async () => {
+    it("guards every route of a group, and a route guard adds to the group's", async () => {
       const { app } = notesApp()
       app.group('/notes', { guards: [can('read', 'Note')] }, (g) => {
         g.get('/:id', (req) => ({ id: req.params.id }))
@@ -244,7 +298,7 @@ describe('policy: the can() guard', () => {
       assert.equal(decisions.length, 6)
     })
 
-    it('works with the plugin registered in an enclosing group, on the group\'s routes and nested ones', async () => {
+    it("works with the plugin registered in an enclosing group, on the group's routes and nested ones", async () => {
       const app = testApp()
       app.register(fakeAuth, { tokens: TOKENS })
       app.provideValue('notes', new NoteStore(NOTES))
@@ -267,7 +321,10 @@ describe('policy: the can() guard', () => {
       app.get('/guarded', { guards: [can('read', 'Note')] }, () => 'guarded')
       await app.ready()
       assert.deepEqual(app.pipeline('GET', '/fast'), [])
-      assert.deepEqual(app.pipeline('GET', '/guarded').map((e) => [e.phase, e.name]), [['authorize', 'guards']])
+      assert.deepEqual(
+        app.pipeline('GET', '/guarded').map((e) => [e.phase, e.name]),
+        [['authorize', 'guards']],
+      )
     })
 
     it('fails app.ready() naming the route, the guard and the plugin when a can() guard is used without @vectora/policy', async () => {

@@ -36,7 +36,13 @@ describe('policy: with @vectora/jwt authentication', () => {
       const ok = await t.request(app, { method: 'PUT', url: '/notes/n1', headers: token('ed', { roles: ['editor'] }) })
       assert.equal(ok.status, 200)
       assert.deepEqual(ok.json(), { updated: 'n1', by: 'ed' })
-      assert.deepEqual(decisions.map((d) => [d.subject?.id, d.decision, d.rule]), [['mallory', 'deny', undefined], ['ed', 'allow', 'update:Note']])
+      assert.deepEqual(
+        decisions.map((d) => [d.subject?.id, d.decision, d.rule]),
+        [
+          ['mallory', 'deny', undefined],
+          ['ed', 'allow', 'update:Note'],
+        ],
+      )
     })
 
     it('allows the owner through a rule even without the role', async () => {
@@ -47,7 +53,11 @@ describe('policy: with @vectora/jwt authentication', () => {
     it('leaves bad and missing tokens to the jwt plugin (its 401) in required mode', async () => {
       const { app, decisions } = jwtApp('required')
       const forged = createSigner({ secret: 'another-secret-of-at-least-32-bytes!', algorithm: 'HS256', issuer: 'https://auth.test', expiresIn: '5m' })
-      assert.equal((await t.request(app, { method: 'PUT', url: '/notes/n1', headers: { authorization: `Bearer ${forged.sign({ sub: 'ed', roles: ['editor'] })}` } })).status, 401)
+      assert.equal(
+        (await t.request(app, { method: 'PUT', url: '/notes/n1', headers: { authorization: `Bearer ${forged.sign({ sub: 'ed', roles: ['editor'] })}` } }))
+          .status,
+        401,
+      )
       assert.equal((await t.request(app, { method: 'PUT', url: '/notes/n1' })).status, 401)
       assert.deepEqual(decisions, [], 'the policy never ran')
     })
@@ -55,7 +65,10 @@ describe('policy: with @vectora/jwt authentication', () => {
     it('answers its own 401 for an anonymous request when the jwt plugin is optional', async () => {
       const { app, decisions } = jwtApp('optional')
       assertProblem(await t.request(app, { method: 'PUT', url: '/notes/n1' }), 401, 'POLICY_UNAUTHENTICATED')
-      assert.deepEqual(decisions.map((d) => d.reason), ['unauthenticated'])
+      assert.deepEqual(
+        decisions.map((d) => d.reason),
+        ['unauthenticated'],
+      )
     })
   })
 })

@@ -40,15 +40,23 @@ describe('policy: roles (RBAC)', () => {
     })
 
     it('accepts a diamond (two parents sharing a grandparent): that is not a cycle', () => {
-      const policy = definePolicy({ roles: { base: ['read:Note'], left: { inherits: ['base'] }, right: { inherits: ['base'] }, both: { inherits: ['left', 'right'] } } })
+      const policy = definePolicy({
+        roles: { base: ['read:Note'], left: { inherits: ['base'] }, right: { inherits: ['base'] }, both: { inherits: ['left', 'right'] } },
+      })
       assert.ok(policy.mayAllow(user('u', 'both'), 'read', 'Note'))
     })
 
     it('rejects an unknown parent role, a malformed permission and unknown keys', () => {
-      assert.throws(() => definePolicy({ roles: { editor: { inherits: ['reeder'] } } }), isPolicyError('POLICY_INVALID', /inherits "reeder", which is not declared/))
+      assert.throws(
+        () => definePolicy({ roles: { editor: { inherits: ['reeder'] } } }),
+        isPolicyError('POLICY_INVALID', /inherits "reeder", which is not declared/),
+      )
       assert.throws(() => definePolicy({ roles: { r: ['readNote'] } }), isPolicyError('POLICY_INVALID', /"readNote" is not "action:Resource"/))
       assert.throws(() => definePolicy({ roles: { r: ['read:'] } }), isPolicyError('POLICY_INVALID', /not "action:Resource"/))
-      assert.throws(() => definePolicy({ roles: { r: { can: ['read:Note'], inherit: ['x'] } as never } }), isPolicyError('POLICY_INVALID', /unknown key "inherit"/))
+      assert.throws(
+        () => definePolicy({ roles: { r: { can: ['read:Note'], inherit: ['x'] } as never } }),
+        isPolicyError('POLICY_INVALID', /unknown key "inherit"/),
+      )
       assert.throws(() => definePolicy({ role: {} } as never), isPolicyError('POLICY_INVALID', /unknown key "role"/))
     })
   })
@@ -57,13 +65,17 @@ describe('policy: roles (RBAC)', () => {
     const policy = definePolicy({ roles })
 
     it('grants permissions inherited over several levels and names the role that declares them', async () => {
-      assert.deepEqual({ ...(await policy.decide({ subject: user('a', 'admin'), action: 'read', type: 'Note' })) },
-        { decision: 'allow', reason: 'role', rule: 'read:Note', role: 'reader' })
-      assert.deepEqual({ ...(await policy.decide({ subject: user('e', 'editor'), action: 'comment', type: 'Note' })) },
-        { decision: 'allow', reason: 'role', rule: 'comment:Note', role: 'commenter' })
+      assert.deepEqual(
+        { ...(await policy.decide({ subject: user('a', 'admin'), action: 'read', type: 'Note' })) },
+        { decision: 'allow', reason: 'role', rule: 'read:Note', role: 'reader' },
+      )
+      assert.deepEqual(
+        { ...(await policy.decide({ subject: user('e', 'editor'), action: 'comment', type: 'Note' })) },
+        { decision: 'allow', reason: 'role', rule: 'comment:Note', role: 'commenter' },
+      )
     })
 
-    it('never grants a child role\'s permission to its parent', async () => {
+    it("never grants a child role's permission to its parent", async () => {
       assert.equal((await policy.decide({ subject: user('r', 'reader'), action: 'update', type: 'Note' })).decision, 'deny')
       assert.equal((await policy.decide({ subject: user('c', 'commenter'), action: 'update', type: 'Note' })).decision, 'deny')
     })
@@ -76,7 +88,10 @@ describe('policy: roles (RBAC)', () => {
 
     it('denies by default: no roles, undeclared roles and unknown actions get nothing', async () => {
       for (const subject of [user('n'), user('u', 'superuser'), { id: 'none' }]) {
-        assert.deepEqual({ ...(await policy.decide({ subject, action: 'read', type: 'Note' })) }, { decision: 'deny', reason: 'default', rule: undefined, role: undefined })
+        assert.deepEqual(
+          { ...(await policy.decide({ subject, action: 'read', type: 'Note' })) },
+          { decision: 'deny', reason: 'default', rule: undefined, role: undefined },
+        )
       }
       assert.equal((await policy.decide({ subject: user('a', 'admin'), action: 'publish', type: 'Note' })).decision, 'deny')
     })
@@ -91,7 +106,15 @@ describe('policy: roles (RBAC)', () => {
           reader: { subject: 'rob', claims: { roles: ['reader'] } },
         },
       })
-      app.register(policyPlugin, { policy: definePolicy({ roles, subject: (req) => { const a = authOf(req); return a && { id: a.subject, roles: a.claims.roles } } }) })
+      app.register(policyPlugin, {
+        policy: definePolicy({
+          roles,
+          subject: (req) => {
+            const a = authOf(req)
+            return a && { id: a.subject, roles: a.claims.roles }
+          },
+        }),
+      })
       app.put('/notes/:id', { guards: [can('update', 'Note')] }, (req) => ({ updated: req.params.id }))
       app.get('/notes/:id', { guards: [can('read', 'Note')] }, (req) => ({ read: req.params.id }))
 

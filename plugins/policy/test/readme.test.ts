@@ -9,7 +9,11 @@ import { can, definePolicy, policyPlugin, resourceOf, type PolicyDecision } from
 import { recordingLogger, useCleanup } from './support.js'
 
 // ---- README example (start) ----
-interface Note { id: string; ownerId: string; text: string }
+interface Note {
+  id: string
+  ownerId: string
+  text: string
+}
 
 class NoteStore {
   readonly #notes = new Map<string, Note>([['1', { id: '1', ownerId: 'alice', text: 'hello' }]])
@@ -23,9 +27,7 @@ const policy = definePolicy({
     reader: ['read:Note'],
     editor: { inherits: ['reader'], can: ['update:Note'] },
   },
-  rules: [
-    { name: 'owner-can-update', action: 'update', resource: 'Note', when: ({ subject, resource }) => resource?.ownerId === subject.id },
-  ],
+  rules: [{ name: 'owner-can-update', action: 'update', resource: 'Note', when: ({ subject, resource }) => resource?.ownerId === subject.id }],
   subject: (req) => (req.auth ? { id: req.auth.subject, roles: req.auth.claims.roles } : undefined),
 })
 
@@ -59,9 +61,10 @@ describe('policy: the README example', () => {
       assert.equal((await app.inject({ method: 'PUT', url: '/notes/1', headers: as('eve', ['editor']) })).status, 200)
       assert.equal((await app.inject({ method: 'GET', url: '/notes/2', headers: as('bob', ['reader']) })).status, 404)
       assert.equal((await app.inject({ method: 'GET', url: '/notes/1' })).status, 401)
-      assert.deepEqual(decisions.map((d) => `${d.subject?.id ?? '-'} ${d.decision} ${d.rule ?? d.reason}`), [
-        'alice allow owner-can-update', 'bob deny default', 'eve allow update:Note', 'bob deny not-found', '- deny unauthenticated',
-      ])
+      assert.deepEqual(
+        decisions.map((d) => `${d.subject?.id ?? '-'} ${d.decision} ${d.rule ?? d.reason}`),
+        ['alice allow owner-can-update', 'bob deny default', 'eve allow update:Note', 'bob deny not-found', '- deny unauthenticated'],
+      )
     } finally {
       await app.close()
     }

@@ -94,12 +94,19 @@ export function useCleanup(): void {
   afterEach(closeAll)
 }
 
-export interface LogLine { level: string; msg: string; fields: Record<string, any> }
+export interface LogLine {
+  level: string
+  msg: string
+  fields: Record<string, any>
+}
 
 /** A logger that records its lines; `withDebug` adds a `debug` method (the default logger has none). */
 export function recordingLogger(withDebug = false): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = []
-  const at = (level: string) => (msg: string, fields: Record<string, any> = {}) => void lines.push({ level, msg, fields })
+  const at =
+    (level: string) =>
+    (msg: string, fields: Record<string, any> = {}) =>
+      void lines.push({ level, msg, fields })
   const logger = { lines, error: at('error'), warn: at('warn'), info: at('info') }
   return withDebug ? Object.assign(logger, { debug: at('debug') }) : logger
 }
@@ -119,7 +126,10 @@ export function defaultLoggerApp(): App {
 }
 
 /** The shape @vectora/jwt gives `req.auth` (docs/plugins.md). */
-export interface Auth { subject: string; claims: Record<string, unknown> }
+export interface Auth {
+  subject: string
+  claims: Record<string, unknown>
+}
 
 /** `req.auth` without augmenting RequestDecorations (the jwt plugin owns that declaration). */
 export function authOf(req: VectoraRequest<any>): Auth | undefined {
@@ -148,7 +158,12 @@ export const fakeAuth = definePlugin({
 
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
 
-export interface Note { id: string; ownerId: string; title: string; status: 'draft' | 'published' }
+export interface Note {
+  id: string
+  ownerId: string
+  title: string
+  status: 'draft' | 'published'
+}
 
 /** The notes service the loaders resolve through DI. */
 export class NoteStore {

@@ -53,9 +53,12 @@ export function strictest<P extends AppliedPolicy>(policies: readonly P[]): P | 
     const d = p.decision
     if (d === undefined) continue
     const b = best?.decision
-    if (b === undefined ||
+    if (
+      b === undefined ||
       (!d.allowed && b.allowed) ||
-      (d.allowed === b.allowed && (d.remaining < b.remaining || (d.remaining === b.remaining && d.reset > b.reset)))) best = p
+      (d.allowed === b.allowed && (d.remaining < b.remaining || (d.remaining === b.remaining && d.reset > b.reset)))
+    )
+      best = p
   }
   return best
 }

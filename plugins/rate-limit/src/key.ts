@@ -70,7 +70,7 @@ export function clientNetwork(ip: string, prefix: number): string {
   const out: string[] = []
   for (let i = 0; i < 8; i++) {
     const bits = Math.max(0, Math.min(16, prefix - i * 16))
-    out.push(((groups[i] & (0xffff << (16 - bits))) & 0xffff).toString(16))
+    out.push((groups[i] & (0xffff << (16 - bits)) & 0xffff).toString(16))
   }
   return `${compress(out)}/${prefix}`
 }

@@ -57,7 +57,12 @@ interface Instance {
 }
 
 /** An instance's part in one request: listed in RateLimit-Policy, with a decision once it counted the request. */
-interface Applied { readonly instance: Instance; readonly name: string; readonly item: string; decision?: RateLimitDecision }
+interface Applied {
+  readonly instance: Instance
+  readonly name: string
+  readonly item: string
+  decision?: RateLimitDecision
+}
 
 /**
  * What the instances that apply to one request share: with `multiple: true` an app-wide limit and a group's
@@ -104,7 +109,7 @@ export const rateLimit = definePlugin({
     let forwardedChecked = false
 
     const onRateLimit = async (req: VectoraRequest<any>): Promise<undefined> => {
-      if (skip !== undefined && skip(req)) return undefined
+      if (skip?.(req)) return undefined
       const key = await keyOf(req)
       if (!forwardedChecked && key.startsWith('ip:')) forwardedChecked = checkForwarded(app, req)
       const limits = limitsOf(req)
@@ -175,8 +180,11 @@ function apply(app: PluginApp, req: VectoraRequest<any>, limits: RequestLimits, 
   const twin = limits.applied.find((a) => a.name === self.name && a.instance.store !== self.store)
   if (twin !== undefined && !self.warnedName) {
     self.warnedName = true
-    app.log.warn(`rate limit: two limits named "${self.name}" apply to ${req.method} ${req.path}; give each registration its own ` +
-      'policyName, so clients can tell their RateLimit values apart.', { plugin: '@vectora/rate-limit', policy: self.name })
+    app.log.warn(
+      `rate limit: two limits named "${self.name}" apply to ${req.method} ${req.path}; give each registration its own ` +
+        'policyName, so clients can tell their RateLimit values apart.',
+      { plugin: '@vectora/rate-limit', policy: self.name },
+    )
   }
   const applied: Applied = { instance: self, name: self.name, item: self.item }
   limits.applied.push(applied)
@@ -300,9 +308,12 @@ function storeHealth(app: PluginApp, policy: string, mode: 'open' | 'closed'): {
 function checkForwarded(app: PluginApp, req: VectoraRequest<any>): boolean {
   if (req.header('x-forwarded-for') === undefined) return false
   if (req.ip === req.peerIp) {
-    app.log.warn('rate limit: a request carries X-Forwarded-For, but req.ip is the TCP peer. If this app runs behind a ' +
-      "proxy, set createApp({ trustProxy }) or every client shares the proxy's budget; if clients reach the app " +
-      'directly, ignoring the header is right.', { plugin: '@vectora/rate-limit', peer: req.peerIp })
+    app.log.warn(
+      'rate limit: a request carries X-Forwarded-For, but req.ip is the TCP peer. If this app runs behind a ' +
+        "proxy, set createApp({ trustProxy }) or every client shares the proxy's budget; if clients reach the app " +
+        'directly, ignoring the header is right.',
+      { plugin: '@vectora/rate-limit', peer: req.peerIp },
+    )
   }
   return true
 }

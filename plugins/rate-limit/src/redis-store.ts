@@ -92,14 +92,16 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   if (url !== undefined && typeof url !== 'string') throw optionError('url', 'a redis:// URL string', url)
 
   const owned = options.client === undefined
-  const client: Redis | Cluster = options.client ?? new (loadIoredis())(url!, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
-    commandTimeout: timeout,
-    lazyConnect: true,
-    ...options.redisOptions,
-  })
+  const client: Redis | Cluster =
+    options.client ??
+    new (loadIoredis())(url!, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      commandTimeout: timeout,
+      lazyConnect: true,
+      ...options.redisOptions,
+    })
   if (typeof (client as { defineCommand?: unknown }).defineCommand !== 'function') {
     throw optionError('client', 'an ioredis client (Redis or Cluster)', client)
   }
@@ -111,8 +113,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
   const warnings: string[] = []
   const clientOptions = (client as { options?: { enableOfflineQueue?: boolean } }).options
   if (!owned && clientOptions?.enableOfflineQueue !== false) {
-    warnings.push('the Redis client has an offline queue (enableOfflineQueue): while Redis is down, steps wait until ' +
-      `their ${timeout} ms timeout instead of failing at once, and the queue grows. Create it with enableOfflineQueue: false.`)
+    warnings.push(
+      'the Redis client has an offline queue (enableOfflineQueue): while Redis is down, steps wait until ' +
+        `their ${timeout} ms timeout instead of failing at once, and the queue grows. Create it with enableOfflineQueue: false.`,
+    )
   }
   let closed = false
 

@@ -133,11 +133,19 @@ describe('gcra', () => {
 
   it('refuses limits, windows and bursts it cannot express', () => {
     const bad = [
-      { limit: 0, window: 60_000 }, { limit: 1.5, window: 60_000 }, { limit: 10, window: 500 },
-      { limit: 10, window: 1_500 }, { limit: 10, window: 60_000, burst: 0 }, { limit: 1, window: 1_000, burst: 1e10 },
+      { limit: 0, window: 60_000 },
+      { limit: 1.5, window: 60_000 },
+      { limit: 10, window: 500 },
+      { limit: 10, window: 1_500 },
+      { limit: 10, window: 60_000, burst: 0 },
+      { limit: 1, window: 1_000, burst: 1e10 },
     ]
     for (const options of bad) {
-      assert.throws(() => createGcraPolicy(options), (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === 'RATE_LIMIT_INVALID_OPTION', JSON.stringify(options))
+      assert.throws(
+        () => createGcraPolicy(options),
+        (e: unknown) => e instanceof TypeError && (e as { code?: string }).code === 'RATE_LIMIT_INVALID_OPTION',
+        JSON.stringify(options),
+      )
     }
   })
 })

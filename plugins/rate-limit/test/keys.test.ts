@@ -28,7 +28,13 @@ describe('rate-limit: keys', () => {
       const app = oneRequestApp({}, { trustProxy: ['127.0.0.1'] })
       const a = await hit(t, app, 2, { url: '/', headers: { 'x-forwarded-for': '203.0.113.1' } })
       const b = await hit(t, app, 2, { url: '/', headers: { 'x-forwarded-for': '203.0.113.2' } })
-      assert.deepEqual([a, b], [[200, 429], [200, 429]])
+      assert.deepEqual(
+        [a, b],
+        [
+          [200, 429],
+          [200, 429],
+        ],
+      )
     })
 
     it('uses the right-most untrusted hop, so a client cannot prepend addresses to escape its budget', async () => {
@@ -57,7 +63,14 @@ describe('rate-limit: keys', () => {
       const k1 = await hit(t, app, 2, { url: '/', headers: { 'x-api-key': 'k1' } })
       const k2 = await hit(t, app, 2, { url: '/', headers: { 'x-api-key': 'k2' } })
       const none = await hit(t, app, 2, { url: '/' })
-      assert.deepEqual([k1, k2, none], [[200, 429], [200, 429], [200, 429]])
+      assert.deepEqual(
+        [k1, k2, none],
+        [
+          [200, 429],
+          [200, 429],
+          [200, 429],
+        ],
+      )
     })
 
     it('reads the API key from the header named by the header option', async () => {
@@ -72,7 +85,14 @@ describe('rate-limit: keys', () => {
       const acme = await hit(t, app, 2, { url: '/?tenant=acme' })
       const globex = await hit(t, app, 2, { url: '/?tenant=globex' })
       const anonymous = await hit(t, app, 2, { url: '/' })
-      assert.deepEqual([acme, globex, anonymous], [[200, 429], [200, 429], [200, 429]])
+      assert.deepEqual(
+        [acme, globex, anonymous],
+        [
+          [200, 429],
+          [200, 429],
+          [200, 429],
+        ],
+      )
     })
 
     it('awaits an async key function', async () => {

@@ -170,13 +170,19 @@ describe('rate-limit: layered limits', () => {
       assert.equal(home.status, 200)
       assert.match(home.headers.ratelimit, /^"default";r=96;/, 'the app-wide budget counted 4 requests, no more')
       const keys = (await keysUnder(admin, prefix)).map((k) => k.slice(prefix.length)).sort()
-      assert.deepEqual(keys.map((k) => k.replace(/:ip:.*$/, '')), ['default:q100w3600b100', 'default:q2w3600b2'])
+      assert.deepEqual(
+        keys.map((k) => k.replace(/:ip:.*$/, '')),
+        ['default:q100w3600b100', 'default:q2w3600b2'],
+      )
     })
   })
 
   describe('strictest()', () => {
-    const item = (name: string, remaining: number, reset: number, allowed = true) =>
-      ({ name, item: `"${name}"`, decision: { allowed, remaining, reset, retryAfter: allowed ? 0 : reset } })
+    const item = (name: string, remaining: number, reset: number, allowed = true) => ({
+      name,
+      item: `"${name}"`,
+      decision: { allowed, remaining, reset, retryAfter: allowed ? 0 : reset },
+    })
 
     it('prefers the policy that refused, then the fewest remaining, then the later reset', () => {
       assert.equal(strictest([item('a', 0, 5), item('b', 0, 9, false)])!.name, 'b')

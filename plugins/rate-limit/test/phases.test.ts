@@ -55,7 +55,13 @@ describe('rate-limit: phases', () => {
       app.get('/me', () => 'me')
       const alice = await hit(t, app, 3, { url: '/me', headers: { authorization: 'let-me-in-alice' } })
       const bob = await hit(t, app, 3, { url: '/me', headers: { authorization: 'let-me-in-bob' } })
-      assert.deepEqual([alice, bob], [[200, 200, 429], [200, 200, 429]])
+      assert.deepEqual(
+        [alice, bob],
+        [
+          [200, 200, 429],
+          [200, 200, 429],
+        ],
+      )
       const plan = (await app.ready(), app.pipeline('GET', '/me'))
       assert.ok(plan.some((e) => e.phase === 'authorize' && e.plugin === '@vectora/rate-limit'))
     })
@@ -95,8 +101,10 @@ describe('rate-limit: phases', () => {
   describe('options', () => {
     it('refuses key: subject in onRequest, where no authentication has run yet', () => {
       const app = testApp()
-      assert.throws(() => app.register(rateLimit, { limit: 1, window: 60_000, key: 'subject', phase: 'onRequest' }),
-        (e: any) => e.code === 'VEC_ERR_PLUGIN_SETUP_FAILED' && /authorize/.test(e.message))
+      assert.throws(
+        () => app.register(rateLimit, { limit: 1, window: 60_000, key: 'subject', phase: 'onRequest' }),
+        (e: any) => e.code === 'VEC_ERR_PLUGIN_SETUP_FAILED' && /authorize/.test(e.message),
+      )
     })
 
     it('refuses unknown options and impossible values, naming them', () => {
@@ -110,7 +118,11 @@ describe('rate-limit: phases', () => {
       ]
       for (const [options, message] of cases) {
         const app = testApp()
-        assert.throws(() => app.register(rateLimit, options as any), (e: any) => message.test(e.message), JSON.stringify(options))
+        assert.throws(
+          () => app.register(rateLimit, options as any),
+          (e: any) => message.test(e.message),
+          JSON.stringify(options),
+        )
       }
     })
   })

@@ -12,9 +12,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { createGcraPolicy, memoryStore, rateLimit, redisStore, type RedisStore } from '@vectora/rate-limit'
-import {
-  adminRedis, forEachTransport, httpRequest, keysUnder, onCleanup, privateRedis, REDIS_URL, testApp, uniquePrefix, useCleanup,
-} from './support.js'
+import { adminRedis, forEachTransport, httpRequest, keysUnder, onCleanup, privateRedis, REDIS_URL, testApp, uniquePrefix, useCleanup } from './support.js'
 
 const hour = createGcraPolicy({ limit: 5, window: 3_600_000 }) // one unit back every 12 minutes: no refill during a test
 
@@ -217,7 +215,10 @@ describe('redis store', () => {
       app.register(rateLimit, { limit: 100, window: 60_000, store: redisStore({ client, timeout: 200 }) })
       app.get('/', () => 'ok')
       assert.equal((await app.inject({ url: '/' })).status, 200)
-      assert.ok(app.logger.lines.some((l) => l.level === 'warn' && /offline queue/.test(l.msg)), 'the offline queue was reported')
+      assert.ok(
+        app.logger.lines.some((l) => l.level === 'warn' && /offline queue/.test(l.msg)),
+        'the offline queue was reported',
+      )
 
       redis.process.kill('SIGSTOP') // connected, but silent
       onCleanup(() => redis.process.kill('SIGCONT'))

@@ -8,7 +8,7 @@ import { forEachTransport, hit, testApp } from './support.js'
 
 describe('rate-limit: scopes', () => {
   forEachTransport((t) => {
-    it("limits only the group it was registered in: other groups and the root are untouched", async () => {
+    it('limits only the group it was registered in: other groups and the root are untouched', async () => {
       const app = testApp()
       app.group('/login', (g) => {
         g.register(rateLimit, { limit: 1, window: 60_000 })
@@ -75,8 +75,10 @@ describe('rate-limit: scopes', () => {
       const store = memoryStore()
       const app = testApp()
       app.group('/a', (g) => g.register(rateLimit, { limit: 1, window: 60_000, store }))
-      assert.throws(() => app.group('/b', (g) => g.register(rateLimit, { limit: 5, window: 60_000, store })),
-        (e: any) => e.code === 'VEC_ERR_PLUGIN_SETUP_FAILED' && /policyName/.test(e.message))
+      assert.throws(
+        () => app.group('/b', (g) => g.register(rateLimit, { limit: 5, window: 60_000, store })),
+        (e: any) => e.code === 'VEC_ERR_PLUGIN_SETUP_FAILED' && /policyName/.test(e.message),
+      )
     })
   })
 })

@@ -51,7 +51,12 @@ export function manualClock(start = 1_700_000_000_000): { now: () => number; adv
 }
 
 /** A request as tests write it, and the response both transports return. */
-export interface TestRequest { method?: string; url: string; headers?: Record<string, string>; remoteAddress?: string }
+export interface TestRequest {
+  method?: string
+  url: string
+  headers?: Record<string, string>
+  remoteAddress?: string
+}
 export interface TestResponse {
   status: number
   /** Lower-case names; repeated fields joined with ', '. */
