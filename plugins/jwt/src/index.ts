@@ -10,6 +10,7 @@
  * app.get('/me', (req) => ({ subject: req.auth?.subject }))
  */
 import type { AuthInfo } from './jwt.js'
+import type { Signer } from './sign.js'
 
 export { jwt, requireAuth } from './jwt.js'
 export type { AuthInfo } from './jwt.js'
@@ -24,5 +25,9 @@ declare module 'vectora' {
   interface RequestDecorations {
     /** Set by @vectora/jwt in the authenticate phase; undefined for anonymous requests (optional mode, skipped routes). */
     auth?: AuthInfo
+  }
+  interface ServiceTypes {
+    /** The signer @vectora/jwt provides when it has a secret or private key: `inject: ['jwt']`. */
+    jwt: Signer
   }
 }
