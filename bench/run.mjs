@@ -15,6 +15,10 @@
  * /proc/<pid>/status at the end of the case) and req/s ratios to fastify and
  * to raw hyper.
  *
+ * The `pipeline` scenario (app-wide hooks and a body contract) runs against
+ * each server's second program, bench/servers/pipeline/*.mjs; a server that
+ * cannot express it (raw-hyper) is reported as n/a for it.
+ *
  * Output: a table on stdout (progress goes to stderr), plus
  * bench/results/latest.json and bench/results/latest.svg.
  *
@@ -24,7 +28,7 @@
  *   --warmup N       BENCH_WARMUP       warm-up seconds per server and case (1; 0 = none)
  *   --connections L  BENCH_CONNECTIONS  connection counts, comma-separated (100,10)
  *   --only L         BENCH_ONLY         servers, comma-separated (all)
- *   --scenarios L    BENCH_SCENARIOS    scenarios: hello,param,echo,404 (all)
+ *   --scenarios L    BENCH_SCENARIOS    scenarios: hello,param,echo,pipeline,404 (all)
  *   --threads N      BENCH_THREADS      load generator threads (1)
  *   --loadgen NAME   BENCH_LOADGEN      wrk | autocannon | auto (auto)
  *   --no-build       BENCH_NO_BUILD=1   do not run cargo build for raw-hyper
@@ -45,6 +49,7 @@ import {
   BENCH_DIR,
   ensureBenchDeps,
   peakRssKiB,
+  programFor,
   REPO_DIR,
   SERVERS,
   startServer,
@@ -126,8 +131,8 @@ function parseOptions(argv) {
 /** Every server process currently running, so Ctrl-C can stop them. */
 const live = new Set();
 
-async function launch(def) {
-  const handle = await startServer(def);
+async function launch(def, program) {
+  const handle = await startServer(def, { program });
   live.add(handle);
   handle.exitedP.then(() => live.delete(handle));
   return handle;
@@ -224,10 +229,21 @@ async function runCase(kase, selected, serverInfo, skip, loadgen, opts) {
       Object.assign(entry, { status: 'skipped', note: serverInfo.get(def.name).note });
       continue;
     }
+    const program = programFor(def, scenario);
+    if (program.unsupported) {
+      Object.assign(entry, { status: 'unsupported', note: program.unsupported });
+      continue;
+    }
     let handle;
     try {
-      handle = await launch(def);
+      handle = await launch(def, program);
     } catch (err) {
+      if (scenario.app) {
+        // Only this scenario's program is broken: the server's other cases still run.
+        log(`  ! ${def.name} (${scenario.app} app) skipped for this case: startup failed: ${err.message}`);
+        Object.assign(entry, { status: 'skipped', note: `startup failed: ${err.message}` });
+        continue;
+      }
       // A server that cannot start is left out of the rest of the run.
       skip(def.name, `startup failed: ${err.message}`);
       Object.assign(entry, { status: 'skipped', note: serverInfo.get(def.name).note });

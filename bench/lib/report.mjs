@@ -95,7 +95,7 @@ export function renderReport(report) {
             fmt.ratio(e.vsRawHyper),
             String(e.errors),
           ]
-        : [e.server, 'skipped', '-', '-', '-', '-', '-', '-', '-'],
+        : [e.server, e.status === 'unsupported' ? 'n/a' : 'skipped', '-', '-', '-', '-', '-', '-', '-'],
     );
     const header = ['server', 'req/s', 'spread', 'p50', 'p99', 'peak RSS', 'vs fastify', 'vs hyper', 'errors'];
     out.push(table(header, rows));

@@ -2,7 +2,14 @@
 //
 // A *scenario* is one kind of request; a *case* is a scenario at a given
 // connection count (e.g. `hello@100`). Every server answers the same four
-// routes, see bench/servers/*.mjs and bench/raw-hyper/src/main.rs.
+// routes of the hook-free fast path, see bench/servers/*.mjs and
+// bench/raw-hyper/src/main.rs.
+//
+// A scenario with `app` is served by another program of each server: the
+// `pipeline` scenario needs app-wide hooks, which would put every other
+// route (and Vectora's Rust-only 404) through them too, so it runs against
+// bench/servers/pipeline/*.mjs instead. A server that has no such program is
+// reported as `n/a` for that scenario (see `apps` in lib/servers.mjs).
 
 import { isDeepStrictEqual } from 'node:util';
 
@@ -30,6 +37,13 @@ export function makeJsonBody(size = 1024) {
 }
 
 const echoBody = makeJsonBody(1024);
+
+/** The pipeline scenario's request body, its answer and the header onSend sets. */
+export const PIPELINE = {
+  body: { name: 'widget', qty: 3 },
+  answer: { ok: true, name: 'widget', qty: 3 },
+  header: ['x-bench', 'pipeline'],
+};
 
 /** Every scenario, in report order. */
 export const SCENARIOS = [
@@ -60,6 +74,22 @@ export const SCENARIOS = [
     body: echoBody.text,
     expectStatus: 200,
     expectJson: echoBody.doc,
+  },
+  {
+    name: 'pipeline',
+    title: 'hooks + body contract',
+    describe:
+      'POST /pipeline {"name","qty"}: onRequest no-op, body validated, onSend sets x-bench -> {"ok":true,...}',
+    app: 'pipeline',
+    method: 'POST',
+    path: '/pipeline',
+    body: JSON.stringify(PIPELINE.body),
+    expectStatus: 200,
+    expectJson: PIPELINE.answer,
+    expectHeaders: { [PIPELINE.header[0]]: PIPELINE.header[1] },
+    // The check also sends a body that breaks the contract (qty is not an
+    // integer): a server that does not validate is not measured.
+    invalidBody: JSON.stringify({ name: 'widget', qty: 1.5 }),
   },
   {
     name: '404',
@@ -97,23 +127,37 @@ export function buildCases(names, connections) {
  * correctly before it is measured. Returns null when fine, else a reason.
  */
 export async function checkScenario(port, scenario) {
-  const init = { method: scenario.method, headers: {} };
-  if (scenario.body) {
-    init.body = scenario.body;
-    init.headers['content-type'] = 'application/json';
-  }
-  let res;
-  try {
-    res = await fetch(`http://127.0.0.1:${port}${scenario.path}`, {
+  const send = async (body) => {
+    const init = { method: scenario.method, headers: {} };
+    if (body) {
+      init.body = body;
+      init.headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(`http://127.0.0.1:${port}${scenario.path}`, {
       ...init,
       signal: AbortSignal.timeout(5000),
     });
+    return { res, text: await res.text() };
+  };
+  let res;
+  let text;
+  let invalid;
+  try {
+    ({ res, text } = await send(scenario.body));
+    if (scenario.invalidBody) invalid = await send(scenario.invalidBody);
   } catch (err) {
     return `request failed: ${err.cause?.message ?? err.message}`;
   }
-  const text = await res.text();
   if (res.status !== scenario.expectStatus) {
     return `expected status ${scenario.expectStatus}, got ${res.status}: ${text.slice(0, 120)}`;
+  }
+  for (const [name, value] of Object.entries(scenario.expectHeaders ?? {})) {
+    if (res.headers.get(name) !== value) {
+      return `expected header ${name}: ${value}, got ${res.headers.get(name) ?? 'none'}`;
+    }
+  }
+  if (invalid && invalid.res.status !== 400) {
+    return `a body breaking the contract (${scenario.invalidBody}) got ${invalid.res.status}, not 400: ${invalid.text.slice(0, 120)}`;
   }
   if (scenario.expectJson !== undefined) {
     let got;

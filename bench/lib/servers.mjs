@@ -14,11 +14,18 @@ export const REPO_DIR = path.resolve(BENCH_DIR, '..');
 
 const node = (file) => ({ cmd: process.execPath, args: [path.join(BENCH_DIR, 'servers', file)] });
 
-/** Report order; `fastify` and `raw-hyper` are the ratio baselines. */
+/**
+ * Report order; `fastify` and `raw-hyper` are the ratio baselines.
+ *
+ * `apps` maps a scenario's `app` (see lib/scenarios.mjs) to the program that
+ * serves it; `unsupported` says why a server has none, and it is reported as
+ * `n/a` for those scenarios. See `programFor`.
+ */
 export const SERVERS = [
   {
     name: 'vectora',
     ...node('vectora.mjs'),
+    apps: { pipeline: node('pipeline/vectora.mjs') },
     preflight() {
       const dist = path.join(REPO_DIR, 'kernel', 'dist', 'index.js');
       if (!existsSync(dist)) {
@@ -27,17 +34,31 @@ export const SERVERS = [
       return null;
     },
   },
-  { name: 'node-http', ...node('node-http.mjs') },
-  { name: 'fastify', ...node('fastify.mjs') },
-  { name: 'express', ...node('express.mjs') },
-  { name: 'hono', ...node('hono.mjs') },
+  { name: 'node-http', ...node('node-http.mjs'), apps: { pipeline: node('pipeline/node-http.mjs') } },
+  { name: 'fastify', ...node('fastify.mjs'), apps: { pipeline: node('pipeline/fastify.mjs') } },
+  { name: 'express', ...node('express.mjs'), apps: { pipeline: node('pipeline/express.mjs') } },
+  { name: 'hono', ...node('hono.mjs'), apps: { pipeline: node('pipeline/hono.mjs') } },
   {
     name: 'raw-hyper',
     cmd: path.join(REPO_DIR, 'target', 'release', 'raw-hyper'),
     args: [],
     prepare: buildRawHyper,
+    unsupported: {
+      pipeline: 'unsupported: raw-hyper has no hooks and no JSON library, so it cannot express the pipeline scenario',
+    },
   },
 ];
+
+/**
+ * The program `def` runs for `scenario`: `{ cmd, args }`, or `{ unsupported }`
+ * (a note) when the server has no program for the scenario's app.
+ */
+export function programFor(def, scenario) {
+  if (!scenario.app) return { cmd: def.cmd, args: def.args };
+  const app = def.apps?.[scenario.app];
+  if (app) return app;
+  return { unsupported: def.unsupported?.[scenario.app] ?? `unsupported: no ${scenario.app} app for ${def.name}` };
+}
 
 /** `cargo build --release -p raw-hyper`; returns null or a failure note. */
 function buildRawHyper({ log }) {
@@ -88,9 +109,9 @@ export function freePort() {
  * Resolves to a handle { name, pid, port, child, exited, stderrTail() }.
  * Rejects with a readable message if it exits or times out first.
  */
-export async function startServer(def, { timeoutMs = 20_000 } = {}) {
+export async function startServer(def, { timeoutMs = 20_000, program = def } = {}) {
   const port = await freePort();
-  const child = spawn(def.cmd, def.args, {
+  const child = spawn(program.cmd, program.args, {
     cwd: BENCH_DIR,
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -125,7 +146,7 @@ export async function startServer(def, { timeoutMs = 20_000 } = {}) {
     }, timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`cannot start ${def.cmd}: ${err.message}`));
+      reject(new Error(`cannot start ${program.cmd}: ${err.message}`));
     });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => {

@@ -72,7 +72,7 @@ export function renderSvg(report) {
       } else {
         parts.push(
           `<text x="${PAD + LABEL_W}" y="${ty}" fill="#94a3b8" font-style="italic">${esc(
-            (e ? `skipped: ${e.note.split('\n')[0]}` : 'not run').slice(0, 110),
+            (e ? (e.status === 'unsupported' ? e.note : `skipped: ${e.note.split('\n')[0]}`) : 'not run').slice(0, 110),
           )}</text>`,
         );
       }
