@@ -1,7 +1,7 @@
 /** @module http/problem — turns any thrown value into an RFC 9457 application/problem+json response. */
 import { errorCatalogue, errorDocsUrl, isErrorCode } from '../base/catalogue.js'
 import { isHttpError, reasonPhrase } from './errors.js'
-import { toHeaderBlock } from './headers.js'
+import { toHeaderBlock, type HeaderList } from './headers.js'
 import type { Wire } from './reply.js'
 
 /** The RFC 9457 body Vectora sends (and the kernel writes for its own replies, minus `stack`). */
@@ -39,11 +39,35 @@ const PROBLEM_BLOCK = 'content-type:application/problem+json\n'
  * toProblem(new HttpError(404), { path: '/x', id: 'a1b2c3-1' }, false, wire) // false: 4xx are not logged
  */
 export function toProblem(error: unknown, source: ProblemSource, development: boolean, out: Wire): boolean {
+  const problem = problemOf(error, source, development)
+  out.status = problem.status
+  out.headers = problem.headers.length === 1 ? PROBLEM_BLOCK : toHeaderBlock(problem.headers)
+  out.body = problem.body
+  return problem.log
+}
+
+/** A problem+json response as parts: what `toProblem` writes to a Wire, and what a pipeline puts in a Reply. */
+export interface ProblemParts {
+  readonly status: number
+  /** content-type first, then the error's own headers (an HttpError's `headers`, its content-type dropped). */
+  readonly headers: HeaderList
+  readonly body: string
+  /** True when the error deserves an error log (status >= 500). */
+  readonly log: boolean
+}
+
+/**
+ * The problem+json response for `error` as parts (see `toProblem` for what it holds).
+ *
+ * @example
+ * problemOf(new HttpError(404), { path: '/x', id: 'a1b2c3-1' }, false).status // 404
+ */
+export function problemOf(error: unknown, source: ProblemSource, development: boolean): ProblemParts {
   let status: number
   let code: string | undefined
   let detail: string
   let type: string | undefined
-  let headers = ''
+  const headers: HeaderList = [['content-type', 'application/problem+json']]
   let extensions: Readonly<Record<string, unknown>> | undefined
   if (isHttpError(error)) {
     extensions = error.extensions
@@ -52,7 +76,7 @@ export function toProblem(error: unknown, source: ProblemSource, development: bo
     detail = error.message
     type = error.type
     // The body is problem+json whatever the error says; every other header is kept.
-    if (error.headers.length > 0) headers = toHeaderBlock(error.headers.filter(([name]) => name !== 'content-type'))
+    for (const [name, value] of error.headers) if (name !== 'content-type') headers.push([name, value])
     if (development && status >= 500 && error.cause instanceof Error) detail += ` (${error.cause.message})`
   } else {
     status = 500
@@ -73,10 +97,7 @@ export function toProblem(error: unknown, source: ProblemSource, development: bo
   if (development && status >= 500 && error instanceof Error && typeof error.stack === 'string') {
     body.stack = error.stack.split('\n').map((line) => line.trim())
   }
-  out.status = status
-  out.headers = PROBLEM_BLOCK + headers
-  out.body = JSON.stringify(body)
-  return status >= 500
+  return { status, headers, body: JSON.stringify(body), log: status >= 500 }
 }
 
 function messageOf(error: unknown): string {

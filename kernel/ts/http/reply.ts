@@ -73,6 +73,33 @@ export class Reply {
     return this.header('content-type', HTML_TYPE)
   }
 
+  /**
+   * Any handler-style value as a Reply, built directly (no header block in between): a Reply stays itself (so
+   * onSend hooks see and edit the same object), an object/array/number/boolean/null becomes JSON, a string
+   * text/plain, bytes application/octet-stream. `undefined` throws VEC_ERR_NO_RESPONSE, a value JSON cannot
+   * hold VEC_ERR_SERIALIZE.
+   *
+   * @example
+   * Reply.from({ ok: true }).headerList // [['content-type', 'application/json; charset=utf-8']]
+   */
+  static from(value: unknown): Reply {
+    if (value instanceof Reply) return value
+    let reply: Reply
+    if (typeof value === 'string') {
+      reply = new Reply(200, value)
+      reply.headerList.push(['content-type', TEXT_TYPE])
+    } else if (value instanceof Uint8Array) {
+      reply = new Reply(200, value)
+      reply.headerList.push(['content-type', OCTET_TYPE])
+    } else if (value === undefined) {
+      throw httpError('VEC_ERR_NO_RESPONSE')
+    } else {
+      reply = new Reply(200, serializeJson(value))
+      reply.headerList.push(['content-type', JSON_TYPE])
+    }
+    return reply
+  }
+
   /** The kernel's header block for this reply. */
   toHeaderBlock(): string {
     return toHeaderBlock(this.headerList)

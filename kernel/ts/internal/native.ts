@@ -26,8 +26,8 @@ export interface KernelOptions {
 
 /**
  * Called by the kernel (batched: many calls per event-loop wake-up) for each request JS must answer.
- * - `routeId` >= 0: a registered route; -1: no route matched (404); -2: path matched but not the method (405,
- *   `params[0]` is the Allow header value). Unmatched requests reach JS only when `serverReady(h, true)`.
+ * - `routeId` >= 0: a registered route; ROUTE_NOT_FOUND (-1): no route matched (404); ROUTE_METHOD_NOT_ALLOWED
+ *   (-2): the path matched but not the method (405, `params[0]` is the Allow header value). Unmatched requests reach JS only when `serverReady(h, true)`.
  * - `method`: index into METHODS; 7 = another method whose name is in `otherMethod`.
  * - `headers`: the request header block, `name:value` lines joined by `\n`, names lower-case.
  * - `params`: raw (still percent-encoded) path parameter values in pattern order, or undefined.
@@ -43,6 +43,10 @@ export type DispatchFn = (
   params: string[] | undefined,
   otherMethod: string | undefined,
 ) => void
+
+/** The route ids of unmatched requests (the kernel's router sends them; kernel/src keeps the same values). */
+export const ROUTE_NOT_FOUND = -1
+export const ROUTE_METHOD_NOT_ALLOWED = -2
 
 /** Why a request ended without JS answering it: the client went away, the deadline passed, or drain force-closed it. */
 export const ABORT_CLIENT = 0

@@ -8,17 +8,17 @@
  */
 import { isThenable } from '../base/check.js'
 import { httpError } from '../http/errors.js'
-import { parseHeaderList } from '../http/headers.js'
 import type { Logger } from '../base/logger.js'
 import { pluginOf, type CompiledPipeline, type Outcome, type ResponseInfo } from './compile.js'
-import { toProblem } from '../http/problem.js'
-import { Reply, toWire, type Wire } from '../http/reply.js'
+import { problemOf } from '../http/problem.js'
+import { Reply } from '../http/reply.js'
 import { scopeOf, type VectoraRequest } from '../http/request.js'
+import { ROUTE_METHOD_NOT_ALLOWED } from '../internal/native.js'
 
 type Req = VectoraRequest<any>
 
 /** What the flow needs from the dispatcher. */
-export interface FlowHost {
+export interface Sender {
   development: boolean
   log: Logger
   /** Sends a reply; false when the kernel no longer waits for it (the request was aborted meanwhile). */
@@ -39,7 +39,7 @@ const flows = new WeakMap<Req, FlowState>()
  * @example
  * void runFlow(req, route.pipeline, () => route.handler(req), host)
  */
-export async function runFlow(req: Req, pipeline: CompiledPipeline, handler: () => unknown, host: FlowHost): Promise<void> {
+export async function runFlow(req: Req, pipeline: CompiledPipeline, handler: (req: Req) => unknown, host: Sender): Promise<void> {
   const state: FlowState = { started: performance.now(), pipeline, finished: false }
   flows.set(req, state)
   try {
@@ -51,7 +51,7 @@ export async function runFlow(req: Req, pipeline: CompiledPipeline, handler: () 
   }
 }
 
-async function run(req: Req, state: FlowState, handler: () => unknown, host: FlowHost): Promise<void> {
+async function run(req: Req, state: FlowState, handler: (req: Req) => unknown, host: Sender): Promise<void> {
   const pipeline = state.pipeline
   let error: unknown
   let reply: Reply
@@ -59,7 +59,7 @@ async function run(req: Req, state: FlowState, handler: () => unknown, host: Flo
     const answer = await runRequestPhases(req, pipeline, handler)
     // Aborted (client gone, deadline, drain) while a phase ran: the handler must not run, nothing is sent.
     if (answer === ABORTED) return
-    reply = toReply(answer)
+    reply = Reply.from(answer)
   } catch (thrown) {
     error = thrown
     reply = await mapError(thrown, req, pipeline, host)
@@ -84,7 +84,7 @@ async function run(req: Req, state: FlowState, handler: () => unknown, host: Flo
  * The kernel ended `req` first (client gone, deadline, drain). Runs onResponse with that outcome unless
  * the flow already finished; disposes the request's scope.
  */
-export function abortFlow(req: Req, outcome: Outcome, status: number, host: FlowHost): void {
+export function abortFlow(req: Req, outcome: Outcome, status: number, host: Sender): void {
   const state = flows.get(req)
   if (state === undefined) {
     void disposeScope(req, host)
@@ -97,24 +97,24 @@ export function abortFlow(req: Req, outcome: Outcome, status: number, host: Flow
 
 const ABORTED: unique symbol = Symbol('aborted')
 
-async function runRequestPhases(req: Req, pipeline: CompiledPipeline, handler: () => unknown): Promise<unknown> {
+async function runRequestPhases(req: Req, pipeline: CompiledPipeline, handler: (req: Req) => unknown): Promise<unknown> {
   for (const phase of pipeline.request) {
     if (req.aborted) return ABORTED
     const answer = await phase.promise(req)
     if (answer !== undefined) return answer
   }
   if (req.aborted) return ABORTED
-  const value = handler()
+  const value = handler(req)
   return isThenable(value) ? await value : value
 }
 
 /** onError hooks first; the first that returns a value answers. Else the default problem+json. */
-async function mapError(error: unknown, req: Req, pipeline: CompiledPipeline, host: FlowHost): Promise<Reply> {
+async function mapError(error: unknown, req: Req, pipeline: CompiledPipeline, host: Sender): Promise<Reply> {
   if (pipeline.onError !== null) {
     const mapped = await pipeline.onError.promise(error, req)
     if (mapped !== undefined) {
       try {
-        return toReply(mapped)
+        return Reply.from(mapped)
       } catch (inner) {
         host.log.error('an onError hook returned a value that is not a reply', { requestId: req.id, err: inner })
       }
@@ -124,15 +124,17 @@ async function mapError(error: unknown, req: Req, pipeline: CompiledPipeline, ho
 }
 
 /** The default problem+json reply for an error; 5xx are logged with the plugin the error came from. */
-export function problemReply(error: unknown, req: Req, host: Pick<FlowHost, 'development' | 'log'>): Reply {
-  const wire: Wire = { status: 500, headers: '', body: undefined }
-  if (toProblem(error, req, host.development, wire)) {
+export function problemReply(error: unknown, req: Req, host: Pick<Sender, 'development' | 'log'>): Reply {
+  const problem = problemOf(error, req, host.development)
+  if (problem.log) {
     host.log.error('request failed', { requestId: req.id, method: req.method, path: req.path, plugin: pluginOf(error), err: error })
   }
-  return wireToReply(wire)
+  const reply = new Reply(problem.status, problem.body)
+  reply.headerList.push(...problem.headers)
+  return reply
 }
 
-async function finish(req: Req, state: FlowState, outcome: Outcome, status: number, error: unknown, host: FlowHost): Promise<void> {
+async function finish(req: Req, state: FlowState, outcome: Outcome, status: number, error: unknown, host: Sender): Promise<void> {
   if (state.pipeline.onResponse !== null) {
     const info: ResponseInfo = { outcome, status, error, duration: performance.now() - state.started }
     // Observers are wrapped (pipeline.ts): they log their own failures and never reject.
@@ -142,28 +144,22 @@ async function finish(req: Req, state: FlowState, outcome: Outcome, status: numb
 }
 
 /** Disposes the request's service scope, if one was created; disposer failures are logged. */
-export async function disposeScope(req: Req, host: Pick<FlowHost, 'log'>): Promise<void> {
+export async function disposeScope(req: Req, host: Pick<Sender, 'log'>): Promise<void> {
   const scope = scopeOf(req)
   if (scope === undefined) return
   const errors = await scope.dispose()
   for (const err of errors) host.log.error('a scoped service disposer failed', { requestId: req.id, err })
 }
 
-/** Any handler-style value as a Reply (a Reply stays itself, so onSend hooks see and edit the same object). */
-export function toReply(value: unknown): Reply {
-  if (value instanceof Reply) return value
-  const wire: Wire = { status: 200, headers: '', body: undefined }
-  toWire(value, wire)
-  return wireToReply(wire)
-}
-
-function wireToReply(wire: Wire): Reply {
-  const reply = new Reply(wire.status, wire.body)
-  reply.headerList.push(...parseHeaderList(wire.headers))
-  return reply
-}
-
-/** The 404/405 error of an unmatched request, for its pipeline's handler slot. */
-export function unmatched(routeId: number, allow: string | undefined): never {
-  throw routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: allow ?? '' } }) : httpError('VEC_ERR_NOT_FOUND')
+/**
+ * The 404/405 error of an unmatched request (the one place it is built): `routeId` is the kernel's
+ * ROUTE_METHOD_NOT_ALLOWED (then `allow` lists the methods) or ROUTE_NOT_FOUND.
+ *
+ * @example
+ * throw unmatchedError(ROUTE_NOT_FOUND, undefined) // 404 VEC_ERR_NOT_FOUND
+ */
+export function unmatchedError(routeId: number, allow: string | undefined): Error {
+  return routeId === ROUTE_METHOD_NOT_ALLOWED
+    ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: allow ?? '' } })
+    : httpError('VEC_ERR_NOT_FOUND')
 }

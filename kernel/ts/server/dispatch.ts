@@ -1,13 +1,13 @@
 /** @module server/dispatch — the hot path: the DispatchFn and AbortFn handed to the kernel. */
 import { isThenable } from '../base/check.js'
-import { httpError } from '../http/errors.js'
-import { abortFlow, disposeScope, runFlow, unmatched, type FlowHost } from '../pipeline/run.js'
+import { abortFlow, disposeScope, runFlow, unmatchedError, type Sender } from '../pipeline/run.js'
 import { ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle } from '../internal/native.js'
 import type { Logger } from '../base/logger.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import { toProblem } from '../http/problem.js'
-import { jsonSourceOf, Reply, toWire, type Wire } from '../http/reply.js'
+import { toWire, type Wire } from '../http/reply.js'
 import { abortRequest, scopeOf, type VectoraRequest, type RequestContext } from '../http/request.js'
+import { invokerOf, noResponse } from '../routing/invoke.js'
 import type { Route } from '../routing/route.js'
 
 /** What the dispatcher reads from its app. `handle` is set right after `serverNew` returns. */
@@ -59,8 +59,8 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     }
   }
 
-  /** What pipelines (flow.ts) use to send and log. */
-  const host: FlowHost = {
+  /** What a pipeline run (pipeline/run.ts) sends through and logs to. */
+  const host: Sender = {
     get development() {
       return state.development
     },
@@ -80,10 +80,13 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     if (scopeOf(req) !== undefined) void disposeScope(req, host)
   }
 
-  function runPipeline(req: VectoraRequest<object>, pipeline: CompiledPipeline, handler: () => unknown): void {
+  // The handler slot of each route's pipeline, compiled once (after the route steps ran at ready).
+  const invokers = state.routes.map((route) => (route.pipeline === null ? undefined : invokerOf(route)))
+
+  function runPipeline(req: VectoraRequest<object>, pipeline: CompiledPipeline, invoke: (req: VectoraRequest<object>) => unknown): void {
     const id = req.rawId
     state.pending.set(id, req)
-    void runFlow(req, pipeline, handler, host).finally(() => state.pending.delete(id))
+    void runFlow(req, pipeline, invoke, host).finally(() => state.pending.delete(id))
   }
 
   function fail(req: VectoraRequest<object>, error: unknown): void {
@@ -142,22 +145,17 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     const req = new state.RequestClass<object>(state, id, method, url, headers, body, params, route === undefined ? NO_PARAMS : route.paramNames, otherMethod)
     if (route === undefined) {
       // Unmatched requests reach JS only when app-wide hooks exist (CORS, logs and metrics see them).
-      if (state.unmatched !== null) runPipeline(req, state.unmatched, () => unmatched(routeId, params?.[0]))
-      else
-        fail(
-          req,
-          routeId === -2 ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: params?.[0] ?? '' } }) : httpError('VEC_ERR_NOT_FOUND'),
-        )
+      // (Without them the kernel answers 404/405 itself; the fallback below keeps JS correct regardless.)
+      const allow = params?.[0]
+      if (state.unmatched !== null)
+        runPipeline(req, state.unmatched, () => {
+          throw unmatchedError(routeId, allow)
+        })
+      else fail(req, unmatchedError(routeId, allow))
       return
     }
     if (route.pipeline !== null) {
-      const inject = route.inject
-      const check = route.checkResponse
-      runPipeline(req, route.pipeline, () => {
-        const value = route.handler(req, inject.length === 0 ? NO_DEPS : req.services.resolveAll(inject))
-        if (check === undefined) return isThenable(value) ? Promise.resolve(value).then((v) => defined(v, route)) : defined(value, route)
-        return isThenable(value) ? Promise.resolve(value).then((v) => checkResponse(v, check, route)) : checkResponse(value, check, route)
-      })
+      runPipeline(req, route.pipeline, invokers[routeId]!)
       return
     }
     // The fast path: no hooks, no guards, no contract, no injection; a sync handler is answered right here.
@@ -191,35 +189,6 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
   }
 
   return { dispatch, abort }
-}
-
-/**
- * A route's `response` contract applies to what becomes JSON: a plain value, or the value of a 2xx
- * `reply.json(...)` (re-serialized after the check, so stripped keys are gone). Text, bytes, empty
- * replies and error statuses are sent as they are.
- */
-function checkResponse(value: unknown, check: (value: unknown) => unknown, route: Route): unknown {
-  if (value === undefined) throw noResponse(route)
-  if (value instanceof Reply) {
-    const source = value.status < 300 ? jsonSourceOf(value) : undefined
-    if (source !== undefined) value.json(check(source.value))
-    return value
-  }
-  if (typeof value === 'string' || value instanceof Uint8Array) return value
-  return check(value)
-}
-
-/** 500 VEC_ERR_NO_RESPONSE for a handler that returned undefined; the cause names the route (logs, development). */
-function noResponse(route: Route): Error {
-  return httpError('VEC_ERR_NO_RESPONSE', undefined, {
-    cause: new Error(`${route.method} ${route.path} returned undefined; return a value, or reply.empty() for 204`),
-  })
-}
-
-/** The handler's value, or NO_RESPONSE for undefined (named after the route). */
-function defined(value: unknown, route: Route): unknown {
-  if (value === undefined) throw noResponse(route)
-  return value
 }
 
 function abortReason(reason: number): DOMException {
