@@ -1,14 +1,14 @@
 /** @module app/create-app — the composition root: createApp() wires options, routes, the plugin host, services, lifecycle and the kernel. */
 import { checkInteger, invalid } from '../base/check.js'
 import { Services } from '../services/container.js'
-import { readController } from '../controllers/decorators.js'
+import { ControllerRegistry } from '../controllers/register.js'
 import { createDispatcher, type DispatchState } from '../server/dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from '../base/catalogue.js'
 import { healthRoutes } from '../lifecycle/health.js'
 import { createClientIp } from '../http/proxy.js'
 import { contractStep } from '../contracts/step.js'
 import { PluginHost } from '../host/host.js'
-import type { Group, HostApi, PluginApp, Scope } from '../host/types.js'
+import type { Group, HostApi, PluginApp, } from '../host/types.js'
 import { guardsStep } from '../pipeline/guards-step.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
 import { loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
@@ -16,7 +16,8 @@ import { Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycl
 import { isLogger, type Logger } from '../base/logger.js'
 import { resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
 import type { PlanEntry } from '../pipeline/compile.js'
-import { RouteTable, type AnyHandler, type LooseDefinition, type Route, type RouteOptions, type Routes, type RouteShorthand } from '../routing/route.js'
+import { routeMethods } from '../routing/registrar.js'
+import { RouteTable, type Route, type Routes } from '../routing/route.js'
 
 /** Where `app.listen()` binds. */
 export interface ListenOptions {
@@ -74,7 +75,7 @@ export function createApp(options?: AppOptions): App {
     handleSignals: config.handleSignals,
     log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
   })
-  const controllers: Array<{ token: string; bind: (instance: any) => void }> = []
+  const controllers = new ControllerRegistry(table, services)
   let state: DispatchState | undefined
   let readyPromise: Promise<void> | undefined
   let listenPromise: Promise<ListenResult> | undefined
@@ -88,54 +89,17 @@ export function createApp(options?: AppOptions): App {
     routeSteps: [guardsStep, contractStep(config.development)],
     log: () => log,
     addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
-    routesFor: (self, scope, owner) => routesFor(self, scope, owner),
+    routesFor: (self, scope, owner) => {
+      const site = { scope, prefix: scope.prefix, owner }
+      return {
+        ...routeMethods(table, site, self),
+        controller(target) {
+          controllers.register(target, site)
+          return self()
+        },
+      }
+    },
   })
-
-  function routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self> {
-    const where = { scope, prefix: scope.prefix, owner }
-    const shorthand = (method: string): RouteShorthand<Self> =>
-      ((path: string, second: RouteOptions | AnyHandler, third?: AnyHandler) => {
-        const [routeOptions, handler] = typeof second === 'function' ? [undefined, second] : [second, third]
-        table.add({ ...routeOptions, method, path, handler: handler as AnyHandler }, where)
-        return self()
-      }) as RouteShorthand<Self>
-    return {
-      get: shorthand('GET'),
-      post: shorthand('POST'),
-      put: shorthand('PUT'),
-      patch: shorthand('PATCH'),
-      delete: shorthand('DELETE'),
-      options: shorthand('OPTIONS'),
-      head: shorthand('HEAD'),
-      route(definition) {
-        if (definition === null || typeof definition !== 'object') throw invalid('route', 'an object', definition)
-        table.add(definition as unknown as LooseDefinition, where)
-        return self()
-      },
-      controller(target) {
-        const read = readController(target)
-        const token = `controller:${target.name || 'anonymous'}#${controllers.length}`
-        let instance: any
-        services.provide(token, { deps: read.options.inject ?? [], factory: (deps) => new (target as any)(deps) }, owner)
-        controllers.push({ token, bind: (value) => (instance = value) })
-        const controllerGuards = read.options.guards ?? []
-        for (const r of read.routes) {
-          const { guards = [], ...rest } = r.options
-          table.add(
-            {
-              ...rest,
-              method: r.method,
-              path: r.path,
-              guards: [...controllerGuards, ...guards],
-              handler: (req, deps) => instance[r.propertyKey](req, deps),
-            },
-            where,
-          )
-        }
-        return self()
-      },
-    }
-  }
 
   for (const route of healthRoutes(config.health, () => lifecycle.state)) {
     table.add({ method: route.method, path: route.path, handler: route.handler }, { scope: host.root, prefix: '', owner: 'vectora' })
@@ -176,7 +140,7 @@ export function createApp(options?: AppOptions): App {
     kernel.serverReady(s.handle, unmatched !== null)
     host.flushLifecycle()
     await lifecycle.start()
-    for (const c of controllers) c.bind(services.resolve(c.token))
+    controllers.bindAll()
   }
 
   const ready = (): Promise<void> => (readyPromise ??= boot())
