@@ -11,7 +11,7 @@ import { PluginHost } from '../host/host.js'
 import type { Group, HostApi, PluginApp, } from '../host/types.js'
 import { guardsStep } from '../pipeline/guards-step.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
-import { loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
+import { ABORT_DRAIN, loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
 import { Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
 import { isLogger, type Logger } from '../base/logger.js'
 import { resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
@@ -77,6 +77,7 @@ export function createApp(options?: AppOptions): App {
   })
   const controllers = new ControllerRegistry(table, services)
   let state: DispatchState | undefined
+  let abortPending: (reason: number) => number = () => 0
   let readyPromise: Promise<void> | undefined
   let listenPromise: Promise<ListenResult> | undefined
   let closePromise: Promise<ShutdownReport> | undefined
@@ -126,7 +127,9 @@ export function createApp(options?: AppOptions): App {
       createScope: () => services.createScope(),
       clientIp,
     }
-    const { dispatch, abort } = createDispatcher(s)
+    const dispatcher = createDispatcher(s)
+    abortPending = dispatcher.abortPending
+    const { dispatch, abort } = dispatcher
     s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)
     state = s
     for (const route of table.routes) {
@@ -196,7 +199,14 @@ export function createApp(options?: AppOptions): App {
         await readyPromise?.catch(() => {})
         const report = await lifecycle.shutdown(
           {
-            drain: (ms) => (state === undefined ? Promise.resolve({ completed: 0, aborted: 0 }) : state.kernel.serverClose(state.handle, ms)),
+            drain: async (ms) => {
+              if (state === undefined) return { completed: 0, aborted: 0 }
+              const drained = await state.kernel.serverClose(state.handle, ms)
+              // Every request cut at the deadline sees req.signal abort before the drain step ends (and
+              // before a signal handler exits the process), not whenever the kernel's message arrives.
+              abortPending(ABORT_DRAIN)
+              return drained
+            },
             dispose: () => services.dispose(),
           },
           deadline,

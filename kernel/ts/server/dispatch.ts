@@ -38,7 +38,7 @@ const FALLBACK_BODY = '{"type":"https://vectora.dev/docs/errors#vec_err_internal
  * const { dispatch, abort } = createDispatcher(state)
  * state.handle = kernel.serverNew(kernelOptions, dispatch, abort)
  */
-export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; abort: AbortFn } {
+export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; abort: AbortFn; abortPending: (reason: number) => number } {
   const kernel = state.kernel
   // One response buffer, filled and sent synchronously (JS is single-threaded), so no per-request object.
   const wire: Wire = { status: 200, headers: '', body: undefined }
@@ -188,7 +188,19 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     abortFlow(req, timedOut ? 'timed_out' : 'aborted', timedOut ? 503 : 0, host)
   }
 
-  return { dispatch, abort }
+  /**
+   * Aborts every request JavaScript still owes an answer, with `reason`, and returns how many. Drain calls it
+   * once the kernel's drain resolved: the kernel's own abort messages travel through the bridge and may land
+   * after that, so without this a handler cut at the deadline would see `req.signal` fire only after close()
+   * resolved, when the process may already be exiting.
+   */
+  const abortPending = (reason: number): number => {
+    const ids = [...state.pending.keys()]
+    for (const id of ids) abort(id, reason)
+    return ids.length
+  }
+
+  return { dispatch, abort, abortPending }
 }
 
 function abortReason(reason: number): DOMException {
