@@ -10,15 +10,18 @@ use std::sync::Mutex;
 
 use bytes::Bytes;
 use neon::prelude::*;
-use neon::types::buffer::TypedArray;
 use rustc_hash::FxHashMap;
 use tokio::sync::oneshot;
+
+use crate::error::KernelError;
+use crate::wire::AbortReason;
 
 /// A request JavaScript must answer.
 pub(crate) struct RequestJob {
     pub(crate) id: u64,
-    /// Route id, or -1 (no route) / -2 (method not allowed) for unmatched requests.
+    /// Route id, or `ROUTE_NOT_FOUND` / `ROUTE_METHOD_NOT_ALLOWED` (wire.rs) for unmatched requests.
     pub(crate) route_id: i32,
+    /// `wire::method_code`; `METHOD_OTHER` comes with the name in `other_method`.
     pub(crate) method: u8,
     pub(crate) other_method: Option<String>,
     pub(crate) url: String,
@@ -31,14 +34,6 @@ pub(crate) struct RequestJob {
 pub(crate) enum Job {
     Request(RequestJob),
     Abort { id: u64, reason: AbortReason },
-}
-
-/// Why a request ended before JavaScript answered it (wire codes of `ABORT_*` in native.ts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AbortReason {
-    Client = 0,
-    Deadline = 1,
-    Drain = 2,
 }
 
 /// JavaScript's answer: status, a `name:value\n` header block and the body.
@@ -147,10 +142,11 @@ impl Bridge {
                 // A fresh handle scope per job; a JS exception is reported, never unwound into Rust.
                 let failure = cx.execute_scoped(|mut cx| match cx.try_catch(|cx| self.call_js(cx, job)) {
                     Ok(()) => None,
-                    Err(exception) => Some(exception_to_string(&mut cx, exception)),
+                    Err(exception) => Some(KernelError::DispatcherThrew(exception_to_string(&mut cx, exception))),
                 });
-                if let Some(message) = failure {
-                    report_exception(&message);
+                // The dispatcher catches everything itself; reaching here is a framework bug, so say so loudly.
+                if let Some(error) = failure {
+                    eprintln!("[vectora-kernel] {}: {error}", error.code());
                 }
             }
         }
@@ -201,24 +197,8 @@ impl Bridge {
     }
 }
 
-/// Reads a reply body handed over from JavaScript: a string, a Buffer/Uint8Array, or nothing.
-pub(crate) fn body_from_js<'a>(cx: &mut FunctionContext<'a>, value: Handle<'a, JsValue>) -> NeonResult<Bytes> {
-    if let Ok(s) = value.downcast::<JsString, _>(cx) {
-        return Ok(Bytes::from(s.value(cx)));
-    }
-    if let Ok(b) = value.downcast::<JsTypedArray<u8>, _>(cx) {
-        return Ok(Bytes::copy_from_slice(b.as_slice(cx)));
-    }
-    Ok(Bytes::new())
-}
-
 fn exception_to_string<'a, C: Context<'a>>(cx: &mut C, exception: Handle<'a, JsValue>) -> String {
     exception.to_string(cx).map(|s| s.value(cx)).unwrap_or_else(|_| "unknown JavaScript exception".into())
-}
-
-/// The dispatcher catches everything itself; reaching here is a framework bug, so say so loudly.
-fn report_exception(message: &str) {
-    eprintln!("[vectora-kernel] VEC_ERR_INTERNAL: the JavaScript dispatcher threw: {message}");
 }
 
 /// Locks a mutex, recovering from poisoning (a panic elsewhere must not wedge the server).

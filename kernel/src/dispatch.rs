@@ -3,8 +3,8 @@
 //! so tests through `app.inject()` exercise the real dispatch.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -12,50 +12,13 @@ use hyper::body::Body;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
-use crate::bridge::{AbortReason, Bridge, Job, JsReply, RequestJob};
-use crate::drain::Drain;
-use crate::limits::Limits;
-use crate::problem::{self, Problem};
-use crate::router::{self, Lookup, METHOD_OTHER, Router};
-
-/// Everything one server shares between its connections, injected requests and JavaScript.
-pub(crate) struct Kernel {
-    pub(crate) limits: Limits,
-    pub(crate) bridge: Arc<Bridge>,
-    pub(crate) drain: Drain,
-    /// Routes being declared; taken and frozen into `router` by `ready`.
-    pub(crate) building: Mutex<Option<Router>>,
-    pub(crate) router: OnceLock<Router>,
-    /// Send 404/405 to JavaScript (app-wide hooks exist) instead of answering here.
-    pub(crate) dispatch_unmatched: AtomicBool,
-    pub(crate) request_id_prefix: String,
-    next_id: AtomicU64,
-    /// Requests queued for or running in JavaScript.
-    in_js: AtomicUsize,
-}
-
-pub(crate) type Reply = Response<Full<Bytes>>;
+use crate::bridge::{Job, JsReply, RequestJob};
+use crate::error::KernelError;
+use crate::kernel::{Kernel, Reply};
+use crate::router::Lookup;
+use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND};
 
 impl Kernel {
-    pub(crate) fn new(limits: Limits, bridge: Bridge, request_id_prefix: String) -> Self {
-        Self {
-            limits,
-            bridge: Arc::new(bridge),
-            drain: Drain::default(),
-            building: Mutex::new(Some(Router::new())),
-            router: OnceLock::new(),
-            dispatch_unmatched: AtomicBool::new(false),
-            request_id_prefix,
-            next_id: AtomicU64::new(1),
-            in_js: AtomicUsize::new(0),
-        }
-    }
-
-    /// The id JavaScript shows as `req.id`: `<prefix>-<n in base 36>`.
-    pub(crate) fn request_id(&self, n: u64) -> String {
-        format!("{}-{}", self.request_id_prefix, base36(n))
-    }
-
     /// Handles one request; never fails (every failure is an HTTP reply).
     pub(crate) async fn handle<B>(self: &Arc<Self>, req: Request<B>, peer: Option<SocketAddr>) -> Reply
     where
@@ -77,12 +40,12 @@ impl Kernel {
         B::Error: std::error::Error + Send + Sync + 'static,
     {
         let Some(router) = self.router.get() else {
-            return self.problem(&problem::SHUTTING_DOWN, req.uri().path(), n);
+            return self.problem(&KernelError::ShuttingDown, req.uri().path(), n);
         };
         if head_size(&req) > self.limits.max_header_size {
-            return self.problem(&problem::HEADERS_TOO_LARGE, req.uri().path(), n);
+            return self.problem(&KernelError::HeadersTooLarge, req.uri().path(), n);
         }
-        let method = method_code(req.method());
+        let method = wire::method_code(req.method().as_str());
         let unmatched_to_js = self.dispatch_unmatched.load(Ordering::Relaxed);
         let (route_id, body_limit, timeout, params) = match router.lookup(method, req.uri().path()) {
             Lookup::Found { route, params } => (
@@ -91,32 +54,33 @@ impl Kernel {
                 route.timeout.or(self.limits.request_timeout),
                 params,
             ),
-            Lookup::NotFound if !unmatched_to_js => return self.problem(&problem::NOT_FOUND, req.uri().path(), n),
+            Lookup::NotFound if !unmatched_to_js => return self.problem(&KernelError::NotFound, req.uri().path(), n),
             Lookup::MethodNotAllowed { allow } if !unmatched_to_js => {
-                let mut res = self.problem(&problem::METHOD_NOT_ALLOWED, req.uri().path(), n);
+                let mut res = self.problem(&KernelError::MethodNotAllowed, req.uri().path(), n);
                 if let Ok(v) = HeaderValue::from_str(&allow) {
                     res.headers_mut().insert(header::ALLOW, v);
                 }
                 return res;
             }
-            Lookup::NotFound => (-1, self.limits.body_limit, self.limits.request_timeout, Vec::new()),
-            Lookup::MethodNotAllowed { allow } => (-2, self.limits.body_limit, self.limits.request_timeout, vec![allow]),
+            Lookup::NotFound => (ROUTE_NOT_FOUND, self.limits.body_limit, self.limits.request_timeout, Vec::new()),
+            Lookup::MethodNotAllowed { allow } => {
+                (ROUTE_METHOD_NOT_ALLOWED, self.limits.body_limit, self.limits.request_timeout, vec![allow])
+            }
         };
 
         // Backpressure before buffering anything: a bounded number of requests wait for JavaScript.
         let Some(slot) = JsSlot::take(self) else {
-            return self.problem(&problem::OVERLOADED, req.uri().path(), n);
+            return self.problem(&KernelError::Overloaded, req.uri().path(), n);
         };
 
         let (parts, body) = req.into_parts();
         let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|len| len > body_limit) {
-            return self.problem(&problem::BODY_TOO_LARGE, parts.uri.path(), n);
+            return self.problem(&KernelError::BodyTooLarge, parts.uri.path(), n);
         }
         let body = match read_body(body, body_limit).await {
             Ok(b) => b,
-            Err(BodyError::TooLarge) => return self.problem(&problem::BODY_TOO_LARGE, parts.uri.path(), n),
-            Err(BodyError::Broken) => return self.problem(&problem::BAD_REQUEST, parts.uri.path(), n),
+            Err(e) => return self.problem(&e, parts.uri.path(), n),
         };
 
         let url = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
@@ -128,7 +92,7 @@ impl Kernel {
             method,
             other_method: (method == METHOD_OTHER).then(|| parts.method.as_str().to_owned()),
             url,
-            headers: header_block(&parts.headers),
+            headers: wire::encode_headers(&parts.headers),
             body,
             params,
         }));
@@ -141,7 +105,7 @@ impl Kernel {
         match answer {
             Some(Ok(reply)) => {
                 self.drain.count_completed();
-                to_response(reply).unwrap_or_else(|| self.problem(&problem::INTERNAL, parts.uri.path(), n))
+                to_response(reply).unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
             }
             // The deadline passed: answer 503 and tell JavaScript, unless it answered meanwhile.
             None => {
@@ -149,15 +113,11 @@ impl Kernel {
                     self.bridge.push(Job::Abort { id: n, reason: AbortReason::Deadline });
                 }
                 self.drain.count_completed();
-                self.problem(&problem::REQUEST_TIMEOUT, parts.uri.path(), n)
+                self.problem(&KernelError::RequestTimeout, parts.uri.path(), n)
             }
             // The sender vanished without an answer (the server is going away).
-            Some(Err(_)) => self.problem(&problem::SHUTTING_DOWN, parts.uri.path(), n),
+            Some(Err(_)) => self.problem(&KernelError::ShuttingDown, parts.uri.path(), n),
         }
-    }
-
-    pub(crate) fn problem(&self, p: &Problem, path: &str, n: u64) -> Reply {
-        p.response(path, &self.request_id(n))
     }
 }
 
@@ -203,13 +163,8 @@ impl Drop for InFlight<'_> {
     }
 }
 
-enum BodyError {
-    TooLarge,
-    Broken,
-}
-
 /// Reads the whole body, never buffering past `limit` (chunked bodies are counted as they come).
-async fn read_body<B>(body: B, limit: u64) -> Result<Option<Bytes>, BodyError>
+async fn read_body<B>(body: B, limit: u64) -> Result<Option<Bytes>, KernelError>
 where
     B: Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -223,21 +178,8 @@ where
             let bytes = collected.to_bytes();
             Ok((!bytes.is_empty()).then_some(bytes))
         }
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
-        Err(_) => Err(BodyError::Broken),
-    }
-}
-
-fn method_code(m: &Method) -> u8 {
-    match *m {
-        Method::GET => 0,
-        Method::HEAD => 1,
-        Method::POST => 2,
-        Method::PUT => 3,
-        Method::PATCH => 4,
-        Method::DELETE => 5,
-        Method::OPTIONS => 6,
-        _ => router::METHOD_OTHER,
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(KernelError::BodyTooLarge),
+        Err(_) => Err(KernelError::BadRequest),
     }
 }
 
@@ -247,29 +189,14 @@ fn head_size<B>(req: &Request<B>) -> usize {
     req.headers().iter().fold(line, |sum, (name, value)| sum + name.as_str().len() + value.len() + 4)
 }
 
-/// The request head as `name:value` lines joined by `\n` (names are lower-case already).
-fn header_block(headers: &hyper::HeaderMap) -> String {
-    let mut out = String::with_capacity(headers.len() * 32);
-    for (name, value) in headers {
-        out.push_str(name.as_str());
-        out.push(':');
-        // Header values are bytes; non-UTF-8 ones are passed on lossily.
-        out.push_str(&String::from_utf8_lossy(value.as_bytes()));
-        out.push('\n');
-    }
-    out
-}
-
 /// Builds the response from JavaScript's answer; None when JavaScript sent an invalid head.
 fn to_response(reply: JsReply) -> Option<Reply> {
     let mut res = Response::new(Full::new(reply.body));
     *res.status_mut() = StatusCode::from_u16(reply.status).ok()?;
     let headers = res.headers_mut();
-    for line in reply.headers.split('\n').filter(|l| !l.is_empty()) {
-        let (name, value) = line.split_once(':')?;
-        let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
-        let value = HeaderValue::from_str(value.trim_start()).ok()?;
-        headers.append(name, value);
+    for line in wire::header_lines(&reply.headers) {
+        let (name, value) = line.ok()?;
+        headers.append(HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?);
     }
     Some(res)
 }
@@ -283,43 +210,9 @@ fn strip_body(res: &mut Reply) {
     *res.body_mut() = Full::new(Bytes::new());
 }
 
-fn base36(mut n: u64) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut buf = [0u8; 13];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = DIGITS[(n % 36) as usize];
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&buf[i..]).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base36_matches_javascript_to_string_36() {
-        assert_eq!(base36(0), "0");
-        assert_eq!(base36(35), "z");
-        assert_eq!(base36(36), "10");
-        assert_eq!(base36(u64::MAX), "3w5e11264sgsf");
-    }
-
-    #[test]
-    fn header_block_lists_every_value_on_its_own_line() {
-        let mut h = hyper::HeaderMap::new();
-        h.append("x-a", HeaderValue::from_static("1"));
-        h.append("x-a", HeaderValue::from_static("2"));
-        h.insert("host", HeaderValue::from_static("example"));
-        let block = header_block(&h);
-        assert!(block.contains("x-a:1\nx-a:2\n"));
-        assert!(block.contains("host:example\n"));
-    }
 
     #[test]
     fn js_reply_with_repeated_headers_becomes_a_response() {
@@ -356,7 +249,7 @@ mod tests {
 
     #[tokio::test]
     async fn chunked_body_past_the_limit_is_refused_while_counting() {
-        assert!(matches!(read_body(chunked(&[b"abc", b"defg"]), 6).await, Err(BodyError::TooLarge)));
+        assert!(matches!(read_body(chunked(&[b"abc", b"defg"]), 6).await, Err(KernelError::BodyTooLarge)));
     }
 
     #[tokio::test]

@@ -3,16 +3,22 @@
 //! It does three things only: connection handling (`server`), dispatch into JavaScript
 //! (`dispatch`, `bridge`) and drain (`drain`). Everything else — hooks, plugins,
 //! serialization, validation — lives in TypeScript. This file creates the tokio runtime
-//! once per process and registers the exports.
+//! once per process and registers the exports (`js`).
 
 mod bridge;
 mod dispatch;
 mod drain;
-mod exports;
+mod error;
+mod inject;
+mod js;
+mod kernel;
 mod limits;
 mod problem;
 mod router;
 mod server;
+#[cfg(test)]
+mod ts_source;
+mod wire;
 
 use std::sync::OnceLock;
 
@@ -38,5 +44,5 @@ pub(crate) fn runtime(threads: usize) -> &'static tokio::runtime::Runtime {
 
 #[neon::main]
 fn main(mut cx: neon::context::ModuleContext) -> neon::result::NeonResult<()> {
-    exports::register(&mut cx)
+    js::register(&mut cx)
 }

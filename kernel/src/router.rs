@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-/// Methods the router knows, in the wire order shared with JavaScript (`METHODS` in native.ts).
-pub(crate) const METHOD_NAMES: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
-/// Code for a method outside `METHOD_NAMES`: it can never match a route.
-pub(crate) const METHOD_OTHER: u8 = 7;
+use crate::error::KernelError;
+use crate::wire::{METHOD_NAMES, METHOD_OTHER, method_code};
+
+/// Indices of the two methods the router treats apart, in `METHOD_NAMES`.
 const GET: usize = 0;
 const HEAD: usize = 1;
 
@@ -20,18 +20,6 @@ pub(crate) struct RouteInfo {
     pub(crate) timeout: Option<Duration>,
 }
 
-/// The method code for a method name (`METHOD_OTHER` when unknown).
-pub(crate) fn method_code(name: &str) -> u8 {
-    METHOD_NAMES.iter().position(|m| *m == name).map_or(METHOD_OTHER, |i| i as u8)
-}
-
-/// Why a route could not be added; mapped to `VEC_ERR_ROUTE_*` at the JS boundary.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum RouteError {
-    UnknownMethod(String),
-    Conflict(String),
-}
-
 /// The outcome of a lookup.
 #[derive(Debug)]
 pub(crate) enum Lookup<'r> {
@@ -40,11 +28,11 @@ pub(crate) enum Lookup<'r> {
     NotFound,
 }
 
-/// One matchit tree per method.
+/// One matchit tree per method code.
 #[derive(Default)]
 pub(crate) struct Router {
-    trees: [matchit::Router<RouteInfo>; 7],
-    used: [bool; 7],
+    trees: [matchit::Router<RouteInfo>; METHOD_NAMES.len()],
+    used: [bool; METHOD_NAMES.len()],
 }
 
 impl Router {
@@ -53,15 +41,17 @@ impl Router {
     }
 
     /// Adds `pattern` for `method`; a pattern that overlaps an existing one is a conflict.
-    pub(crate) fn insert(&mut self, method: &str, pattern: &str, info: RouteInfo) -> Result<(), RouteError> {
+    pub(crate) fn insert(&mut self, method: &str, pattern: &str, info: RouteInfo) -> Result<(), KernelError> {
         let code = method_code(method);
         if code == METHOD_OTHER {
-            return Err(RouteError::UnknownMethod(method.to_owned()));
+            return Err(KernelError::UnknownMethod(method.to_owned()));
         }
         let i = code as usize;
-        self.trees[i]
-            .insert(pattern, info)
-            .map_err(|e| RouteError::Conflict(e.to_string()))?;
+        self.trees[i].insert(pattern, info).map_err(|e| KernelError::RouteConflict {
+            method: method.to_owned(),
+            pattern: pattern.to_owned(),
+            cause: e.to_string(),
+        })?;
         self.used[i] = true;
         Ok(())
     }
@@ -173,8 +163,8 @@ mod tests {
     #[test]
     fn conflicting_patterns_are_rejected() {
         let mut r = router();
-        assert!(matches!(r.insert("GET", "/users/{name}", info(9)), Err(RouteError::Conflict(_))));
-        assert!(matches!(r.insert("GET", "/", info(9)), Err(RouteError::Conflict(_))));
-        assert_eq!(r.insert("BREW", "/", info(9)), Err(RouteError::UnknownMethod("BREW".into())));
+        assert!(matches!(r.insert("GET", "/users/{name}", info(9)), Err(KernelError::RouteConflict { .. })));
+        assert!(matches!(r.insert("GET", "/", info(9)), Err(KernelError::RouteConflict { .. })));
+        assert!(matches!(r.insert("BREW", "/", info(9)), Err(KernelError::UnknownMethod(m)) if m == "BREW"));
     }
 }

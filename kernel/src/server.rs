@@ -1,5 +1,8 @@
 //! Connection handling: bind, accept, serve HTTP/1.1 with keep-alive, and the
 //! connection-level limits (header read timeout, header size, idle keep-alive, max connections).
+//!
+//! The accept loop has the shape of hyper-util's graceful-shutdown example: `select!` on accept
+//! or drain, back off on accept errors, every connection tracked by drain.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -13,10 +16,38 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::dispatch::Kernel;
+use crate::error::KernelError;
+use crate::kernel::Kernel;
+use crate::{problem, runtime};
 
-/// Binds synchronously (so errors surface at `listen`) with a deep accept backlog.
-pub(crate) fn bind(host: &str, port: u16) -> std::io::Result<std::net::TcpListener> {
+/// Starts serving on `host:port` and returns the bound address (`port` 0 picks a free one).
+/// Binding is synchronous so that its errors reach the caller of `listen`.
+pub(crate) fn listen(kernel: &Arc<Kernel>, host: &str, port: f64) -> Result<SocketAddr, KernelError> {
+    if !(0.0..=65535.0).contains(&port) || port.fract() != 0.0 {
+        return Err(KernelError::InvalidPort);
+    }
+    if kernel.drain.is_draining() {
+        return Err(KernelError::ListenAfterClose);
+    }
+    let std_listener =
+        bind(host, port as u16).map_err(|cause| KernelError::Bind { host: host.to_owned(), port, cause })?;
+    let addr = std_listener.local_addr();
+    let rt = runtime(0);
+    // `from_std` registers the socket with the current runtime's reactor (and panics outside one).
+    let listener = {
+        let _enter = rt.enter();
+        TcpListener::from_std(std_listener)
+    };
+    let (listener, addr) = match (listener, addr) {
+        (Ok(l), Ok(a)) => (l, a),
+        (Err(e), _) | (_, Err(e)) => return Err(KernelError::Listen(e)),
+    };
+    kernel.drain.tasks.spawn_on(serve(kernel.clone(), listener), rt.handle());
+    Ok(addr)
+}
+
+/// Resolves `host` and binds a non-blocking std listener, for tokio to adopt.
+fn bind(host: &str, port: u16) -> std::io::Result<std::net::TcpListener> {
     use std::net::ToSocketAddrs;
     let addr = (host, port)
         .to_socket_addrs()?
@@ -28,7 +59,7 @@ pub(crate) fn bind(host: &str, port: u16) -> std::io::Result<std::net::TcpListen
 }
 
 /// The accept loop: runs until drain starts, then drops the listener so new connections are refused.
-pub(crate) async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
+async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
     let open = Arc::new(AtomicUsize::new(0));
     loop {
         let accepted = tokio::select! {
@@ -58,18 +89,11 @@ pub(crate) async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
 
 /// Answers a connection over the limit with 503 and closes it, before reading anything.
 async fn refuse(mut stream: TcpStream) {
-    // No request was read, so there is no instance or request id to report.
-    let body = r#"{"type":"https://vectora.dev/docs/errors#vec_err_too_many_connections","title":"Service Unavailable","status":503,"detail":"The server has too many open connections; retry later.","code":"VEC_ERR_TOO_MANY_CONNECTIONS"}"#;
-    let head = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\nretry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes()).await;
-    let _ = stream.write_all(body.as_bytes()).await;
+    let _ = stream.write_all(problem::raw_http1(&KernelError::TooManyConnections).as_bytes()).await;
     let _ = stream.shutdown().await;
 }
 
-/// Activity of one connection, for the idle keep-alive timeout.
+/// Activity of one connection, for the idle keep-alive timeout (see `connection`).
 struct Activity {
     started: Instant,
     in_flight: AtomicUsize,
@@ -113,6 +137,11 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     let conn = builder.serve_connection(TokioIo::new(stream), svc);
     tokio::pin!(conn);
 
+    // hyper has no idle keep-alive timeout (hyperium/hyper#1628), and its header read timeout only
+    // starts with the next request's first bytes, so an idle keep-alive connection would stay open
+    // for ever. This loop is that timeout: it sleeps until the connection could have been idle for
+    // `keep_alive_timeout`, looks again, and winds the connection down if no request ran meanwhile.
+    // The same select carries drain: graceful lets hyper finish the current response, force cuts.
     // Child tokens: each connection waits on its own notifier, not on one shared by all connections.
     let graceful = kernel.drain.graceful.child_token();
     let force = kernel.drain.force.child_token();

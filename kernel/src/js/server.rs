@@ -1,0 +1,159 @@
+//! `serverNew`, `serverRoute`, `serverReady`, `serverListen`, `serverClose`, and the handle
+//! JavaScript holds: the kernel plus what keeps Node's event loop alive for it.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use neon::prelude::*;
+
+use super::throw;
+use crate::bridge::{Bridge, lock};
+use crate::kernel::Kernel;
+use crate::limits::{Limits, count, millis};
+use crate::router::RouteInfo;
+use crate::{runtime, server};
+
+/// The JavaScript handle of one server.
+pub(super) struct ServerBox {
+    pub(super) kernel: Arc<Kernel>,
+    /// Referenced while listening or while injected requests are running.
+    liveness: Mutex<Liveness>,
+}
+
+/// The channels a server sends on are unref'd, so an idle server never keeps Node alive; this
+/// one is referenced while the kernel has work JavaScript waits for, and unref'd again after.
+struct Liveness {
+    channel: Channel,
+    holds: usize,
+}
+
+impl Finalize for ServerBox {}
+
+pub(super) type Server<'a> = Handle<'a, JsBox<ServerBox>>;
+
+impl ServerBox {
+    /// Keeps Node alive while the kernel has work JavaScript waits for (JS thread only).
+    pub(super) fn hold<'a, C: Context<'a>>(&self, cx: &mut C) {
+        let mut l = lock(&self.liveness);
+        l.holds += 1;
+        if l.holds == 1 {
+            l.channel.reference(cx);
+        }
+    }
+
+    pub(super) fn release<'a, C: Context<'a>>(&self, cx: &mut C) {
+        let mut l = lock(&self.liveness);
+        l.holds = l.holds.saturating_sub(1);
+        if l.holds == 0 {
+            l.channel.unref(cx);
+        }
+    }
+
+    /// After drain: nothing of this server keeps Node alive any more.
+    fn release_all<'a, C: Context<'a>>(&self, cx: &mut C) {
+        let mut l = lock(&self.liveness);
+        l.holds = 0;
+        l.channel.unref(cx);
+    }
+}
+
+/// A number option, 0 when absent or not a number (0 disables a limit).
+fn num_opt(cx: &mut FunctionContext, obj: Handle<JsObject>, key: &str) -> NeonResult<f64> {
+    let v: Handle<JsValue> = obj.get_value(cx, key)?;
+    Ok(v.downcast::<JsNumber, _>(cx).map(|n| n.value(cx)).unwrap_or(0.0))
+}
+
+pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> {
+    let opts = cx.argument::<JsObject>(0)?;
+    let dispatch = cx.argument::<JsFunction>(1)?.root(&mut cx);
+    let abort = cx.argument::<JsFunction>(2)?.root(&mut cx);
+    let limits = Limits {
+        body_limit: num_opt(&mut cx, opts, "bodyLimit")?.max(0.0) as u64,
+        request_timeout: millis(num_opt(&mut cx, opts, "requestTimeout")?),
+        header_read_timeout: millis(num_opt(&mut cx, opts, "headerReadTimeout")?),
+        keep_alive_timeout: millis(num_opt(&mut cx, opts, "keepAliveTimeout")?),
+        max_header_size: (num_opt(&mut cx, opts, "maxHeaderSize")?.max(0.0) as usize).max(1024),
+        max_connections: count(num_opt(&mut cx, opts, "maxConnections")?),
+        max_pending: count(num_opt(&mut cx, opts, "maxPending")?),
+        threads: num_opt(&mut cx, opts, "threads")?.max(0.0) as usize,
+    };
+    let prefix_value: Handle<JsValue> = opts.get_value(&mut cx, "requestIdPrefix")?;
+    let prefix = prefix_value.downcast::<JsString, _>(&mut cx).map(|s| s.value(&mut cx)).unwrap_or_else(|_| "req".into());
+    // The first server decides the runtime's worker count.
+    runtime(limits.threads);
+
+    let mut channel = cx.channel();
+    channel.unref(&mut cx);
+    let mut liveness = cx.channel();
+    liveness.unref(&mut cx);
+    let kernel = Arc::new(Kernel::new(limits, Bridge::new(channel, dispatch, abort), prefix));
+    Ok(cx.boxed(ServerBox { kernel, liveness: Mutex::new(Liveness { channel: liveness, holds: 0 }) }))
+}
+
+pub(super) fn server_route(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+    let this: Server = cx.argument(0)?;
+    let method = cx.argument::<JsString>(1)?.value(&mut cx);
+    let pattern = cx.argument::<JsString>(2)?.value(&mut cx);
+    let id = cx.argument::<JsNumber>(3)?.value(&mut cx);
+    let body_limit = cx.argument::<JsNumber>(4)?.value(&mut cx);
+    let timeout = cx.argument::<JsNumber>(5)?.value(&mut cx);
+    let info = RouteInfo {
+        id: id as u32,
+        // -1 inherits the server's limit; a timeout of 0 means none, even if the server has one.
+        body_limit: (body_limit >= 0.0).then_some(body_limit as u64),
+        timeout: if timeout < 0.0 { None } else { millis(timeout).or(Some(Duration::MAX)) },
+    };
+    match this.kernel.add_route(&method, &pattern, info) {
+        Ok(()) => Ok(cx.undefined()),
+        Err(e) => throw(&mut cx, e),
+    }
+}
+
+pub(super) fn server_ready(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+    let this: Server = cx.argument(0)?;
+    let unmatched = cx.argument::<JsBoolean>(1)?.value(&mut cx);
+    this.kernel.ready(unmatched);
+    Ok(cx.undefined())
+}
+
+pub(super) fn server_listen(mut cx: FunctionContext) -> JsResult<JsPromise> {
+    let this: Server = cx.argument(0)?;
+    let host = cx.argument::<JsString>(1)?.value(&mut cx);
+    let port = cx.argument::<JsNumber>(2)?.value(&mut cx);
+    let addr = match server::listen(&this.kernel, &host, port) {
+        Ok(addr) => addr,
+        Err(e) => return throw(&mut cx, e),
+    };
+    this.hold(&mut cx);
+
+    let (deferred, promise) = cx.promise();
+    let result = cx.empty_object();
+    let address = cx.string(addr.ip().to_string());
+    let port = cx.number(addr.port());
+    result.set(&mut cx, "address", address)?;
+    result.set(&mut cx, "port", port)?;
+    deferred.resolve(&mut cx, result);
+    Ok(promise)
+}
+
+pub(super) fn server_close(mut cx: FunctionContext) -> JsResult<JsPromise> {
+    let this: Server = cx.argument(0)?;
+    let deadline = cx.argument::<JsNumber>(1)?.value(&mut cx).max(0.0);
+    let (deferred, promise) = cx.promise();
+    let channel = cx.channel();
+    let server = this.root(&mut cx);
+    let kernel = this.kernel.clone();
+    runtime(0).spawn(async move {
+        let report = kernel.drain.run(Duration::from_millis(deadline as u64)).await;
+        deferred.settle_with(&channel, move |mut cx| {
+            server.into_inner(&mut cx).release_all(&mut cx);
+            let out = cx.empty_object();
+            let completed = cx.number(report.completed as f64);
+            let aborted = cx.number(report.aborted as f64);
+            out.set(&mut cx, "completed", completed)?;
+            out.set(&mut cx, "aborted", aborted)?;
+            Ok(out)
+        });
+    });
+    Ok(promise)
+}

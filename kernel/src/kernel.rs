@@ -1,0 +1,76 @@
+//! One server's state, shared by its connections, its injected requests and JavaScript:
+//! limits, the bridge, drain, the route table and the request counters.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::Response;
+
+use crate::bridge::{Bridge, lock};
+use crate::drain::Drain;
+use crate::error::KernelError;
+use crate::limits::Limits;
+use crate::router::{RouteInfo, Router};
+use crate::{problem, wire};
+
+/// A response as the kernel builds it: the body is always whole by now.
+pub(crate) type Reply = Response<Full<Bytes>>;
+
+/// Everything one server shares between its connections, injected requests and JavaScript.
+pub(crate) struct Kernel {
+    pub(crate) limits: Limits,
+    pub(crate) bridge: Arc<Bridge>,
+    pub(crate) drain: Drain,
+    /// Routes being declared; taken and frozen into `router` by `ready`.
+    building: Mutex<Option<Router>>,
+    /// Set once, by `ready`: lookups on the request path then take no lock.
+    pub(crate) router: OnceLock<Router>,
+    /// Send 404/405 to JavaScript (app-wide hooks exist) instead of answering here.
+    pub(crate) dispatch_unmatched: AtomicBool,
+    request_id_prefix: String,
+    pub(crate) next_id: AtomicU64,
+    /// Requests queued for or running in JavaScript (see `JsSlot` in dispatch.rs).
+    pub(crate) in_js: AtomicUsize,
+}
+
+impl Kernel {
+    pub(crate) fn new(limits: Limits, bridge: Bridge, request_id_prefix: String) -> Self {
+        Self {
+            limits,
+            bridge: Arc::new(bridge),
+            drain: Drain::default(),
+            building: Mutex::new(Some(Router::new())),
+            router: OnceLock::new(),
+            dispatch_unmatched: AtomicBool::new(false),
+            request_id_prefix,
+            next_id: AtomicU64::new(1),
+            in_js: AtomicUsize::new(0),
+        }
+    }
+
+    /// Adds a route while the table is still being built.
+    pub(crate) fn add_route(&self, method: &str, pattern: &str, info: RouteInfo) -> Result<(), KernelError> {
+        let mut building = lock(&self.building);
+        building.as_mut().ok_or(KernelError::RoutesFrozen)?.insert(method, pattern, info)
+    }
+
+    /// Freezes the route table; until then every request is answered 503 (shutting down).
+    pub(crate) fn ready(&self, dispatch_unmatched: bool) {
+        self.dispatch_unmatched.store(dispatch_unmatched, Ordering::Relaxed);
+        if let Some(router) = lock(&self.building).take() {
+            let _ = self.router.set(router);
+        }
+    }
+
+    /// The id JavaScript shows as `req.id`: `<prefix>-<n in base 36>`.
+    pub(crate) fn request_id(&self, n: u64) -> String {
+        format!("{}-{}", self.request_id_prefix, wire::base36(n))
+    }
+
+    /// The kernel's own problem+json reply to request `n`.
+    pub(crate) fn problem(&self, error: &KernelError, path: &str, n: u64) -> Reply {
+        problem::response(error, path, &self.request_id(n))
+    }
+}
