@@ -26,11 +26,12 @@ describe('drain on SIGTERM', () => {
         for (const w of [...waiters]) if (line.startsWith(w.match)) w.resolve(line)
       }
     })
-    const next = (match: string) => new Promise<string>((resolve) => {
-      const seen = lines.find((l) => l.startsWith(match))
-      if (seen !== undefined) resolve(seen)
-      else waiters.push({ match, resolve })
-    })
+    const next = (match: string) =>
+      new Promise<string>((resolve) => {
+        const seen = lines.find((l) => l.startsWith(match))
+        if (seen !== undefined) resolve(seen)
+        else waiters.push({ match, resolve })
+      })
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     try {
       const port = Number((await next('PORT ')).slice(5))

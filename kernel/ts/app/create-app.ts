@@ -4,11 +4,12 @@ import { Services } from '../services/container.js'
 import { ControllerRegistry } from '../controllers/register.js'
 import { createDispatcher, type DispatchState } from '../server/dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from '../base/catalogue.js'
+import { installCrashPolicy } from '../lifecycle/crash.js'
 import { healthRoutes } from '../lifecycle/health.js'
 import { createClientIp } from '../http/proxy.js'
 import { contractStep } from '../contracts/step.js'
 import { PluginHost } from '../host/host.js'
-import type { Group, HostApi, PluginApp, } from '../host/types.js'
+import type { Group, HostApi, PluginApp } from '../host/types.js'
 import { guardsStep } from '../pipeline/guards-step.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
 import { ABORT_DRAIN, loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
@@ -37,7 +38,7 @@ export interface CloseOptions {
 export interface App extends HostApi<App>, Routes<App> {
   /** Runs async plugin setups, checks services, compiles every route's pipeline, boots the kernel, runs onReady hooks. Idempotent. */
   ready(): Promise<void>
-  /** Starts listening (once per app). Resolves the bound address and port. Installs SIGTERM/SIGINT handlers unless `handleSignals: false`. */
+  /** Starts listening (once per app). Resolves the bound address and port. Installs SIGTERM/SIGINT handlers unless `handleSignals: false`, and the process-level error policy unless `handleUncaught: false`. */
   listen(options?: ListenOptions): Promise<ListenResult>
   /** Sends a request through the real router, limits and pipeline without a socket. */
   inject(options: InjectOptions): Promise<InjectResponse>
@@ -82,6 +83,7 @@ export function createApp(options?: AppOptions): App {
   let listenPromise: Promise<ListenResult> | undefined
   let closePromise: Promise<ShutdownReport> | undefined
   let uninstallSignals: (() => void) | undefined
+  let uninstallCrash: (() => void) | undefined
 
   const host: PluginHost = new PluginHost({
     table,
@@ -169,6 +171,7 @@ export function createApp(options?: AppOptions): App {
         uninstallSignals = lifecycle.installSignals(() => {
           void app.close().then((report) => process.exit(report.exitCode))
         })
+        if (config.handleUncaught) uninstallCrash = installCrashPolicy({ log: () => log, shutdown: () => app.close() })
         return bound
       })
       listenPromise = attempt
@@ -212,6 +215,7 @@ export function createApp(options?: AppOptions): App {
           deadline,
         )
         uninstallSignals?.()
+        uninstallCrash?.()
         return report
       })()
       return closePromise

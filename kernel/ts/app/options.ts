@@ -44,6 +44,12 @@ export interface AppOptions {
   /** Install SIGTERM/SIGINT handlers on listen() that close the app and exit (0 clean, 1 if a step failed). Default true. */
   handleSignals?: boolean
   /**
+   * The process-level error policy, installed on listen(): an error thrown outside any request is logged
+   * (VEC_ERR_UNCAUGHT), the app drains its in-flight requests, and the process exits 1. Default true; false
+   * keeps Node's default (exit at once, dropping in-flight requests).
+   */
+  handleUncaught?: boolean
+  /**
    * Which X-Forwarded-For hops to believe for `req.ip`: false (default, the TCP peer), a hop count, a list of
    * proxy addresses/CIDRs, or true (every hop; only behind a proxy that overwrites the header). See proxy.ts.
    */
@@ -71,7 +77,7 @@ const NUMERIC = {
   hookTimeout: [1, MAX, 10_000],
 } as const satisfies Record<string, readonly [number, number, number]>
 
-const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'health', 'trustProxy'])
+const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'handleUncaught', 'health', 'trustProxy'])
 const PREFIX = /^[A-Za-z0-9_.]{1,32}$/
 /** Options of listen(), often tried on createApp() first. */
 const LISTEN_KEYS = new Set(['port', 'host'])
@@ -98,12 +104,14 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
     const value = (input as Record<string, unknown>)[name]
     out[name] = value === undefined ? fallback : checkInteger(name, value, min, max)
   }
-  const { development, requestIdPrefix, logger, handleSignals, health } = input
+  const { development, requestIdPrefix, logger, handleSignals, handleUncaught, health } = input
   if (handleSignals !== undefined && typeof handleSignals !== 'boolean') throw invalid('handleSignals', 'a boolean', handleSignals)
+  if (handleUncaught !== undefined && typeof handleUncaught !== 'boolean') throw invalid('handleUncaught', 'a boolean', handleUncaught)
   if (health !== undefined && health !== false && (typeof health !== 'object' || health === null)) {
     throw invalid('health', 'false or an object { ready?, live? } of paths', health)
   }
   out.handleSignals = handleSignals ?? true
+  out.handleUncaught = handleUncaught ?? true
   out.trustProxy = input.trustProxy ?? false
   out.health = health ?? {}
   if (development !== undefined && typeof development !== 'boolean') throw invalid('development', 'a boolean', development)

@@ -4,8 +4,8 @@
 export interface ErrorEntry {
   /** HTTP status of the problem+json reply, or null when the error is thrown at the call site. */
   readonly status: number | null
-  /** Who raises it: the Rust kernel (answers by itself), the JS request path, or JS at boot/call time. */
-  readonly raisedBy: 'kernel' | 'request' | 'boot'
+  /** Who raises it: the Rust kernel (answers by itself), the JS request path, JS at boot/call time, or the process-level error policy (a log line). */
+  readonly raisedBy: 'kernel' | 'request' | 'boot' | 'process'
   /** Short name for docs and logs. */
   readonly title: string
   /** Default `detail` of the reply (or the start of the thrown message). */
@@ -139,6 +139,15 @@ export const errorCatalogue = {
     meaning:
       'Vectora does not guess a status for `undefined` (a lookup that found nothing, an async handler that forgot its `return`): it answers 500 and logs the route. In development the detail names the route.',
     hint: 'Return the value to send; throw `new HttpError(404)` for a missing resource; `return reply.empty()` for 204 No Content.',
+  },
+  VEC_ERR_UNCAUGHT: {
+    status: null,
+    raisedBy: 'process',
+    title: 'Error outside any request',
+    message: 'An error was thrown outside any request (a timer or event callback, an unhandled rejection).',
+    meaning:
+      'Logged (with `origin` and `err`) by the process-level error policy (`handleUncaught`, on by default once the app listens): the app stops accepting, drains its in-flight requests within `drainTimeout`, then the process exits 1. Never sent to a client.',
+    hint: "Fix the throwing callback, or catch inside it; await or .catch() every promise. To keep Node's default (exit at once), createApp({ handleUncaught: false }).",
   },
   VEC_ERR_INVALID_HEADER: {
     status: null,

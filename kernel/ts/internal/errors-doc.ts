@@ -5,6 +5,7 @@ const RAISED_BY: Record<ErrorEntry['raisedBy'], string> = {
   kernel: 'the Rust kernel',
   request: 'the request path (JavaScript)',
   boot: 'JavaScript, at the call site (thrown as `VectoraError`)',
+  process: 'the process-level error policy (a log line, never sent)',
 }
 
 /**
