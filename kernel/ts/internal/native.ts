@@ -1,8 +1,9 @@
 /**
- * @module internal/native — the typed boundary to the Rust kernel (kernel/src/exports.rs).
+ * @module internal/native — the typed boundary to the Rust kernel (kernel/src/js/: the neon functions).
  *
- * Everything that crosses into Rust goes through the functions typed here. Keep this
- * file in step with `exports.rs`; the kernel is never imported anywhere else.
+ * Everything that crosses into Rust goes through the functions typed here. Keep this file in step with
+ * kernel/src/js/*.rs; the wire constants below are checked against kernel/src/wire.rs by `cargo test`.
+ * The kernel is never imported anywhere else.
  */
 import { createRequire } from 'node:module'
 
