@@ -11,7 +11,7 @@
 // bench/servers/pipeline/*.mjs instead. A server that has no such program is
 // reported as `n/a` for that scenario (see `apps` in lib/servers.mjs).
 
-import { isDeepStrictEqual } from 'node:util';
+import { isDeepStrictEqual } from 'node:util'
 
 /**
  * A deterministic JSON document whose serialised form is exactly `size`
@@ -27,23 +27,23 @@ export function makeJsonBody(size = 1024) {
     owner: { login: 'octo', id: 42, roles: ['admin', 'dev'] },
     items: Array.from({ length: 8 }, (_, i) => ({ sku: `sku-${i}`, qty: i + 1, price: 9.5 + i })),
     note: '',
-  };
-  const base = Buffer.byteLength(JSON.stringify(doc));
-  if (base > size) throw new Error(`payload skeleton is already ${base} bytes`);
-  doc.note = 'x'.repeat(size - base);
-  const text = JSON.stringify(doc);
-  if (Buffer.byteLength(text) !== size) throw new Error('payload size mismatch');
-  return { doc, text };
+  }
+  const base = Buffer.byteLength(JSON.stringify(doc))
+  if (base > size) throw new Error(`payload skeleton is already ${base} bytes`)
+  doc.note = 'x'.repeat(size - base)
+  const text = JSON.stringify(doc)
+  if (Buffer.byteLength(text) !== size) throw new Error('payload size mismatch')
+  return { doc, text }
 }
 
-const echoBody = makeJsonBody(1024);
+const echoBody = makeJsonBody(1024)
 
 /** The pipeline scenario's request body, its answer and the header onSend sets. */
 export const PIPELINE = {
   body: { name: 'widget', qty: 3 },
   answer: { ok: true, name: 'widget', qty: 3 },
   header: ['x-bench', 'pipeline'],
-};
+}
 
 /** Every scenario, in report order. */
 export const SCENARIOS = [
@@ -78,8 +78,7 @@ export const SCENARIOS = [
   {
     name: 'pipeline',
     title: 'hooks + body contract',
-    describe:
-      'POST /pipeline {"name","qty"}: onRequest no-op, body validated, onSend sets x-bench -> {"ok":true,...}',
+    describe: 'POST /pipeline {"name","qty"}: onRequest no-op, body validated, onSend sets x-bench -> {"ok":true,...}',
     app: 'pipeline',
     method: 'POST',
     path: '/pipeline',
@@ -102,7 +101,7 @@ export const SCENARIOS = [
     // status is checked. Run once, at the highest connection count.
     onlyAtMaxConnections: true,
   },
-];
+]
 
 /**
  * Expand scenarios x connection counts into the ordered list of cases.
@@ -110,16 +109,16 @@ export const SCENARIOS = [
  * @param {number[]} connections
  */
 export function buildCases(names, connections) {
-  const maxConn = Math.max(...connections);
-  const cases = [];
+  const maxConn = Math.max(...connections)
+  const cases = []
   for (const scenario of SCENARIOS) {
-    if (names.length && !names.includes(scenario.name)) continue;
+    if (names.length && !names.includes(scenario.name)) continue
     for (const c of connections) {
-      if (scenario.onlyAtMaxConnections && c !== maxConn) continue;
-      cases.push({ id: `${scenario.name}@${c}`, scenario, connections: c });
+      if (scenario.onlyAtMaxConnections && c !== maxConn) continue
+      cases.push({ id: `${scenario.name}@${c}`, scenario, connections: c })
     }
   }
-  return cases;
+  return cases
 }
 
 /**
@@ -128,47 +127,47 @@ export function buildCases(names, connections) {
  */
 export async function checkScenario(port, scenario) {
   const send = async (body) => {
-    const init = { method: scenario.method, headers: {} };
+    const init = { method: scenario.method, headers: {} }
     if (body) {
-      init.body = body;
-      init.headers['content-type'] = 'application/json';
+      init.body = body
+      init.headers['content-type'] = 'application/json'
     }
     const res = await fetch(`http://127.0.0.1:${port}${scenario.path}`, {
       ...init,
       signal: AbortSignal.timeout(5000),
-    });
-    return { res, text: await res.text() };
-  };
-  let res;
-  let text;
-  let invalid;
+    })
+    return { res, text: await res.text() }
+  }
+  let res
+  let text
+  let invalid
   try {
-    ({ res, text } = await send(scenario.body));
-    if (scenario.invalidBody) invalid = await send(scenario.invalidBody);
+    ;({ res, text } = await send(scenario.body))
+    if (scenario.invalidBody) invalid = await send(scenario.invalidBody)
   } catch (err) {
-    return `request failed: ${err.cause?.message ?? err.message}`;
+    return `request failed: ${err.cause?.message ?? err.message}`
   }
   if (res.status !== scenario.expectStatus) {
-    return `expected status ${scenario.expectStatus}, got ${res.status}: ${text.slice(0, 120)}`;
+    return `expected status ${scenario.expectStatus}, got ${res.status}: ${text.slice(0, 120)}`
   }
   for (const [name, value] of Object.entries(scenario.expectHeaders ?? {})) {
     if (res.headers.get(name) !== value) {
-      return `expected header ${name}: ${value}, got ${res.headers.get(name) ?? 'none'}`;
+      return `expected header ${name}: ${value}, got ${res.headers.get(name) ?? 'none'}`
     }
   }
   if (invalid && invalid.res.status !== 400) {
-    return `a body breaking the contract (${scenario.invalidBody}) got ${invalid.res.status}, not 400: ${invalid.text.slice(0, 120)}`;
+    return `a body breaking the contract (${scenario.invalidBody}) got ${invalid.res.status}, not 400: ${invalid.text.slice(0, 120)}`
   }
   if (scenario.expectJson !== undefined) {
-    let got;
+    let got
     try {
-      got = JSON.parse(text);
+      got = JSON.parse(text)
     } catch {
-      return `response is not JSON: ${text.slice(0, 120)}`;
+      return `response is not JSON: ${text.slice(0, 120)}`
     }
     if (!isDeepStrictEqual(got, scenario.expectJson)) {
-      return `unexpected body: ${text.slice(0, 120)}`;
+      return `unexpected body: ${text.slice(0, 120)}`
     }
   }
-  return null;
+  return null
 }

@@ -3,16 +3,16 @@
 // Each server runs in its own process, reads PORT from the environment and
 // prints `READY <port>` on stdout once it is listening.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import net from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_DIR = path.resolve(BENCH_DIR, '..');
+export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const REPO_DIR = path.resolve(BENCH_DIR, '..')
 
-const node = (file) => ({ cmd: process.execPath, args: [path.join(BENCH_DIR, 'servers', file)] });
+const node = (file) => ({ cmd: process.execPath, args: [path.join(BENCH_DIR, 'servers', file)] })
 
 /**
  * Report order; `fastify` and `raw-hyper` are the ratio baselines.
@@ -27,11 +27,11 @@ export const SERVERS = [
     ...node('vectora.mjs'),
     apps: { pipeline: node('pipeline/vectora.mjs') },
     preflight() {
-      const dist = path.join(REPO_DIR, 'kernel', 'dist', 'index.js');
+      const dist = path.join(REPO_DIR, 'kernel', 'dist', 'index.js')
       if (!existsSync(dist)) {
-        return 'kernel/dist/index.js is missing: run `npm install` (or `npm run build`) at the repo root first';
+        return 'kernel/dist/index.js is missing: run `npm install` (or `npm run build`) at the repo root first'
       }
-      return null;
+      return null
     },
   },
   { name: 'node-http', ...node('node-http.mjs'), apps: { pipeline: node('pipeline/node-http.mjs') } },
@@ -47,61 +47,58 @@ export const SERVERS = [
       pipeline: 'unsupported: raw-hyper has no hooks and no JSON library, so it cannot express the pipeline scenario',
     },
   },
-];
+]
 
 /**
  * The program `def` runs for `scenario`: `{ cmd, args }`, or `{ unsupported }`
  * (a note) when the server has no program for the scenario's app.
  */
 export function programFor(def, scenario) {
-  if (!scenario.app) return { cmd: def.cmd, args: def.args };
-  const app = def.apps?.[scenario.app];
-  if (app) return app;
-  return { unsupported: def.unsupported?.[scenario.app] ?? `unsupported: no ${scenario.app} app for ${def.name}` };
+  if (!scenario.app) return { cmd: def.cmd, args: def.args }
+  const app = def.apps?.[scenario.app]
+  if (app) return app
+  return { unsupported: def.unsupported?.[scenario.app] ?? `unsupported: no ${scenario.app} app for ${def.name}` }
 }
 
 /** `cargo build --release -p raw-hyper`; returns null or a failure note. */
 function buildRawHyper({ log }) {
-  log('building raw-hyper (cargo build --release -p raw-hyper) ...');
+  log('building raw-hyper (cargo build --release -p raw-hyper) ...')
   const r = spawnSync('cargo', ['build', '--release', '-p', 'raw-hyper', '--quiet'], {
     cwd: REPO_DIR,
     stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (r.error) return `cargo not runnable: ${r.error.message}`;
-  if (r.status !== 0) return `cargo build failed (exit ${r.status})`;
-  return null;
+  })
+  if (r.error) return `cargo not runnable: ${r.error.message}`
+  if (r.status !== 0) return `cargo build failed (exit ${r.status})`
+  return null
 }
 
 /** npm install bench's own dependencies when they are missing. */
 export function ensureBenchDeps({ log }) {
-  const pkg = JSON.parse(readFileSync(path.join(BENCH_DIR, 'package.json'), 'utf8'));
-  const missing = Object.keys(pkg.dependencies ?? {}).filter(
-    (dep) => !existsSync(path.join(BENCH_DIR, 'node_modules', dep, 'package.json')),
-  );
-  if (missing.length === 0) return;
-  log(`installing bench dependencies (npm install --prefix bench) ...`);
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(
-    npm,
-    ['install', '--prefix', BENCH_DIR, '--no-audit', '--no-fund', '--loglevel=error'],
-    { cwd: REPO_DIR, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const pkg = JSON.parse(readFileSync(path.join(BENCH_DIR, 'package.json'), 'utf8'))
+  const missing = Object.keys(pkg.dependencies ?? {}).filter((dep) => !existsSync(path.join(BENCH_DIR, 'node_modules', dep, 'package.json')))
+  if (missing.length === 0) return
+  log(`installing bench dependencies (npm install --prefix bench) ...`)
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const r = spawnSync(npm, ['install', '--prefix', BENCH_DIR, '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: REPO_DIR,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
   if (r.status !== 0) {
-    throw new Error(`npm install --prefix bench failed (exit ${r.status ?? r.error?.message})`);
+    throw new Error(`npm install --prefix bench failed (exit ${r.status ?? r.error?.message})`)
   }
 }
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
 }
 
 /**
@@ -110,18 +107,18 @@ export function freePort() {
  * Rejects with a readable message if it exits or times out first.
  */
 export async function startServer(def, { timeoutMs = 20_000, program = def } = {}) {
-  const port = await freePort();
+  const port = await freePort()
   const child = spawn(program.cmd, program.args, {
     cwd: BENCH_DIR,
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  })
 
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
+  let stderr = ''
+  child.stderr.setEncoding('utf8')
   child.stderr.on('data', (d) => {
-    stderr = (stderr + d).slice(-4000);
-  });
+    stderr = (stderr + d).slice(-4000)
+  })
   const handle = {
     name: def.name,
     child,
@@ -129,63 +126,63 @@ export async function startServer(def, { timeoutMs = 20_000, program = def } = {
     port: 0,
     exited: null, // { code, signal } once the process is gone
     stderrTail: () => summarizeStderr(stderr),
-  };
+  }
   const exitedP = new Promise((resolve) => {
     child.on('exit', (code, signal) => {
-      handle.exited = { code, signal };
-      resolve();
-    });
-  });
-  handle.exitedP = exitedP;
+      handle.exited = { code, signal }
+      resolve()
+    })
+  })
+  handle.exitedP = exitedP
 
   await new Promise((resolve, reject) => {
-    let buf = '';
+    let buf = ''
     const timer = setTimeout(() => {
-      stopServer(handle);
-      reject(new Error(`no READY line within ${timeoutMs / 1000}s`));
-    }, timeoutMs);
+      stopServer(handle)
+      reject(new Error(`no READY line within ${timeoutMs / 1000}s`))
+    }, timeoutMs)
     child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot start ${program.cmd}: ${err.message}`));
-    });
-    child.stdout.setEncoding('utf8');
+      clearTimeout(timer)
+      reject(new Error(`cannot start ${program.cmd}: ${err.message}`))
+    })
+    child.stdout.setEncoding('utf8')
     child.stdout.on('data', (d) => {
-      if (handle.port) return; // keep draining after READY
-      buf += d;
-      const m = /^READY (\d+)\s*$/m.exec(buf);
+      if (handle.port) return // keep draining after READY
+      buf += d
+      const m = /^READY (\d+)\s*$/m.exec(buf)
       if (m) {
-        clearTimeout(timer);
-        handle.port = Number(m[1]);
-        resolve();
+        clearTimeout(timer)
+        handle.port = Number(m[1])
+        resolve()
       }
-    });
+    })
     exitedP.then(() => {
-      clearTimeout(timer);
-      const how = handle.exited.signal ?? `code ${handle.exited.code}`;
-      const why = handle.stderrTail();
-      reject(new Error(`exited (${how}) before READY${why ? `: ${why}` : ''}`));
-    });
-  });
-  return handle;
+      clearTimeout(timer)
+      const how = handle.exited.signal ?? `code ${handle.exited.code}`
+      const why = handle.stderrTail()
+      reject(new Error(`exited (${how}) before READY${why ? `: ${why}` : ''}`))
+    })
+  })
+  return handle
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves once it is gone. */
 export async function stopServer(handle, graceMs = 2000) {
-  if (handle.exited) return;
-  handle.child.kill('SIGTERM');
-  const timer = setTimeout(() => handle.child.kill('SIGKILL'), graceMs);
-  await handle.exitedP;
-  clearTimeout(timer);
+  if (handle.exited) return
+  handle.child.kill('SIGTERM')
+  const timer = setTimeout(() => handle.child.kill('SIGKILL'), graceMs)
+  await handle.exitedP
+  clearTimeout(timer)
 }
 
 /** Peak resident set size of a live process, in KiB (VmHWM), or null. */
 export function peakRssKiB(pid) {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
-    return m ? Number(m[1]) : null;
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(status)
+    return m ? Number(m[1]) : null
   } catch {
-    return null;
+    return null
   }
 }
 
@@ -194,7 +191,10 @@ export function peakRssKiB(pid) {
  * (Node's `Error [CODE]: ...`, Rust's `panicked at`), else the last line.
  */
 function summarizeStderr(text) {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const hit = lines.find((l) => /^(\w*Error\b|Error \[|thread .* panicked|error:)/.test(l));
-  return (hit ?? lines.at(-1) ?? '').slice(0, 300);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+  const hit = lines.find((l) => /^(\w*Error\b|Error \[|thread .* panicked|error:)/.test(l))
+  return (hit ?? lines.at(-1) ?? '').slice(0, 300)
 }

@@ -4,9 +4,9 @@
 // (`name` a string, `qty` an integer, as the others' contracts), and setting
 // the header before sending. Same request, answer and header as every
 // bench/servers/pipeline/*.mjs.
-import http from 'node:http';
+import http from 'node:http'
 
-const JSON_TYPE = 'application/json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 function send(res, status, body) {
   res.writeHead(status, {
@@ -14,50 +14,44 @@ function send(res, status, body) {
     'content-length': Buffer.byteLength(body),
     // The "onSend" step: every reply carries the header.
     'x-bench': 'pipeline',
-  });
-  res.end(body);
+  })
+  res.end(body)
 }
 
 function onRequest(_req) {
-  return undefined;
+  return undefined
 }
 
 /** `{ name: string, qty: integer }`; extra keys are allowed, as in the others. */
 function validOrder(value) {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    !Array.isArray(value) &&
-    typeof value.name === 'string' &&
-    Number.isInteger(value.qty)
-  );
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value.name === 'string' && Number.isInteger(value.qty)
 }
 
 const server = http.createServer((req, res) => {
-  const early = onRequest(req);
-  if (early !== undefined) return send(res, 200, JSON.stringify(early));
+  const early = onRequest(req)
+  if (early !== undefined) return send(res, 200, JSON.stringify(early))
 
-  const url = req.url;
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
+  const url = req.url
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
   if (req.method !== 'POST' || path !== '/pipeline') {
-    return send(res, 404, JSON.stringify({ error: 'Not Found' }));
+    return send(res, 404, JSON.stringify({ error: 'Not Found' }))
   }
-  const chunks = [];
-  req.on('data', (c) => chunks.push(c));
+  const chunks = []
+  req.on('data', (c) => chunks.push(c))
   req.on('end', () => {
-    let body;
+    let body
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
     } catch {
-      return send(res, 400, JSON.stringify({ error: 'Bad Request' }));
+      return send(res, 400, JSON.stringify({ error: 'Bad Request' }))
     }
-    if (!validOrder(body)) return send(res, 400, JSON.stringify({ error: 'Bad Request' }));
-    send(res, 200, JSON.stringify({ ok: true, name: body.name, qty: body.qty }));
-  });
-});
+    if (!validOrder(body)) return send(res, 400, JSON.stringify({ error: 'Bad Request' }))
+    send(res, 200, JSON.stringify({ ok: true, name: body.name, qty: body.qty }))
+  })
+})
 
-server.keepAliveTimeout = 65_000;
+server.keepAliveTimeout = 65_000
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  console.log(`READY ${server.address().port}`);
-});
+  console.log(`READY ${server.address().port}`)
+})
