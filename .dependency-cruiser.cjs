@@ -2,14 +2,15 @@
  * The layering rules of the repository, checked by `npm run lint:layers` (dependency-cruiser) in CI.
  *
  * kernel/ts is cut into one folder per layer; imports point only downward, type-only imports included:
- *   base < internal < http < pipeline < lifecycle, services < contracts < routing < controllers < host < server < app
+ *   base < internal < http < pipeline < lifecycle, services < contracts < routing < controllers < host < server < app < testing
  * The core (base, internal, http, pipeline, routing, host, server) never imports a built-in (contracts,
  * services, controllers, lifecycle) at run time: built-ins plug in through pipeline/steps.ts. Plugins
- * import only vectora's public entry. No import circles anywhere (type-only ones included).
+ * import only vectora's public entry, and so does the test kit (`vectora/testing`, kernel/ts/testing), which is
+ * written like a third party's. No import circles anywhere (type-only ones included).
  */
 'use strict'
 
-const LAYERS = ['base', 'internal', 'http', 'pipeline', 'lifecycle|services', 'contracts', 'routing', 'controllers', 'host', 'server', 'app']
+const LAYERS = ['base', 'internal', 'http', 'pipeline', 'lifecycle|services', 'contracts', 'routing', 'controllers', 'host', 'server', 'app', 'testing']
 const CORE = '^kernel/ts/(base|internal|http|pipeline|routing|host|server)/'
 const BUILT_INS = '^kernel/ts/(contracts|services|controllers|lifecycle)/'
 
@@ -52,6 +53,13 @@ module.exports = {
       comment: "A plugin is written like a third party's: it imports 'vectora', never the kernel's files.",
       from: { path: '^plugins/[^/]+/src/' },
       to: { path: '^kernel/' , pathNot: '^kernel/ts/index\\.ts$' },
+    },
+    {
+      name: 'testing-imports-only-the-public-entry',
+      severity: 'error',
+      comment: "vectora/testing is the kit plugin authors use: it reaches the kernel through '../index.js' only, as their tests do.",
+      from: { path: '^kernel/ts/testing/' },
+      to: { path: '^kernel/ts/', pathNot: '^kernel/ts/(index\\.ts|testing/)' },
     },
     {
       name: 'no-unresolvable',

@@ -9,6 +9,8 @@
  * A block that is a true fragment opts out with `<!-- not-compiled: reason -->` on the line before it; one
  * that builds on the page's previous block says so with `<!-- continues-previous -->`.
  *
+ * The example of docs/plugins.md "Testing a plugin" also runs (under node:test, as the page says it does).
+ *
  * Also here, because it is what the README's licence section promises: every published package ships the
  * root LICENSE.
  */
@@ -254,6 +256,29 @@ describe('docs examples', function () {
       errors.join('\n'),
     )
     assert.equal(errors.length, 3, errors.join('\n'))
+  })
+})
+
+describe('docs examples that run', () => {
+  it('runs the "Testing a plugin" example of docs/plugins.md under node:test, all four tests passing', async function () {
+    this.timeout(60_000)
+    const page = fs.readFileSync(path.join(ROOT, 'docs/plugins.md'), 'utf8')
+    const section = page.split(/\r?\n/).indexOf('## Testing a plugin') + 1
+    assert.ok(section > 0, 'docs/plugins.md has a "## Testing a plugin" section')
+    const block = extractTsBlocks(page).find((b) => b.line > section)
+    assert.ok(block?.code.includes("from 'vectora/testing'"), 'the section opens with its vectora/testing example')
+    // Inside the repository, so `vectora` resolves through the workspace as in the type-check above.
+    const dir = fs.mkdtempSync(path.join(ROOT, '.docs-run-'))
+    try {
+      fs.writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n')
+      fs.writeFileSync(path.join(dir, 'require-key.test.ts'), block.code)
+      const args = ['--import', 'tsx', '--conditions=@vectora/source', '--test', '--test-reporter=tap', 'require-key.test.ts']
+      const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: dir, maxBuffer: 16 << 20 })
+      assert.match(stdout, /^# pass 4$/m, stdout)
+      assert.match(stdout, /^# fail 0$/m, stdout)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
