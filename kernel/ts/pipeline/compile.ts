@@ -6,10 +6,13 @@
  * errors to replies. Every tap is wrapped by a tapable `register` interceptor that attributes errors to the
  * plugin that registered the hook, applies the hook's timeout, and keeps observers from failing each other.
  * The contract is documented in docs/pipeline.md.
+ *
+ * tapable holds the taps and their wrappers; the compiled pipeline is the wrapped functions, in order, per
+ * phase, so that pipeline/run.ts can call them directly: a hook that returns a plain value costs no Promise
+ * and no microtask (tapable's `promise()` would allocate one per phase).
  */
 import { isThenable } from '../base/check.js'
 import { createRequire } from 'node:module'
-import type { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesWaterfallHook } from 'tapable'
 import { HttpError } from '../http/errors.js'
 import type { Logger } from '../base/logger.js'
 import { Reply } from '../http/reply.js'
@@ -77,12 +80,20 @@ export interface PlanEntry {
   stage: number
 }
 
-/** A route's compiled hooks; phases without hooks are absent. */
+/**
+ * A wrapped hook: returns the hook's value as is when it is not a thenable (a sync throw is thrown, with the
+ * plugin attributed), else a Promise of it (attributed, under the hook's timeout). Observers never throw.
+ */
+export type Tap<A extends unknown[]> = (...args: A) => unknown
+
+/** A route's compiled hooks: the wrapped taps in run order, per phase; phases without hooks are absent (null / no entry). */
 export interface CompiledPipeline {
-  readonly request: ReadonlyArray<AsyncSeriesBailHook<[Req], unknown>>
-  readonly onSend: AsyncSeriesWaterfallHook<[Reply, Req]> | null
-  readonly onResponse: AsyncParallelHook<[Req, ResponseInfo]> | null
-  readonly onError: AsyncSeriesBailHook<[unknown, Req], unknown> | null
+  /** One list of taps per request phase that has hooks, in phase order. */
+  readonly request: ReadonlyArray<ReadonlyArray<Tap<[Req]>>>
+  /** onSend taps: each returns the reply to go on with (the same or a replacement), or a Promise of it. */
+  readonly onSend: ReadonlyArray<Tap<[Reply, Req]>> | null
+  readonly onResponse: ReadonlyArray<Tap<[Req, ResponseInfo]>> | null
+  readonly onError: ReadonlyArray<Tap<[unknown, Req]>> | null
   readonly plan: readonly PlanEntry[]
 }
 
@@ -116,13 +127,19 @@ export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>,
     return hook
   }
   const has = (phase: Phase): boolean => (hooks.get(phase)?.length ?? 0) > 0
-  const request = REQUEST_PHASES.filter(has).map((phase) => tapAll(new AsyncSeriesBailHook<[Req], unknown>(['req']), phase, (entry, fn) => guarded(entry, fn)))
-  const onSend = has('onSend') ? tapAll(new AsyncSeriesWaterfallHook<[Reply, Req]>(['reply', 'req']), 'onSend', sendWrapper) : null
+  // The wrapped functions tapable holds, in tap order (what its `promise()` would run, minus the Promises).
+  const taps = <A extends unknown[]>(hook: { taps: ReadonlyArray<{ fn: Function }> }): ReadonlyArray<Tap<A>> => hook.taps.map((t) => t.fn as Tap<A>)
+  const request = REQUEST_PHASES.filter(has).map((phase) => taps<[Req]>(tapAll(new AsyncSeriesBailHook<[Req], unknown>(['req']), phase, guarded)))
+  const onSend = has('onSend') ? taps<[Reply, Req]>(tapAll(new AsyncSeriesWaterfallHook<[Reply, Req]>(['reply', 'req']), 'onSend', sendWrapper)) : null
   const onError = has('onError')
-    ? tapAll(new AsyncSeriesBailHook<[unknown, Req], unknown>(['error', 'req']), 'onError', (e, fn) => observer(e, fn, ctx, 'error mapper failed'))
+    ? taps<[unknown, Req]>(
+        tapAll(new AsyncSeriesBailHook<[unknown, Req], unknown>(['error', 'req']), 'onError', (e, fn) => observer(e, fn, ctx, 'error mapper failed')),
+      )
     : null
   const onResponse = has('onResponse')
-    ? tapAll(new AsyncParallelHook<[Req, ResponseInfo]>(['req', 'info']), 'onResponse', (e, fn) => observer(e, fn, ctx, 'onResponse hook failed'))
+    ? taps<[Req, ResponseInfo]>(
+        tapAll(new AsyncParallelHook<[Req, ResponseInfo]>(['req', 'info']), 'onResponse', (e, fn) => observer(e, fn, ctx, 'onResponse hook failed')),
+      )
     : null
   return { request, onSend, onResponse, onError, plan }
 }
@@ -136,24 +153,30 @@ function tapable(): typeof import('tapable') {
 /** onSend hooks get the reply; a hook that returns nothing keeps it (waterfall semantics). */
 function sendWrapper(entry: HookEntry, fn: Function): Function {
   const inner = guarded(entry, fn)
-  return (reply: Reply, req: Req) =>
-    inner(reply, req).then((next: unknown) => {
-      if (next === undefined) return reply
-      if (next instanceof Reply) return next
-      throw attribute(new TypeError(`onSend must return a Reply or nothing (got ${typeof next}).`), entry)
-    })
+  const next = (reply: Reply, value: unknown): Reply => {
+    if (value === undefined) return reply
+    if (value instanceof Reply) return value
+    throw attribute(new TypeError(`onSend must return a Reply or nothing (got ${typeof value}).`), entry)
+  }
+  return (reply: Reply, req: Req) => {
+    const value = inner(reply, req)
+    return isThenable(value) ? Promise.resolve(value).then((v) => next(reply, v)) : next(reply, value)
+  }
 }
 
-/** Calls a hook with its timeout; errors (sync throws, rejections, timeouts) carry the plugin's name. */
-function guarded(entry: HookEntry, fn: Function): (...args: unknown[]) => Promise<unknown> {
+/**
+ * Calls a hook; a plain value is returned as is (no Promise). Errors (sync throws, rejections, timeouts)
+ * carry the plugin's name; the timeout applies to a thenable (a sync hook cannot overrun it).
+ */
+function guarded(entry: HookEntry, fn: Function): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
     let result: unknown
     try {
       result = fn(...args)
     } catch (error) {
-      return Promise.reject(attribute(error, entry))
+      throw attribute(error, entry)
     }
-    if (!isThenable(result)) return Promise.resolve(result)
+    if (!isThenable(result)) return result
     const settled = Promise.resolve(result).catch((error: unknown) => {
       throw attribute(error, entry)
     })
@@ -164,11 +187,19 @@ function guarded(entry: HookEntry, fn: Function): (...args: unknown[]) => Promis
 /** Observers (onResponse, onError): a failure is logged with the plugin's name and never propagates. */
 function observer(entry: HookEntry, fn: Function, ctx: PipelineContext, message: string): Function {
   const inner = guarded(entry, fn)
-  return (...args: unknown[]) =>
-    inner(...args).catch((error: unknown) => {
-      ctx.log().error(message, { plugin: entry.owner, hook: entry.name, phase: entry.phase, err: error })
-      return undefined
-    })
+  const fail = (error: unknown): undefined => {
+    ctx.log().error(message, { plugin: entry.owner, hook: entry.name, phase: entry.phase, err: error })
+    return undefined
+  }
+  return (...args: unknown[]) => {
+    let value: unknown
+    try {
+      value = inner(...args)
+    } catch (error) {
+      return fail(error)
+    }
+    return isThenable(value) ? Promise.resolve(value).catch(fail) : value
+  }
 }
 
 function withTimeout(promise: Promise<unknown>, entry: HookEntry): Promise<unknown> {

@@ -28,56 +28,52 @@ export interface Sender {
 interface FlowState {
   readonly started: number
   readonly pipeline: CompiledPipeline
+  readonly handler: (req: Req) => unknown
+  readonly host: Sender
   finished: boolean
 }
 
 const flows = new WeakMap<Req, FlowState>()
+const ABORTED: unique symbol = Symbol('aborted')
+/** Marks a first step that threw synchronously (its error is already handled). */
+const REJECTED: unique symbol = Symbol('rejected')
 
 /**
- * Runs `handler` for `req` through `pipeline`. Never rejects: every failure becomes a reply or a log line.
+ * Runs `handler` for `req` through `pipeline`. Never rejects and never throws: every failure becomes a
+ * reply or a log line. Synchronous until something returns a thenable: when every hook and the handler
+ * answer synchronously, the whole request (send, onResponse, scope disposal) is done when this returns
+ * undefined; otherwise it returns the Promise of the rest.
  *
  * @example
- * void runFlow(req, route.pipeline, () => route.handler(req), host)
+ * const rest = runFlow(req, route.pipeline, invoke, sender)
+ * if (rest !== undefined) pending.set(req.rawId, req) // only an async request can be aborted meanwhile
  */
-export async function runFlow(req: Req, pipeline: CompiledPipeline, handler: (req: Req) => unknown, host: Sender): Promise<void> {
-  const state: FlowState = { started: performance.now(), pipeline, finished: false }
+export function runFlow(req: Req, pipeline: CompiledPipeline, handler: (req: Req) => unknown, host: Sender): Promise<void> | undefined {
+  const state: FlowState = { started: performance.now(), pipeline, handler, host, finished: false }
   flows.set(req, state)
+  let rest: unknown
   try {
-    await run(req, state, handler, host)
-  } finally {
-    // Also reached when the kernel aborted the request first: a scope created after that abort (a hook
-    // still running resolved a service) is disposed here. Disposal is idempotent.
-    await disposeScope(req, host)
-  }
-}
-
-async function run(req: Req, state: FlowState, handler: (req: Req) => unknown, host: Sender): Promise<void> {
-  const pipeline = state.pipeline
-  let error: unknown
-  let reply: Reply
-  try {
-    const answer = await runRequestPhases(req, pipeline, handler)
-    // Aborted (client gone, deadline, drain) while a phase ran: the handler must not run, nothing is sent.
-    if (answer === ABORTED) return
-    reply = Reply.from(answer)
-  } catch (thrown) {
-    error = thrown
-    reply = await mapError(thrown, req, pipeline, host)
-  }
-  if (pipeline.onSend !== null) {
+    let first: unknown
     try {
-      reply = await pipeline.onSend.promise(reply, req)
-    } catch (thrown) {
-      // onSend does not run again on the error's reply: a failing onSend must not loop.
-      error = thrown
-      reply = await mapError(thrown, req, pipeline, host)
+      first = requestPhases(req, state, 0)
+    } catch (error) {
+      first = REJECTED
+      rest = failed(req, state, error)
     }
+    if (first !== REJECTED)
+      rest = then(
+        first,
+        (answer) => answered(req, state, answer),
+        (error) => failed(req, state, error),
+      )
+  } catch (error) {
+    // Only a bug of this module lands here: log it, and still end the request.
+    host.log.error('the pipeline runner failed', { requestId: req.id, err: error })
   }
-  if (state.finished) return
-  state.finished = true
-  const sent = !req.aborted && host.send(req, reply)
-  if (!sent) return // the abort path reports this request
-  await finish(req, state, error === undefined ? 'completed' : 'errored', reply.status, error, host)
+  // Also after an abort by the kernel: a scope created meanwhile (a hook still running resolved a service)
+  // is disposed here. Disposal is idempotent.
+  if (isThenable(rest)) return Promise.resolve(rest).then(settleScope(req, host), settleScope(req, host))
+  return disposeScope(req, host)
 }
 
 /**
@@ -92,35 +88,118 @@ export function abortFlow(req: Req, outcome: Outcome, status: number, host: Send
   }
   if (state.finished) return
   state.finished = true
-  void finish(req, state, outcome, status, undefined, host)
+  void finish(req, state, outcome, status, undefined)
 }
 
-const ABORTED: unique symbol = Symbol('aborted')
-
-async function runRequestPhases(req: Req, pipeline: CompiledPipeline, handler: (req: Req) => unknown): Promise<unknown> {
-  for (const phase of pipeline.request) {
-    if (req.aborted) return ABORTED
-    const answer = await phase.promise(req)
-    if (answer !== undefined) return answer
+/**
+ * `fn(value)` now when `value` is not a thenable, else once it settles; `onError` for a sync throw of `fn`
+ * is the caller's business (it runs in the caller's try), a rejection goes to `onError` when given.
+ */
+function then(value: unknown, fn: (value: unknown) => unknown, onError?: (error: unknown) => unknown): unknown {
+  if (isThenable(value)) return Promise.resolve(value).then(fn, onError)
+  if (onError === undefined) return fn(value)
+  try {
+    return fn(value)
+  } catch (error) {
+    return onError(error)
   }
-  if (req.aborted) return ABORTED
-  const value = handler(req)
-  return isThenable(value) ? await value : value
 }
 
-/** onError hooks first; the first that returns a value answers. Else the default problem+json. */
-async function mapError(error: unknown, req: Req, pipeline: CompiledPipeline, host: Sender): Promise<Reply> {
-  if (pipeline.onError !== null) {
-    const mapped = await pipeline.onError.promise(error, req)
-    if (mapped !== undefined) {
-      try {
-        return Reply.from(mapped)
-      } catch (inner) {
-        host.log.error('an onError hook returned a value that is not a reply', { requestId: req.id, err: inner })
+/** The request phases from `index` on, then the handler: the answer, ABORTED, or a Promise of one. Throws what a hook throws. */
+function requestPhases(req: Req, state: FlowState, index: number, tap = 0): unknown {
+  const phases = state.pipeline.request
+  for (let i = index; i < phases.length; i++, tap = 0) {
+    // Aborted (client gone, deadline, drain) while a phase ran: the handler must not run, nothing is sent.
+    if (tap === 0 && req.aborted) return ABORTED
+    const taps = phases[i]!
+    for (let j = tap; j < taps.length; j++) {
+      const answer = taps[j]!(req)
+      if (isThenable(answer)) {
+        return Promise.resolve(answer).then((a) => (a !== undefined ? a : requestPhases(req, state, i, j + 1)))
       }
+      if (answer !== undefined) return answer
     }
   }
-  return problemReply(error, req, host)
+  if (req.aborted) return ABORTED
+  return state.handler(req)
+}
+
+/** A phase short-circuited or the handler answered: onSend, then the send. */
+function answered(req: Req, state: FlowState, answer: unknown): unknown {
+  if (answer === ABORTED) return undefined
+  let reply: Reply
+  try {
+    reply = Reply.from(answer)
+  } catch (error) {
+    return failed(req, state, error)
+  }
+  return onSend(req, state, reply, undefined, 0)
+}
+
+/** A phase or the handler failed: onError maps it (else problem+json), then onSend, then the send. */
+function failed(req: Req, state: FlowState, error: unknown): unknown {
+  return then(mapError(error, req, state), (reply) => onSend(req, state, reply as Reply, error, 0))
+}
+
+/** The onSend taps from `index` on over `reply` (waterfall), then the send. A failing onSend is mapped once, without onSend again. */
+function onSend(req: Req, state: FlowState, reply: Reply, error: unknown, index: number): unknown {
+  const taps = state.pipeline.onSend
+  if (taps !== null) {
+    for (let i = index; i < taps.length; i++) {
+      let next: unknown
+      try {
+        next = taps[i]!(reply, req)
+      } catch (thrown) {
+        return sendFailed(req, state, thrown)
+      }
+      if (isThenable(next)) {
+        return Promise.resolve(next).then(
+          (r) => onSend(req, state, r as Reply, error, i + 1),
+          (thrown: unknown) => sendFailed(req, state, thrown),
+        )
+      }
+      reply = next as Reply
+    }
+  }
+  return deliver(req, state, reply, error)
+}
+
+/** onSend does not run again on the error's reply: a failing onSend must not loop. */
+function sendFailed(req: Req, state: FlowState, error: unknown): unknown {
+  return then(mapError(error, req, state), (reply) => deliver(req, state, reply as Reply, error))
+}
+
+/** Sends the reply once (unless the kernel ended the request first), then onResponse. */
+function deliver(req: Req, state: FlowState, reply: Reply, error: unknown): unknown {
+  if (state.finished) return undefined
+  state.finished = true
+  const sent = !req.aborted && state.host.send(req, reply)
+  if (!sent) return undefined // the abort path reports this request
+  return finish(req, state, error === undefined ? 'completed' : 'errored', reply.status, error)
+}
+
+/** onError taps first (the first that returns a value answers), else the default problem+json. A Reply, or a Promise of one. */
+function mapError(error: unknown, req: Req, state: FlowState, index = 0): Reply | Promise<Reply> {
+  const taps = state.pipeline.onError
+  if (taps !== null) {
+    for (let i = index; i < taps.length; i++) {
+      const mapped = taps[i]!(error, req) // observers: they log their own failures and never throw
+      if (isThenable(mapped)) {
+        return Promise.resolve(mapped).then((m) => (m !== undefined ? mappedReply(m, error, req, state) : mapError(error, req, state, i + 1)))
+      }
+      if (mapped !== undefined) return mappedReply(mapped, error, req, state)
+    }
+  }
+  return problemReply(error, req, state.host)
+}
+
+function mappedReply(mapped: unknown, error: unknown, req: Req, state: FlowState): Reply {
+  try {
+    return Reply.from(mapped)
+  } catch (inner) {
+    state.host.log.error('an onError hook returned a value that is not a reply', { requestId: req.id, err: inner })
+    return problemReply(error, req, state.host)
+  }
 }
 
 /** The default problem+json reply for an error; 5xx are logged with the plugin the error came from. */
@@ -134,21 +213,32 @@ export function problemReply(error: unknown, req: Req, host: Pick<Sender, 'devel
   return reply
 }
 
-async function finish(req: Req, state: FlowState, outcome: Outcome, status: number, error: unknown, host: Sender): Promise<void> {
-  if (state.pipeline.onResponse !== null) {
+/** onResponse observers (all of them, concurrently when async), then the scope's disposal. */
+function finish(req: Req, state: FlowState, outcome: Outcome, status: number, error: unknown): unknown {
+  const taps = state.pipeline.onResponse
+  let waiting: unknown[] | undefined
+  if (taps !== null) {
     const info: ResponseInfo = { outcome, status, error, duration: performance.now() - state.started }
-    // Observers are wrapped (pipeline.ts): they log their own failures and never reject.
-    await state.pipeline.onResponse.promise(req, info)
+    for (const tap of taps) {
+      const done = tap(req, info) // observers: they log their own failures and never throw
+      if (isThenable(done)) (waiting ??= []).push(done)
+    }
   }
-  await disposeScope(req, host)
+  if (waiting === undefined) return disposeScope(req, state.host)
+  return Promise.all(waiting).then(() => disposeScope(req, state.host))
 }
 
-/** Disposes the request's service scope, if one was created; disposer failures are logged. */
-export async function disposeScope(req: Req, host: Pick<Sender, 'log'>): Promise<void> {
+/** Disposes the request's service scope, if one was created (a Promise then); disposer failures are logged. */
+export function disposeScope(req: Req, host: Pick<Sender, 'log'>): Promise<void> | undefined {
   const scope = scopeOf(req)
-  if (scope === undefined) return
-  const errors = await scope.dispose()
-  for (const err of errors) host.log.error('a scoped service disposer failed', { requestId: req.id, err })
+  if (scope === undefined) return undefined
+  return scope.dispose().then((errors) => {
+    for (const err of errors) host.log.error('a scoped service disposer failed', { requestId: req.id, err })
+  })
+}
+
+function settleScope(req: Req, host: Sender): () => Promise<void> | undefined {
+  return () => disposeScope(req, host)
 }
 
 /**

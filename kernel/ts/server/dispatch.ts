@@ -84,9 +84,12 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
   const invokers = state.routes.map((route) => (route.pipeline === null ? undefined : invokerOf(route)))
 
   function runPipeline(req: VectoraRequest<object>, pipeline: CompiledPipeline, invoke: (req: VectoraRequest<object>) => unknown): void {
+    const rest = runFlow(req, pipeline, invoke, host)
+    // A request that finished synchronously cannot have been aborted meanwhile: only an async one is tracked.
+    if (rest === undefined) return
     const id = req.rawId
     state.pending.set(id, req)
-    void runFlow(req, pipeline, invoke, host).finally(() => state.pending.delete(id))
+    void rest.then(() => state.pending.delete(id))
   }
 
   function fail(req: VectoraRequest<object>, error: unknown): void {
