@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { cors, CorsConfigError, type CorsOptions } from '@vectora/cors'
-import { APP_ORIGIN as APP, closeAfterTest, configError, testApp, useCleanup } from './support.js'
+import { closeAfterTest, useCleanup } from 'vectora/testing'
+import { APP_ORIGIN as APP, configError, testApp } from './support.js'
 
 function register(options: unknown) {
   const app = closeAfterTest(testApp())

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict'
 import { HttpError } from 'vectora'
 import { cors, type CorsOptions } from '@vectora/cors'
-import { APP_ORIGIN, corsHeaders, forEachTransport, fromOrigin, OTHER_ORIGIN, preflight, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { APP_ORIGIN, corsHeaders, fromOrigin, OTHER_ORIGIN, preflight, testApp } from './support.js'
 
 function corsApp(options: CorsOptions) {
   const app = testApp()

@@ -1,32 +1,17 @@
 /**
  * @module plugins/cors/test/support — what the CORS suites share: a quiet test app that records its log,
- * request builders for preflights and cross-origin requests, and the repository's two-transport helper.
+ * request builders for preflights and cross-origin requests, and vectora/testing's two transports.
  */
-import { createApp, type App, type AppOptions, type Logger } from 'vectora'
-import type { TestRequest } from '../../../test/helpers/transport.js'
-
-export { forEachTransport, type Transport, type TestResponse } from '../../../test/helpers/transport.js'
-export { closeAfterTest, useCleanup } from '../../../test/helpers/cleanup.js'
+import { createApp, type App, type AppOptions } from 'vectora'
+import { captureLogger, type LogLine, type TestRequest } from 'vectora/testing'
 
 export const APP_ORIGIN = 'https://app.example.com'
 export const OTHER_ORIGIN = 'https://evil.example.net'
 
-/** One recorded log call. */
-export interface LogLine {
-  level: 'error' | 'warn' | 'info'
-  msg: string
-  fields: Record<string, any>
-}
-
 /** An app with signals off, production error replies and a logger that records instead of printing. */
 export function testApp(options: AppOptions = {}): App & { lines: LogLine[] } {
-  const lines: LogLine[] = []
-  const record =
-    (level: LogLine['level']) =>
-    (msg: string, fields: Record<string, any> = {}) =>
-      void lines.push({ level, msg, fields })
-  const logger: Logger = { error: record('error'), warn: record('warn'), info: record('info') }
-  return Object.assign(createApp({ handleSignals: false, development: false, logger, ...options }), { lines })
+  const logger = captureLogger()
+  return Object.assign(createApp({ handleSignals: false, development: false, logger, ...options }), { lines: logger.lines })
 }
 
 /** A CORS preflight as a browser sends it. */

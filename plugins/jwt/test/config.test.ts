@@ -8,7 +8,8 @@ import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import { definePlugin } from 'vectora'
 import { jwt, type JwtOptions } from '../src/index.js'
-import { configError, keyPair, SECRET, testApp, useCleanup } from './support.js'
+import { useCleanup } from 'vectora/testing'
+import { configError, keyPair, SECRET, testApp } from './support.js'
 
 const register = (options: unknown) => () => testApp().register(jwt, options as JwtOptions)
 

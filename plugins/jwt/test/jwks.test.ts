@@ -11,19 +11,8 @@ import type { AddressInfo } from 'node:net'
 import jsonwebtoken from 'jsonwebtoken'
 import { reply } from 'vectora'
 import { jwt, type JwksOptions } from '../src/index.js'
-import {
-  assertInvalid,
-  assertProblem,
-  bearer,
-  fakeClock,
-  forEachTransport,
-  keyPair,
-  listen,
-  onCleanup,
-  testApp,
-  type FakeClock,
-  type Transport,
-} from './support.js'
+import { forEachTransport, listen, onCleanup, type Transport } from 'vectora/testing'
+import { assertInvalid, assertProblem, bearer, fakeClock, keyPair, testApp, type FakeClock } from './support.js'
 
 /** The clock of the tests that do not move time; a test that advances time makes its own. */
 const still = fakeClock()

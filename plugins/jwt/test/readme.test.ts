@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict'
 import jsonwebtoken from 'jsonwebtoken'
 import { createSigner, jwt, requireAuth } from '../src/index.js'
-import { assertInvalid, assertProblem, bearer, forEachTransport, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { assertInvalid, assertProblem, bearer, testApp } from './support.js'
 
 const secret = 'dev-only-secret-at-least-32-bytes-long'
 

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict'
 import jsonwebtoken from 'jsonwebtoken'
 import { jwt, requireAuth, type JwtOptions } from '../src/index.js'
-import { assertProblem, bearer, SECRET, testApp, useCleanup } from './support.js'
+import { useCleanup } from 'vectora/testing'
+import { assertProblem, bearer, SECRET, testApp } from './support.js'
 
 const HS: JwtOptions = { secret: SECRET, algorithms: ['HS256'], mode: 'optional' }
 const token = (): string => jsonwebtoken.sign({ sub: 'ada' }, SECRET, { algorithm: 'HS256', expiresIn: '5m' })

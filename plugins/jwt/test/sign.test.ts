@@ -7,7 +7,8 @@ import assert from 'node:assert/strict'
 import jsonwebtoken from 'jsonwebtoken'
 import { reply } from 'vectora'
 import { createSigner, jwt, type JwtOptions, type Signer } from '../src/index.js'
-import { assertInvalid, bearer, fakeClock, forEachTransport, keyPair, SECRET, testApp, transports, useCleanup } from './support.js'
+import { forEachTransport, transports, useCleanup } from 'vectora/testing'
+import { assertInvalid, bearer, fakeClock, keyPair, SECRET, testApp } from './support.js'
 
 const viaInject = transports.find((t) => t.name === 'inject')!
 

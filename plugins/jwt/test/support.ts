@@ -1,119 +1,14 @@
 /**
- * @module test/support — what the @vectora/jwt suites share: quiet test apps closed after each test, one
- * behaviour suite run through `app.inject()` and a real socket on 127.0.0.1, problem+json assertions, keys,
- * and a token forger that builds the attacks jsonwebtoken itself refuses to sign.
+ * @module plugins/jwt/test/support — what the @vectora/jwt suites share: quiet test apps closed after each
+ * test and one behaviour suite run through `app.inject()` and a real socket (both from vectora/testing),
+ * problem+json assertions, keys, and a token forger that builds the attacks jsonwebtoken itself refuses to sign.
  */
 import assert from 'node:assert/strict'
 import { createHmac, generateKeyPairSync, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto'
-import http from 'node:http'
-import { createApp, type App, type AppOptions } from 'vectora'
+import { createTestApp, type TestResponse } from 'vectora/testing'
 
-/** One recorded log call. */
-export { captureLogger, type CapturingLogger, type LogLine } from '../../../test/helpers/logger.js'
-import { captureLogger, type CapturingLogger } from '../../../test/helpers/logger.js'
-
-const apps = new Set<App>()
-const cleanups: Array<() => unknown> = []
-
-/** A quiet app (signals off, production errors, capturing logger), closed after the current test. */
-export function testApp(options: AppOptions = {}): App & { logger: CapturingLogger } {
-  const logger = captureLogger()
-  const app = createApp({ handleSignals: false, development: false, logger, ...options })
-  apps.add(app)
-  return Object.assign(app, { logger })
-}
-
-/** Runs `fn` after the current test, after the apps closed. */
-export function onCleanup(fn: () => unknown): void {
-  cleanups.push(fn)
-}
-
-/** Installs the after-each cleanup in the enclosing describe. */
-export function useCleanup(): void {
-  afterEach(async () => {
-    const closing = [...apps]
-    apps.clear()
-    await Promise.all(closing.map((app) => app.close({ deadline: 100 }).catch(() => undefined)))
-    for (const fn of cleanups.splice(0))
-      await Promise.resolve()
-        .then(fn)
-        .catch(() => undefined)
-  })
-}
-
-export interface TestRequest {
-  method?: string
-  url: string
-  headers?: Record<string, string>
-}
-export interface TestResponse {
-  status: number
-  headers: Record<string, string>
-  text(): string
-  json<T = any>(): T
-}
-export interface Transport {
-  readonly name: 'inject' | 'socket'
-  request(app: App, req: TestRequest): Promise<TestResponse>
-}
-
-const ports = new WeakMap<App, Promise<number>>()
-
-/** Listens once per app on 127.0.0.1 with an OS-chosen port. */
-export function listen(app: App): Promise<number> {
-  let port = ports.get(app)
-  if (port === undefined) {
-    port = app.listen({ host: '127.0.0.1', port: 0 }).then((a) => a.port)
-    ports.set(app, port)
-  }
-  return port
-}
-
-export const transports: readonly Transport[] = [
-  {
-    name: 'inject',
-    async request(app, req) {
-      const res = await app.inject({ method: req.method ?? 'GET', url: req.url, headers: req.headers })
-      const body = Buffer.from(res.body)
-      return { status: res.status, headers: { ...res.headers }, text: () => body.toString('utf8'), json: () => JSON.parse(body.toString('utf8')) }
-    },
-  },
-  {
-    name: 'socket',
-    async request(app, req) {
-      return httpRequest(await listen(app), req)
-    },
-  },
-]
-
-/** One node:http request to 127.0.0.1:`port` (no keep-alive), body fully read. */
-export function httpRequest(port: number, req: TestRequest): Promise<TestResponse> {
-  return new Promise((resolve, reject) => {
-    const r = http.request({ host: '127.0.0.1', port, method: req.method ?? 'GET', path: req.url, headers: req.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('error', reject)
-      res.on('end', () => {
-        const body = Buffer.concat(chunks)
-        const headers: Record<string, string> = {}
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v
-        resolve({ status: res.statusCode ?? 0, headers, text: () => body.toString('utf8'), json: () => JSON.parse(body.toString('utf8')) })
-      })
-    })
-    r.on('error', reject)
-    r.end()
-  })
-}
-
-/** Declares the tests in `suite` once per transport, with cleanup. */
-export function forEachTransport(suite: (t: Transport) => void): void {
-  for (const t of transports) {
-    describe(`through ${t.name}`, () => {
-      useCleanup()
-      suite(t)
-    })
-  }
-}
+/** A quiet app (signals off, production errors, a capturing logger as `app.logger`), closed after the current test. */
+export const testApp = createTestApp
 
 /** Asserts an RFC 9457 problem reply with `status` and `code`; returns the body. */
 export function assertProblem(res: TestResponse, status: number, code: string): Record<string, any> {

@@ -8,7 +8,8 @@ import type { KeyObject } from 'node:crypto'
 import jsonwebtoken from 'jsonwebtoken'
 import { reply } from 'vectora'
 import { jwt, requireAuth, type JwtOptions } from '../src/index.js'
-import { assertInvalid, assertProblem, bearer, fakeClock, forEachTransport, keyPair, SECRET, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { assertInvalid, assertProblem, bearer, fakeClock, keyPair, SECRET, testApp } from './support.js'
 
 /** Stands still: tokens dated by it are as fresh when verified as when signed. Tests that move time make their own. */
 const clock = fakeClock()

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { can, definePolicy, policyPlugin, PolicyError, type PolicyDecision, type Rule, type Subject } from '../src/index.js'
-import { assertProblem, authOf, bearer, fakeAuth, forEachTransport, recordingLogger, testApp } from './support.js'
+import { captureLogger, forEachTransport } from 'vectora/testing'
+import { assertProblem, authOf, bearer, fakeAuth, testApp } from './support.js'
 
 const alice: Subject = { id: 'alice', roles: ['staff'], department: 'sales' }
 const bob: Subject = { id: 'bob', roles: ['staff'], department: 'legal' }
@@ -154,12 +155,12 @@ describe('policy: attribute rules (ABAC)', () => {
       app.get('/metrics', { guards: [can('read', 'Metrics')] }, () => 'up 1')
       app.get('/secrets', { guards: [can('read', 'Secrets')] }, () => 'hunter2')
       // Both transports come from 127.0.0.1.
-      assert.equal((await t.request(app, { url: '/metrics', headers: bearer('s') })).text, 'up 1')
+      assert.equal((await t.request(app, { url: '/metrics', headers: bearer('s') })).text(), 'up 1')
       assertProblem(await t.request(app, { url: '/secrets', headers: bearer('s') }), 403, 'VEC_ERR_FORBIDDEN')
     })
 
     it('fails with 500 (never allows) when a condition returns something other than a boolean', async () => {
-      const logger = recordingLogger()
+      const logger = captureLogger()
       const app = testApp(logger)
       app.register(fakeAuth, { tokens: { s: { subject: 'alice', claims: {} } } })
       const sloppy = (() => 'yes') as unknown as () => boolean
@@ -167,7 +168,7 @@ describe('policy: attribute rules (ABAC)', () => {
       app.get('/notes', { guards: [can('read', 'Note')] }, () => 'secret')
       const res = await t.request(app, { url: '/notes', headers: bearer('s') })
       assertProblem(res, 500, 'VEC_ERR_INTERNAL')
-      assert.doesNotMatch(res.text, /secret/)
+      assert.doesNotMatch(res.text(), /secret/)
     })
   })
 })

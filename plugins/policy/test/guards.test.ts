@@ -6,20 +6,8 @@
 import assert from 'node:assert/strict'
 import { Controller, Get, Put, type VectoraRequest } from 'vectora'
 import { can, definePolicy, policyPlugin, resourceOf, type PolicyDecision, type PolicyOptions } from '../src/index.js'
-import {
-  assertProblem,
-  authOf,
-  bearer,
-  defaultLoggerApp,
-  fakeAuth,
-  forEachTransport,
-  loadNote,
-  NoteStore,
-  recordingLogger,
-  testApp,
-  useCleanup,
-  type Note,
-} from './support.js'
+import { captureLogger, forEachTransport, useCleanup } from 'vectora/testing'
+import { assertProblem, authOf, bearer, defaultLoggerApp, fakeAuth, loadNote, NoteStore, testApp, type Note } from './support.js'
 
 const TOKENS = {
   alice: { subject: 'alice', claims: { roles: ['reader'] } },
@@ -43,7 +31,7 @@ const NOTES: Note[] = [
 ]
 
 /** An app with the stand-in auth, the notes service and the policy plugin. */
-function notesApp(options: Partial<PolicyOptions> = {}, logger = recordingLogger()) {
+function notesApp(options: Partial<PolicyOptions> = {}, logger = captureLogger()) {
   const app = testApp(logger)
   const store = new NoteStore(NOTES)
   const decisions: PolicyDecision[] = []
@@ -67,7 +55,7 @@ describe('policy: the can() guard', () => {
       const forbidden = assertProblem(await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('nobody') }), 403, 'VEC_ERR_FORBIDDEN')
       // The core keeps the guard's name out of the public detail.
       assert.doesNotMatch(forbidden.detail, /can\(update, Note\)/)
-      assert.equal((await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('ed') })).text, 'updated')
+      assert.equal((await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('ed') })).text(), 'updated')
     })
 
     it('denies by default: a route declaring an action nobody is granted answers 403 even to editors', async () => {
@@ -162,7 +150,7 @@ describe('policy: the can() guard', () => {
 
     it('by default logs no decision at info: a denial goes to onDecision, and to debug when the logger has one', async () => {
       for (const withDebug of [false, true]) {
-        const logger = recordingLogger(withDebug)
+        const logger = captureLogger({ debug: withDebug })
         const { app, decisions } = notesApp({}, logger)
         app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
         assertProblem(await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') }), 403, 'VEC_ERR_FORBIDDEN')
@@ -210,7 +198,7 @@ describe('policy: the can() guard', () => {
     it("log: 'deny' logs denials at info (allows at debug), 'all' logs every decision at info, 'none' nothing", async () => {
       const levels: Record<string, string[][]> = {}
       for (const mode of ['deny', 'all', 'none'] as const) {
-        const logger = recordingLogger(true)
+        const logger = captureLogger({ debug: true })
         const { app } = notesApp({ log: mode }, logger)
         app.put('/notes/:id', { guards: [can('update', 'Note', loadNote)] }, updateNote)
         await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') })
@@ -239,7 +227,7 @@ describe('policy: the can() guard', () => {
       app.get('/notes/:id', { guards: [can('read', 'Note')] }, () => 'secret')
       const res = await t.request(app, { url: '/notes/n1', headers: bearer('alice') })
       assertProblem(res, 500, 'VEC_ERR_INTERNAL')
-      assert.doesNotMatch(res.text, /secret|audit/)
+      assert.doesNotMatch(res.text(), /secret|audit/)
     })
 
     it("guards every route of a group, and a route guard adds to the group's", async () => {
@@ -254,7 +242,7 @@ describe('policy: the can() guard', () => {
       assert.deepEqual((await t.request(app, { url: '/notes/n1', headers: bearer('bob') })).json(), { id: 'n1' })
       assertProblem(await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('bob') }), 403, 'VEC_ERR_FORBIDDEN')
       assert.equal((await t.request(app, { method: 'PUT', url: '/notes/n1', headers: bearer('alice') })).json().title, 'edited')
-      assert.equal((await t.request(app, { url: '/health' })).text, 'ok')
+      assert.equal((await t.request(app, { url: '/health' })).text(), 'ok')
     })
 
     it('guards controller routes (@Controller guards and @Put guards) with the resource loaded through DI', async () => {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict'
 import { can, definePolicy, policyPlugin, resourceOf, type PolicyDecision } from '../src/index.js'
 import { createSigner, jwt } from '../../jwt/src/index.js'
-import { assertProblem, forEachTransport, loadNote, NoteStore, testApp, type Note } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { assertProblem, loadNote, NoteStore, testApp, type Note } from './support.js'
 
 const SECRET = 'a-test-secret-of-at-least-32-bytes!!'
 const signer = createSigner({ secret: SECRET, algorithm: 'HS256', issuer: 'https://auth.test', expiresIn: '5m' })

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { can, definePolicy, policyPlugin, PolicyError, type Subject } from '../src/index.js'
-import { authOf, bearer, fakeAuth, forEachTransport, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { authOf, bearer, fakeAuth, testApp } from './support.js'
 
 const roles = {
   reader: ['read:Note'],

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { createApp, type VectoraRequest } from 'vectora'
 import { createSigner, jwt } from '../../jwt/src/index.js'
 import { can, definePolicy, policyPlugin, resourceOf, type PolicyDecision } from '../src/index.js'
-import { recordingLogger, useCleanup } from './support.js'
+import { captureLogger, useCleanup } from 'vectora/testing'
 
 // ---- README example (start) ----
 interface Note {
@@ -36,7 +36,7 @@ const loadNote = (req: VectoraRequest<any>) => req.services.resolve<NoteStore>('
 
 const secret = process.env.JWT_SECRET ?? 'dev-only-secret-at-least-32-bytes-long'
 function buildApp(onDecision: (d: PolicyDecision) => void) {
-  const app = createApp({ handleSignals: false, logger: recordingLogger() }) // README: createApp()
+  const app = createApp({ handleSignals: false, logger: captureLogger() }) // README: createApp()
   app.register(jwt, { secret, algorithms: ['HS256'], mode: 'optional' })
   app.provideValue('notes', new NoteStore())
   app.register(policyPlugin, { policy, onDecision })

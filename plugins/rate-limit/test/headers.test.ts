@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import { HttpError, reply } from 'vectora'
 import { memoryStore, rateLimit } from '@vectora/rate-limit'
-import { forEachTransport, manualClock, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { manualClock, testApp } from './support.js'
 
 describe('rate-limit: headers and replies', () => {
   forEachTransport((t) => {

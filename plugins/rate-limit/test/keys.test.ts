@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import { memoryStore, rateLimit, type RateLimitOptions } from '@vectora/rate-limit'
 import { clientNetwork } from '../src/key.js'
-import { forEachTransport, hit, testApp, useCleanup } from './support.js'
+import { forEachTransport, useCleanup } from 'vectora/testing'
+import { hit, testApp } from './support.js'
 
 /** An app limiting GET / to one request per minute per key. */
 function oneRequestApp(options: Partial<RateLimitOptions> = {}, appOptions: Parameters<typeof testApp>[0] = {}) {

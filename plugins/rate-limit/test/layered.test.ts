@@ -8,7 +8,8 @@ import assert from 'node:assert/strict'
 import { definePlugin, HttpError, type PluginApp, type VectoraRequest } from 'vectora'
 import { memoryStore, rateLimit, redisStore, type RateLimitStore } from '@vectora/rate-limit'
 import { strictest } from '../src/headers.js'
-import { adminRedis, forEachTransport, hit, keysUnder, manualClock, REDIS_URL, testApp, uniquePrefix, useCleanup } from './support.js'
+import { forEachTransport, useCleanup } from 'vectora/testing'
+import { adminRedis, hit, keysUnder, manualClock, REDIS_URL, testApp, uniquePrefix } from './support.js'
 
 /** An app-wide policy `global` and a stricter `login` policy on the /login group, on the given stores. */
 function layeredApp(stores: { global: RateLimitStore; login: RateLimitStore }, limits = { global: 3, login: 1 }, window = 60_000) {
@@ -30,21 +31,21 @@ describe('rate-limit: layered limits', () => {
 
       const first = await t.request(app, { method: 'POST', url: '/login' })
       assert.equal(first.status, 200)
-      assert.deepEqual(first.lines('ratelimit-policy'), ['"global";q=3;w=60, "login";q=1;w=60'])
-      assert.deepEqual(first.lines('ratelimit'), ['"login";r=0;t=60'], 'one line: the strictest policy')
+      assert.deepEqual(first.headerLines('ratelimit-policy'), ['"global";q=3;w=60, "login";q=1;w=60'])
+      assert.deepEqual(first.headerLines('ratelimit'), ['"login";r=0;t=60'], 'one line: the strictest policy')
 
       const refused = await t.request(app, { method: 'POST', url: '/login' })
       assert.equal(refused.status, 429)
       assert.equal(refused.headers['retry-after'], '60')
       assert.deepEqual(refused.json()['violated-policies'], ['login'])
-      assert.deepEqual(refused.lines('ratelimit'), ['"login";r=0;t=60'])
-      assert.deepEqual(refused.lines('ratelimit-policy'), ['"global";q=3;w=60, "login";q=1;w=60'])
+      assert.deepEqual(refused.headerLines('ratelimit'), ['"login";r=0;t=60'])
+      assert.deepEqual(refused.headerLines('ratelimit-policy'), ['"global";q=3;w=60, "login";q=1;w=60'])
 
       // Both login requests spent the app-wide budget too: one unit is left of 3.
       const home = await t.request(app, { url: '/' })
       assert.equal(home.status, 200)
-      assert.deepEqual(home.lines('ratelimit-policy'), ['"global";q=3;w=60'])
-      assert.deepEqual(home.lines('ratelimit'), ['"global";r=0;t=20'])
+      assert.deepEqual(home.headerLines('ratelimit-policy'), ['"global";q=3;w=60'])
+      assert.deepEqual(home.headerLines('ratelimit'), ['"global";r=0;t=20'])
       const spent = await t.request(app, { url: '/' })
       assert.equal(spent.status, 429)
       assert.equal(spent.headers['retry-after'], '20')
@@ -59,8 +60,8 @@ describe('rate-limit: layered limits', () => {
       assert.equal(refused.status, 429)
       assert.equal(refused.headers['retry-after'], '30')
       assert.deepEqual(refused.json()['violated-policies'], ['global'])
-      assert.deepEqual(refused.lines('ratelimit'), ['"global";r=0;t=30'])
-      assert.deepEqual(refused.lines('ratelimit-policy'), ['"global";q=2;w=60, "login";q=5;w=60'])
+      assert.deepEqual(refused.headerLines('ratelimit'), ['"global";r=0;t=30'])
+      assert.deepEqual(refused.headerLines('ratelimit-policy'), ['"global";q=2;w=60, "login";q=5;w=60'])
     })
 
     it('lists a policy whose phase the request never reached, and takes RateLimit from the policies that counted it', async () => {
@@ -73,8 +74,8 @@ describe('rate-limit: layered limits', () => {
       })
       const anonymous = await t.request(app, { url: '/me' })
       assert.equal(anonymous.status, 401)
-      assert.deepEqual(anonymous.lines('ratelimit-policy'), ['"per-ip";q=10;w=60, "per-user";q=2;w=60'])
-      assert.deepEqual(anonymous.lines('ratelimit'), ['"per-ip";r=9;t=6'])
+      assert.deepEqual(anonymous.headerLines('ratelimit-policy'), ['"per-ip";q=10;w=60, "per-user";q=2;w=60'])
+      assert.deepEqual(anonymous.headerLines('ratelimit'), ['"per-ip";r=9;t=6'])
       const alice = await hit(t, app, 3, { url: '/me', headers: { authorization: 'let-me-in-alice' } })
       assert.deepEqual(alice, [200, 200, 429])
     })
@@ -98,8 +99,8 @@ describe('rate-limit: layered limits', () => {
 
       const first = await t.request(app, { method: 'POST', url: '/login' })
       assert.equal(first.status, 200)
-      assert.deepEqual(first.lines('ratelimit-policy'), ['"global";q=3;w=3600, "login";q=1;w=3600'])
-      assert.match(first.lines('ratelimit').join('\n'), /^"login";r=0;t=\d+$/)
+      assert.deepEqual(first.headerLines('ratelimit-policy'), ['"global";q=3;w=3600, "login";q=1;w=3600'])
+      assert.match(first.headerLines('ratelimit').join('\n'), /^"login";r=0;t=\d+$/)
       const keys = (await keysUnder(admin, prefix)).map((k) => k.slice(prefix.length)).sort()
       assert.equal(keys.length, 2)
       assert.match(keys[0], /^global:q3w3600b3:ip:/)
@@ -108,7 +109,7 @@ describe('rate-limit: layered limits', () => {
       const refused = await t.request(app, { method: 'POST', url: '/login' })
       assert.equal(refused.status, 429)
       assert.deepEqual(refused.json()['violated-policies'], ['login'])
-      assert.match(refused.lines('ratelimit').join('\n'), /^"login";r=0;t=\d+$/)
+      assert.match(refused.headerLines('ratelimit').join('\n'), /^"login";r=0;t=\d+$/)
       assert.equal(refused.headers['retry-after'], /;t=(\d+)$/.exec(refused.headers.ratelimit)![1])
       assert.deepEqual(await hit(t, app, 2, { url: '/' }), [200, 429], 'the app-wide budget: 3, two spent at /login')
     })
@@ -129,8 +130,8 @@ describe('rate-limit: layered limits', () => {
       })
       const req = { url: '/a', headers: { 'x-client': 'c1' } }
       const first = await t.request(app, req)
-      assert.deepEqual(first.lines('ratelimit-policy'), ['"default";q=2;w=60'])
-      assert.deepEqual(first.lines('ratelimit'), ['"default";r=1;t=30'])
+      assert.deepEqual(first.headerLines('ratelimit-policy'), ['"default";q=2;w=60'])
+      assert.deepEqual(first.headerLines('ratelimit'), ['"default";r=1;t=30'])
       assert.deepEqual([(await t.request(app, { ...req, url: '/b' })).status, (await t.request(app, req)).status], [200, 429])
     })
   })

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict'
 import { definePlugin, HttpError, type PluginApp } from 'vectora'
 import { rateLimit } from '@vectora/rate-limit'
-import { forEachTransport, hit, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { hit, testApp } from './support.js'
 
 /** An authenticator: `authorization: let-me-in-<subject>` authenticates `<subject>`, anything else is 401. */
 function fakeAuth(calls: { count: number }) {

@@ -12,7 +12,8 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
 import { createGcraPolicy, memoryStore, rateLimit, redisStore, type RedisStore } from '@vectora/rate-limit'
-import { adminRedis, forEachTransport, httpRequest, keysUnder, onCleanup, privateRedis, REDIS_URL, testApp, uniquePrefix, useCleanup } from './support.js'
+import { forEachTransport, httpRequest, onCleanup, useCleanup } from 'vectora/testing'
+import { adminRedis, keysUnder, privateRedis, REDIS_URL, testApp, uniquePrefix } from './support.js'
 
 const hour = createGcraPolicy({ limit: 5, window: 3_600_000 }) // one unit back every 12 minutes: no refill during a test
 

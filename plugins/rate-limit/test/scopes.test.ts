@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict'
 import { memoryStore, rateLimit } from '@vectora/rate-limit'
-import { forEachTransport, hit, testApp } from './support.js'
+import { forEachTransport } from 'vectora/testing'
+import { hit, testApp } from './support.js'
 
 describe('rate-limit: scopes', () => {
   forEachTransport((t) => {
