@@ -2,7 +2,7 @@
  * @module contracts/step — the contract step the host runs on every route at ready: compiles the route's
  * schema, puts the validate hook first in its validate phase, and gives the route its response check.
  */
-import { setValidated, type VectoraRequest } from '../http/request.js'
+import { jsonBodyOf, setValidated, type VectoraRequest } from '../http/request.js'
 import type { HookEntry } from '../pipeline/compile.js'
 import type { RouteStep } from '../pipeline/steps.js'
 import { compileContract } from './contract.js'
@@ -27,9 +27,9 @@ export function contractStep(development: boolean): RouteStep {
 
 /** The core validate-phase hook of a route with contracts: reads the body when the schema has one. */
 function contractHook(contract: Contract): HookEntry {
-  const fn = async (req: VectoraRequest<any>): Promise<undefined> => {
-    let body: unknown
-    if (contract.needsBody && (await req.buffer()).length > 0) body = await req.json()
+  // Synchronous: the body is already read, so a route's contract costs no Promise (see docs/pipeline.md).
+  const fn = (req: VectoraRequest<any>): undefined => {
+    const body = contract.needsBody ? jsonBodyOf(req) : undefined
     setValidated(req, contract.validate({ params: req.params, query: req.query, headers: req.headers, body }))
     return undefined
   }

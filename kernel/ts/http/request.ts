@@ -45,6 +45,7 @@ const UNSET: unique symbol = Symbol('unset')
 let abortFriend: (req: VectoraRequest<object>, reason: unknown) => boolean
 let validatedFriend: (req: VectoraRequest<object>, parts: ValidatedParts) => void
 let scopeFriend: (req: VectoraRequest<object>) => RequestServices | undefined
+let jsonBodyFriend: (req: VectoraRequest<object>) => unknown
 
 /**
  * An incoming request. Construction only stores what the kernel sent; `headers`, `query`, `params`,
@@ -219,13 +220,18 @@ export class VectoraRequest<P extends object = Record<string, string>> {
    * VEC_ERR_EMPTY_BODY) and valid JSON (else 400 VEC_ERR_MALFORMED_JSON). `__proto__` keys are dropped.
    */
   async json<T = unknown>(): Promise<T> {
+    return this.#parseJson() as T
+  }
+
+  /** json() without the Promise: the kernel hands the whole body over, so nothing has to be awaited. */
+  #parseJson(): unknown {
     if (this.#json === UNSET) {
       checkMediaType(this.header('content-type'), isJson, 'req.json()', 'application/json or +json')
       const body = this.#body
       if (body === undefined || body.length === 0) throw httpError('VEC_ERR_EMPTY_BODY')
       this.#json = parseJson(body.toString('utf8'))
     }
-    return this.#json as T
+    return this.#json
   }
 
   /**
@@ -268,7 +274,16 @@ export class VectoraRequest<P extends object = Record<string, string>> {
       req.#valid = parts
     }
     scopeFriend = (req) => req.#scope
+    jsonBodyFriend = (req) => (req.#body === undefined || req.#body.length === 0 ? undefined : req.#parseJson())
   }
+}
+
+/**
+ * The body parsed as JSON, synchronously, or undefined when the request has no body: what `req.json()`
+ * resolves (same 415 / 400 errors), for the contract hook, which must not cost a Promise.
+ */
+export function jsonBodyOf(req: VectoraRequest<object>): unknown {
+  return jsonBodyFriend(req)
 }
 
 /** Stores what the validate phase produced. Internal: only the contract hook calls it. */

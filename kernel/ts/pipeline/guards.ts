@@ -2,7 +2,7 @@
  * @module pipeline/guards — guards: route, group and controller checks that allow (true) or forbid (false -> 403) a
  * request; defineGuard() for guards that only work with a plugin, checked once at ready, never per request.
  */
-import { describe } from '../base/check.js'
+import { describe, isThenable } from '../base/check.js'
 import { VectoraError } from '../base/catalogue.js'
 import { httpError } from '../http/errors.js'
 import type { HookEntry } from './compile.js'
@@ -118,23 +118,31 @@ export function checkGuardRequirements(route: string, guards: readonly Guard<any
   }
 }
 
+/** Throws unless `allowed` is true: 403 VEC_ERR_FORBIDDEN for false, a TypeError for anything else. */
+function judge(guard: Guard, allowed: unknown): void {
+  if (allowed === true) return
+  if (allowed !== false) {
+    throw new TypeError(`Guard ${guard.name || '(anonymous)'} returned ${typeof allowed}; a guard returns true or false.`)
+  }
+  // The guard's name stays out of the public detail (it names internals); the cause carries it for logs.
+  throw httpError('VEC_ERR_FORBIDDEN', undefined, { cause: new Error(`guard ${guard.name || '(anonymous)'} returned false`) })
+}
+
 /**
  * The authorize-phase hook that runs a route's guards in order: the enclosing groups' and controller's
  * first, the route's own last. Ordered after plugin authorize hooks of the same stage (registered later).
  */
 export function guardHook(guards: readonly Guard[], seq: number): HookEntry {
-  const fn = async (req: VectoraRequest<any>): Promise<undefined> => {
-    for (const guard of guards) {
-      const allowed = await guard(req)
-      if (allowed !== true) {
-        if (allowed !== false) {
-          throw new TypeError(`Guard ${guard.name || '(anonymous)'} returned ${typeof allowed}; a guard returns true or false.`)
-        }
-        // The guard's name stays out of the public detail (it names internals); the cause carries it for logs.
-        throw httpError('VEC_ERR_FORBIDDEN', undefined, { cause: new Error(`guard ${guard.name || '(anonymous)'} returned false`) })
-      }
+  // Synchronous until a guard returns a thenable: plain-function guards cost no Promise.
+  const run = (req: VectoraRequest<any>, from: number): undefined | Promise<undefined> => {
+    for (let i = from; i < guards.length; i++) {
+      const guard = guards[i]!
+      const allowed = guard(req)
+      if (isThenable(allowed)) return Promise.resolve(allowed).then((a) => (judge(guard, a), run(req, i + 1)))
+      judge(guard, allowed)
     }
     return undefined
   }
+  const fn = (req: VectoraRequest<any>): undefined | Promise<undefined> => run(req, 0)
   return { phase: 'authorize', fn, owner: 'vectora', name: 'guards', before: [], after: [], stage: 0, timeout: undefined, seq }
 }
