@@ -8,11 +8,12 @@ import { describe } from '../base/check.js'
 import type { Logger } from '../base/logger.js'
 import { VectoraRequest } from '../http/request.js'
 import type { LifecycleHook } from '../lifecycle/lifecycle.js'
-import { compilePipeline, PHASES, type CompiledPipeline, type HookEntry, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
+import { PHASES, type CompiledPipeline, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
 import { orderHooks } from '../pipeline/order.js'
 import type { RouteStep } from '../pipeline/steps.js'
 import type { Route, Routes, RouteTable } from '../routing/route.js'
 import type { Services } from '../services/container.js'
+import { flattenRoutes, type Registration, type ScopedHook } from './flatten.js'
 import { PluginRegistry } from './plugin.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
 import type { Group, GroupOptions, HostApi, Plugin, PluginApp, Scope } from './types.js'
@@ -144,34 +145,13 @@ export class PluginHost {
    */
   compile(routes: readonly Route[]): CompiledPipeline | null {
     this.#frozen = true
-    const ordered = this.#order()
-    const ctx = { log: () => this.#env.log() }
-    for (const route of routes) {
-      const scope = route.scope as Scope
-      const chain = new Set<Scope>()
-      for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) chain.add(s)
-      const byPhase = new Map<Phase, HookEntry[]>()
-      const outermost = outermostRegistrations(ordered, chain)
-      for (const [phase, entries] of ordered) {
-        byPhase.set(
-          phase,
-          entries.filter((e) => chain.has(e.scope) && (e.registration === undefined || outermost.get(e.registration.identity) === e.registration)),
-        )
-      }
-      const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
-      const hasPlugin = (name: string): boolean => [...chain].some((s) => this.#registered.get(s)?.has(name) === true)
-      const step = { route, where: `${route.method} ${route.path}`, hooks: byPhase, guards, hasPlugin }
-      for (const routeStep of this.#env.routeSteps) routeStep(step)
-      const empty = [...byPhase.values()].every((list) => list.length === 0)
-      route.pipeline = empty && route.inject.length === 0 ? null : compilePipeline(byPhase, ctx)
-    }
-    const appWide = new Map<Phase, HookEntry[]>()
-    for (const [phase, entries] of ordered)
-      appWide.set(
-        phase,
-        entries.filter((e) => e.scope === this.root),
-      )
-    return [...appWide.values()].some((l) => l.length > 0) ? compilePipeline(appWide, ctx) : null
+    return flattenRoutes(routes, {
+      ordered: this.#order(),
+      root: this.root,
+      steps: this.#env.routeSteps,
+      registered: this.#registered,
+      log: () => this.#env.log(),
+    })
   }
 
   /** The resolved order of a route's pipeline, for `app.pipeline()`. */
@@ -329,35 +309,6 @@ export class PluginHost {
   #open(what: string): void {
     if (this.#frozen) throw new VectoraError('VEC_ERR_APP_READY', `Cannot ${what}: the app is ready and its pipeline is frozen.`)
   }
-}
-
-/**
- * One registration of a plugin: which plugin, in which scope, and its identity from the registry (equal for
- * registrations of one configuration; a `multiple` plugin's instances with other options each have their own).
- */
-interface Registration {
-  readonly plugin: string
-  readonly scope: Scope
-  readonly identity: string
-}
-type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
-
-/**
- * For a route whose scope chain holds several registrations of one configuration (a group registered it, then
- * the app did too, with the same options), only the outermost registration's hooks apply: no hook runs twice.
- * Instances of a `multiple` plugin with other options have other identities, so each of them applies.
- */
-function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: ReadonlySet<Scope>): Map<string, Registration> {
-  const depth = (scope: Scope): number => (scope.parent === undefined ? 0 : 1 + depth(scope.parent))
-  const best = new Map<string, Registration>()
-  for (const entries of ordered.values()) {
-    for (const { registration: r } of entries) {
-      if (r === undefined || !chain.has(r.scope)) continue
-      const current = best.get(r.identity)
-      if (current === undefined || depth(r.scope) < depth(current.scope)) best.set(r.identity, r)
-    }
-  }
-  return best
 }
 
 /** A thrown value's message as one sentence ending in a single period (plugin messages often end in one). */
