@@ -1,13 +1,15 @@
 //! Dispatch: one request from a socket or from `inject` through the router, the limits
 //! and the bridge into JavaScript, and back as a response. Both paths share this code,
-//! so tests through `app.inject()` exercise the real dispatch.
+//! so tests through `app.inject()` exercise the real dispatch. The health probes are
+//! answered here, before any queue.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::Body;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -15,6 +17,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use crate::bridge::{Job, JsReply, RequestJob};
 use crate::error::KernelError;
 use crate::kernel::{Kernel, Reply};
+use crate::limits::Limits;
 use crate::router::Lookup;
 use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND};
 
@@ -42,8 +45,14 @@ impl Kernel {
         let Some(router) = self.router.get() else {
             return self.problem(&KernelError::ShuttingDown, req.uri().path(), n);
         };
-        if head_size(&req) > self.limits.max_header_size {
+        if head_size(&req) > self.limits.max_header_size || req.headers().len() > self.limits.max_header_count {
             return self.problem(&KernelError::HeadersTooLarge, req.uri().path(), n);
+        }
+        if !valid_host(&req) {
+            return self.problem(&KernelError::InvalidHost, req.uri().path(), n);
+        }
+        if let Some(reply) = self.probe(&req, n) {
+            return reply;
         }
         let method = wire::method_code(req.method().as_str());
         let unmatched_to_js = self.dispatch_unmatched.load(Ordering::Relaxed);
@@ -68,19 +77,27 @@ impl Kernel {
             }
         };
 
-        // Backpressure before buffering anything: a bounded number of requests wait for JavaScript.
-        let Some(slot) = JsSlot::take(self) else {
-            return self.problem(&KernelError::Overloaded, req.uri().path(), n);
-        };
-
         let (parts, body) = req.into_parts();
         let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|len| len > body_limit) {
             return self.problem(&KernelError::BodyTooLarge, parts.uri.path(), n);
         }
-        let body = match read_body(body, body_limit).await {
-            Ok(b) => b,
-            Err(e) => return self.problem(&e, parts.uri.path(), n),
+        // Bodies are read under a bound of their own, before the request takes a place in the queue for
+        // JavaScript: clients trickling bodies must not fill that queue and starve every route.
+        let body = if body.is_end_stream() {
+            None
+        } else {
+            let Some(_reading) = Slot::take(&self.body_readers, self.limits.max_body_readers) else {
+                return self.problem(&KernelError::TooManyBodyReaders, parts.uri.path(), n);
+            };
+            match read_body(body, body_limit, &self.limits).await {
+                Ok(b) => b,
+                Err(e) => return self.problem(&e, parts.uri.path(), n),
+            }
+        };
+        // Backpressure: a bounded number of requests, read whole, wait for JavaScript.
+        let Some(slot) = Slot::take(&self.in_js, self.limits.max_pending) else {
+            return self.problem(&KernelError::Overloaded, parts.uri.path(), n);
         };
 
         let url = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
@@ -119,27 +136,43 @@ impl Kernel {
             Some(Err(_)) => self.problem(&KernelError::ShuttingDown, parts.uri.path(), n),
         }
     }
-}
 
-/// A place among the requests JavaScript is handling, given back on drop.
-struct JsSlot<'k> {
-    kernel: &'k Kernel,
-}
-
-impl<'k> JsSlot<'k> {
-    fn take(kernel: &'k Kernel) -> Option<Self> {
-        let before = kernel.in_js.fetch_add(1, Ordering::AcqRel);
-        if kernel.limits.max_pending.is_some_and(|max| before >= max) {
-            kernel.in_js.fetch_sub(1, Ordering::AcqRel);
+    /// The answer to a health probe, from the state JavaScript keeps current: it never waits behind
+    /// queued requests and does not pass through JavaScript's hooks (docs/lifecycle.md).
+    fn probe<B>(&self, req: &Request<B>, n: u64) -> Option<Reply> {
+        let [ready, live] = self.probes.get()?;
+        let path = req.uri().path();
+        if !matches!(*req.method(), Method::GET | Method::HEAD) || (path != ready && path != live) {
             return None;
         }
-        Some(Self { kernel })
+        if path == ready && !self.serving.load(Ordering::Acquire) {
+            return Some(self.problem(&KernelError::NotReady, path, n));
+        }
+        let body: &'static [u8] = if path == ready { br#"{"status":"ready"}"# } else { br#"{"status":"live"}"# };
+        let headers = "content-type:application/json; charset=utf-8\n".to_owned();
+        to_response(JsReply { status: 200, headers, body: Bytes::from_static(body) })
     }
 }
 
-impl Drop for JsSlot<'_> {
+/// A place among at most `max` (JavaScript's queue, the body readers), given back on drop.
+struct Slot<'k> {
+    count: &'k AtomicUsize,
+}
+
+impl<'k> Slot<'k> {
+    fn take(count: &'k AtomicUsize, max: Option<usize>) -> Option<Self> {
+        let before = count.fetch_add(1, Ordering::AcqRel);
+        if max.is_some_and(|max| before >= max) {
+            count.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Self { count })
+    }
+}
+
+impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.kernel.in_js.fetch_sub(1, Ordering::AcqRel);
+        self.count.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -149,7 +182,7 @@ struct InFlight<'k> {
     kernel: &'k Arc<Kernel>,
     id: u64,
     done: bool,
-    _slot: JsSlot<'k>,
+    _slot: Slot<'k>,
 }
 
 impl Drop for InFlight<'_> {
@@ -163,23 +196,44 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Reads the whole body, never buffering past `limit` (chunked bodies are counted as they come).
-async fn read_body<B>(body: B, limit: u64) -> Result<Option<Bytes>, KernelError>
+/// Reads the whole body, never buffering past `limit` (chunked bodies are counted as they come), within
+/// `body_read_timeout` in all and `body_idle_timeout` between two chunks: a body trickled or stalled ends
+/// in a 408, never in a connection (and a partial buffer) held for ever.
+async fn read_body<B>(body: B, limit: u64, limits: &Limits) -> Result<Option<Bytes>, KernelError>
 where
     B: Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
-    if body.is_end_stream() {
-        return Ok(None);
+    let started = Instant::now();
+    let mut body = std::pin::pin!(Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX)));
+    let mut chunks = Vec::new();
+    while !body.is_end_stream() {
+        // A frame already in hyper's buffer is taken without arming the timer (`timeout` polls it first).
+        let left = limits.body_read_timeout.map(|total| total.saturating_sub(started.elapsed()));
+        let frame = match [left, limits.body_idle_timeout].into_iter().flatten().min() {
+            Some(wait) => tokio::time::timeout(wait, body.frame()).await.map_err(|_| KernelError::BodyTimeout)?,
+            None => body.frame().await,
+        };
+        let Some(frame) = frame else { break };
+        // Past the limit, or a body that does not parse (a broken chunked one, say); trailers are not data.
+        let frame = frame.map_err(|e| if e.is::<LengthLimitError>() { KernelError::BodyTooLarge } else { KernelError::BadRequest })?;
+        chunks.extend(frame.into_data());
     }
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => {
-            let bytes = collected.to_bytes();
-            Ok((!bytes.is_empty()).then_some(bytes))
-        }
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(KernelError::BodyTooLarge),
-        Err(_) => Err(KernelError::BadRequest),
+    // One chunk (the usual small body) is handed on as it came, without a copy.
+    let body = if chunks.len() == 1 { chunks.swap_remove(0) } else { Bytes::from(chunks.concat()) };
+    Ok((!body.is_empty()).then_some(body))
+}
+
+/// RFC 9112 §3.2: 400 to an HTTP/1.1 request without Host, to more than one Host line, to an invalid value
+/// (uri-host [":" port]: RFC 3986 characters). hyper refuses differing Content-Length values (RFC 9112 §6.3)
+/// and reads repeats of one as one (RFC 9110 §8.6). Other singleton fields (Content-Type, ...) RFC 9110
+/// §5.3 forbids senders to repeat but asks nothing of recipients: they reach JavaScript joined.
+fn valid_host<B>(req: &Request<B>) -> bool {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (None, _) => req.version() < hyper::Version::HTTP_11,
+        (Some(host), None) => host.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(b)),
+        (Some(_), Some(_)) => false,
     }
 }
 
@@ -243,18 +297,67 @@ mod tests {
 
     #[tokio::test]
     async fn chunked_body_within_the_limit_is_read_whole() {
-        let body = read_body(chunked(&[b"abc", b"def"]), 6).await;
+        let body = read_body(chunked(&[b"abc", b"def"]), 6, &Limits::default()).await;
         assert!(matches!(body, Ok(Some(b)) if b == "abcdef"));
     }
 
     #[tokio::test]
     async fn chunked_body_past_the_limit_is_refused_while_counting() {
-        assert!(matches!(read_body(chunked(&[b"abc", b"defg"]), 6).await, Err(KernelError::BodyTooLarge)));
+        assert!(matches!(read_body(chunked(&[b"abc", b"defg"]), 6, &Limits::default()).await, Err(KernelError::BodyTooLarge)));
     }
 
     #[tokio::test]
     async fn empty_body_is_none() {
-        assert!(matches!(read_body(Full::new(Bytes::new()), 10).await, Ok(None)));
+        assert!(matches!(read_body(Full::new(Bytes::new()), 10, &Limits::default()).await, Ok(None)));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_stops_arriving_ends_at_the_idle_gap() {
+        let limits = Limits { body_idle_timeout: Some(std::time::Duration::from_millis(50)), ..Limits::default() };
+        let stalled = http_body_util::StreamBody::new(futures_util::stream::pending::<Result<hyper::body::Frame<Bytes>, std::io::Error>>());
+        assert!(matches!(read_body(stalled, 10, &limits).await, Err(KernelError::BodyTimeout)));
+    }
+
+    #[tokio::test]
+    async fn a_body_that_trickles_ends_at_the_total_deadline() {
+        let ms = std::time::Duration::from_millis;
+        let limits = Limits { body_read_timeout: Some(ms(100)), body_idle_timeout: Some(ms(10_000)), ..Limits::default() };
+        let trickle = futures_util::stream::unfold((), move |()| async move {
+            tokio::time::sleep(ms(5)).await;
+            Some((Ok::<_, std::io::Error>(hyper::body::Frame::data(Bytes::from_static(b"x"))), ()))
+        });
+        assert!(matches!(read_body(http_body_util::StreamBody::new(trickle), 1 << 20, &limits).await, Err(KernelError::BodyTimeout)));
+    }
+
+    #[test]
+    fn host_is_one_valid_field_line_in_http_1_1() {
+        let req = |version, hosts: &[&str]| {
+            let builder = hosts.iter().fold(Request::builder().version(version), |b, h| b.header("host", *h));
+            builder.body(()).unwrap()
+        };
+        for ok in ["a.example", "a.example:8080", "[::1]:3000", "10.0.0.1", ""] {
+            assert!(valid_host(&req(hyper::Version::HTTP_11, &[ok])), "{ok:?}");
+        }
+        assert!(valid_host(&req(hyper::Version::HTTP_10, &[])));
+        assert!(!valid_host(&req(hyper::Version::HTTP_11, &[])));
+        assert!(!valid_host(&req(hyper::Version::HTTP_11, &["a.example", "b.example"])));
+        for bad in ["a.example/x", "user@a.example", "a b", "a?b"] {
+            assert!(!valid_host(&req(hyper::Version::HTTP_11, &[bad])), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn slots_are_bounded_and_given_back_on_drop() {
+        let count = AtomicUsize::new(0);
+        let first = Slot::take(&count, Some(1));
+        assert!(first.is_some());
+        assert!(Slot::take(&count, Some(1)).is_none());
+        drop(first);
+        let unbounded = [Slot::take(&count, None), Slot::take(&count, None)];
+        assert!(unbounded.iter().all(Option::is_some));
+        assert_eq!(count.load(Ordering::Acquire), 2);
+        drop(unbounded);
+        assert_eq!(count.load(Ordering::Acquire), 0);
     }
 
     #[test]

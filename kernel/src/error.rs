@@ -18,8 +18,12 @@ pub(crate) enum KernelError {
     BodyTooLarge,
     HeadersTooLarge,
     BadRequest,
+    InvalidHost,
+    BodyTimeout,
     RequestTimeout,
     Overloaded,
+    TooManyBodyReaders,
+    NotReady,
     TooManyConnections,
     ShuttingDown,
     Internal,
@@ -58,9 +62,12 @@ impl KernelError {
             Self::MethodNotAllowed => reply("VEC_ERR_METHOD_NOT_ALLOWED", StatusCode::METHOD_NOT_ALLOWED),
             Self::BodyTooLarge => reply("VEC_ERR_BODY_TOO_LARGE", StatusCode::PAYLOAD_TOO_LARGE),
             Self::HeadersTooLarge => reply("VEC_ERR_HEADERS_TOO_LARGE", StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
-            Self::BadRequest => reply("VEC_ERR_BAD_REQUEST", StatusCode::BAD_REQUEST),
+            Self::BadRequest | Self::InvalidHost => reply("VEC_ERR_BAD_REQUEST", StatusCode::BAD_REQUEST),
+            Self::BodyTimeout => reply("VEC_ERR_BODY_TIMEOUT", StatusCode::REQUEST_TIMEOUT),
             Self::RequestTimeout => reply("VEC_ERR_REQUEST_TIMEOUT", StatusCode::SERVICE_UNAVAILABLE),
             Self::Overloaded => reply("VEC_ERR_OVERLOADED", StatusCode::SERVICE_UNAVAILABLE),
+            Self::TooManyBodyReaders => reply("VEC_ERR_TOO_MANY_BODY_READERS", StatusCode::SERVICE_UNAVAILABLE),
+            Self::NotReady => reply("VEC_ERR_NOT_READY", StatusCode::SERVICE_UNAVAILABLE),
             Self::TooManyConnections => reply("VEC_ERR_TOO_MANY_CONNECTIONS", StatusCode::SERVICE_UNAVAILABLE),
             Self::ShuttingDown => reply("VEC_ERR_SHUTTING_DOWN", StatusCode::SERVICE_UNAVAILABLE),
             Self::Internal => reply("VEC_ERR_INTERNAL", StatusCode::INTERNAL_SERVER_ERROR),
@@ -83,10 +90,14 @@ impl fmt::Display for KernelError {
             Self::NotFound => "No route matches this path.",
             Self::MethodNotAllowed => "The path exists but not for this method; see the Allow header.",
             Self::BodyTooLarge => "The request body is larger than this route accepts.",
-            Self::HeadersTooLarge => "The request head is larger than the server accepts.",
+            Self::HeadersTooLarge => "The request head is larger, or has more fields, than the server accepts.",
             Self::BadRequest => "The request body could not be read.",
+            Self::InvalidHost => "An HTTP/1.1 request needs exactly one Host header with a valid value.",
+            Self::BodyTimeout => "The request body did not arrive in time.",
             Self::RequestTimeout => "The handler did not answer before the request deadline.",
             Self::Overloaded => "Too many requests are waiting for the application; retry later.",
+            Self::TooManyBodyReaders => "Too many requests are sending their bodies; retry later.",
+            Self::NotReady => "The app is not ready to take traffic.",
             Self::TooManyConnections => "The server has too many open connections; retry later.",
             Self::ShuttingDown => "The server is shutting down; retry on another instance.",
             Self::Internal => "Internal Server Error",
@@ -123,8 +134,12 @@ mod tests {
             KernelError::BodyTooLarge,
             KernelError::HeadersTooLarge,
             KernelError::BadRequest,
+            KernelError::InvalidHost,
+            KernelError::BodyTimeout,
             KernelError::RequestTimeout,
             KernelError::Overloaded,
+            KernelError::TooManyBodyReaders,
+            KernelError::NotReady,
             KernelError::TooManyConnections,
             KernelError::ShuttingDown,
             KernelError::Internal,
@@ -147,8 +162,12 @@ mod tests {
                 | KernelError::BodyTooLarge
                 | KernelError::HeadersTooLarge
                 | KernelError::BadRequest
+                | KernelError::InvalidHost
+                | KernelError::BodyTimeout
                 | KernelError::RequestTimeout
                 | KernelError::Overloaded
+                | KernelError::TooManyBodyReaders
+                | KernelError::NotReady
                 | KernelError::TooManyConnections
                 | KernelError::ShuttingDown
                 | KernelError::Internal

@@ -1,5 +1,5 @@
 //! One server's state, shared by its connections, its injected requests and JavaScript:
-//! limits, the bridge, drain, the route table and the request counters.
+//! limits, the bridge, drain, the route table, the request counters and the health probes.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -31,8 +31,13 @@ pub(crate) struct Kernel {
     pub(crate) dispatch_unmatched: AtomicBool,
     request_id_prefix: String,
     pub(crate) next_id: AtomicU64,
-    /// Requests queued for or running in JavaScript (see `JsSlot` in dispatch.rs).
+    /// Requests queued for or running in JavaScript, and requests reading their body (`Slot` in dispatch.rs).
     pub(crate) in_js: AtomicUsize,
+    pub(crate) body_readers: AtomicUsize,
+    /// The readiness and liveness paths (empty: none), set by `ready`: the kernel answers them itself.
+    pub(crate) probes: OnceLock<[String; 2]>,
+    /// What readiness answers; JavaScript keeps it in step with the lifecycle (ready or listening).
+    pub(crate) serving: AtomicBool,
 }
 
 impl Kernel {
@@ -47,6 +52,9 @@ impl Kernel {
             request_id_prefix,
             next_id: AtomicU64::new(1),
             in_js: AtomicUsize::new(0),
+            body_readers: AtomicUsize::new(0),
+            probes: OnceLock::new(),
+            serving: AtomicBool::new(false),
         }
     }
 
@@ -57,8 +65,9 @@ impl Kernel {
     }
 
     /// Freezes the route table; until then every request is answered 503 (shutting down).
-    pub(crate) fn ready(&self, dispatch_unmatched: bool) {
+    pub(crate) fn ready(&self, dispatch_unmatched: bool, probes: [String; 2]) {
         self.dispatch_unmatched.store(dispatch_unmatched, Ordering::Relaxed);
+        let _ = self.probes.set(probes);
         if let Some(router) = lock(&self.building).take() {
             let _ = self.router.set(router);
         }

@@ -35,15 +35,18 @@ pub(crate) fn body(error: &KernelError, request: Option<(&str, &str)>) -> String
     out
 }
 
-/// A complete response; `Retry-After` is added for 503s.
+/// A complete response; `Retry-After` is added for 503s, `Connection: close` for 408s.
 pub(crate) fn response(error: &KernelError, instance: &str, request_id: &str) -> Response<Full<Bytes>> {
     let mut res = Response::new(Full::new(Bytes::from(body(error, Some((instance, request_id))))));
     *res.status_mut() = status(error);
     let headers = res.headers_mut();
     headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(CONTENT_TYPE));
-    if status(error) == StatusCode::SERVICE_UNAVAILABLE {
-        headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
-    }
+    match status(error) {
+        StatusCode::SERVICE_UNAVAILABLE => headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1")),
+        // A body that did not arrive in time is left unread: the connection cannot carry another request.
+        StatusCode::REQUEST_TIMEOUT => headers.insert(header::CONNECTION, header::HeaderValue::from_static("close")),
+        _ => None,
+    };
     res
 }
 
@@ -104,6 +107,14 @@ mod tests {
         assert_eq!(res.status(), 503);
         assert_eq!(res.headers()["retry-after"], "1");
         assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+
+    #[test]
+    fn a_body_timeout_closes_the_connection() {
+        let res = response(&KernelError::BodyTimeout, "/upload", "x-1");
+        assert_eq!(res.status(), 408);
+        assert_eq!(res.headers()["connection"], "close");
+        assert!(!res.headers().contains_key("retry-after"));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Connection handling: bind, accept, serve HTTP/1.1 with keep-alive, and the
-//! connection-level limits (header read timeout, header size, idle keep-alive, max connections).
+//! connection-level limits (header read timeout, header size and count, idle keep-alive, max connections).
 //!
 //! The accept loop has the shape of hyper-util's graceful-shutdown example: `select!` on accept
 //! or drain, back off on accept errors, every connection tracked by drain.
@@ -130,9 +130,10 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     };
     let limits = &kernel.limits;
     let mut builder = http1::Builder::new();
-    // The parser's own cap is twice the limit: heads between the two get a problem+json 431 from
-    // dispatch; only heads past the cap meet hyper's bare 431, before any request exists.
+    // The parser's own caps are twice the limits: heads between the two get a problem+json 431 from
+    // dispatch; only heads past a cap meet hyper's bare 431, before any request exists.
     builder.timer(TokioTimer::new()).keep_alive(true).max_header_size(limits.max_header_size.saturating_mul(2));
+    builder.max_headers(limits.max_header_count.saturating_mul(2));
     builder.header_read_timeout(limits.header_read_timeout);
     let conn = builder.serve_connection(TokioIo::new(stream), svc);
     tokio::pin!(conn);

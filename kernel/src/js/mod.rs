@@ -14,6 +14,7 @@ pub(crate) fn register(cx: &mut ModuleContext) -> NeonResult<()> {
     cx.export_function("serverNew", server::server_new)?;
     cx.export_function("serverRoute", server::server_route)?;
     cx.export_function("serverReady", server::server_ready)?;
+    cx.export_function("serverServing", server::server_serving)?;
     cx.export_function("serverListen", server::server_listen)?;
     cx.export_function("serverRespond", request::server_respond)?;
     cx.export_function("serverPeer", request::server_peer)?;

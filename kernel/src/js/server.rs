@@ -1,4 +1,4 @@
-//! `serverNew`, `serverRoute`, `serverReady`, `serverListen`, `serverClose`, and the handle
+//! `serverNew`, `serverRoute`, `serverReady`, `serverServing`, `serverListen`, `serverClose`, and the handle
 //! JavaScript holds: the kernel plus what keeps Node's event loop alive for it.
 
 use std::sync::{Arc, Mutex};
@@ -71,10 +71,15 @@ pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> 
         body_limit: num_opt(&mut cx, opts, "bodyLimit")?.max(0.0) as u64,
         request_timeout: millis(num_opt(&mut cx, opts, "requestTimeout")?),
         header_read_timeout: millis(num_opt(&mut cx, opts, "headerReadTimeout")?),
+        body_read_timeout: millis(num_opt(&mut cx, opts, "bodyReadTimeout")?),
+        body_idle_timeout: millis(num_opt(&mut cx, opts, "bodyIdleTimeout")?),
         keep_alive_timeout: millis(num_opt(&mut cx, opts, "keepAliveTimeout")?),
         max_header_size: (num_opt(&mut cx, opts, "maxHeaderSize")?.max(0.0) as usize).max(1024),
+        // hyper reserves two slots per allowed field for each head it parses: bounded here, whatever JavaScript says.
+        max_header_count: (num_opt(&mut cx, opts, "maxHeaderCount")?.max(0.0) as usize).clamp(1, 10_000),
         max_connections: count(num_opt(&mut cx, opts, "maxConnections")?),
         max_pending: count(num_opt(&mut cx, opts, "maxPending")?),
+        max_body_readers: count(num_opt(&mut cx, opts, "maxBodyReaders")?),
         threads: num_opt(&mut cx, opts, "threads")?.max(0.0) as usize,
     };
     let prefix_value: Handle<JsValue> = opts.get_value(&mut cx, "requestIdPrefix")?;
@@ -112,7 +117,17 @@ pub(super) fn server_route(mut cx: FunctionContext) -> JsResult<JsUndefined> {
 pub(super) fn server_ready(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     let this: Server = cx.argument(0)?;
     let unmatched = cx.argument::<JsBoolean>(1)?.value(&mut cx);
-    this.kernel.ready(unmatched);
+    let ready = cx.argument::<JsString>(2)?.value(&mut cx);
+    let live = cx.argument::<JsString>(3)?.value(&mut cx);
+    this.kernel.ready(unmatched, [ready, live]);
+    Ok(cx.undefined())
+}
+
+/// What the readiness probe answers from now on: 200 while `serving`, else 503.
+pub(super) fn server_serving(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+    let this: Server = cx.argument(0)?;
+    let serving = cx.argument::<JsBoolean>(1)?.value(&mut cx);
+    this.kernel.serving.store(serving, std::sync::atomic::Ordering::Release);
     Ok(cx.undefined())
 }
 

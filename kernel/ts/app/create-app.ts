@@ -75,6 +75,8 @@ export function createApp(options?: AppOptions): App {
     drainTimeout: config.drainTimeout,
     handleSignals: config.handleSignals,
     log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
+    // The kernel answers the readiness probe itself (ahead of queued requests) from this flag.
+    onState: (now) => state?.kernel.serverServing(state.handle, now === 'ready' || now === 'listening'),
   })
   const controllers = new ControllerRegistry(table, services)
   let state: DispatchState | undefined
@@ -104,9 +106,13 @@ export function createApp(options?: AppOptions): App {
     },
   })
 
-  for (const route of healthRoutes(config.health, () => lifecycle.state)) {
+  // The kernel answers the probes' paths itself (serverReady); the routes stay in the table so that no user
+  // route takes their paths, app.routes() lists them, and their handlers say what the kernel answers.
+  const probes = healthRoutes(config.health, () => lifecycle.state)
+  for (const route of probes) {
     table.add({ method: route.method, path: route.path, handler: route.handler }, { scope: host.root, prefix: '', owner: 'vectora' })
   }
+  const probePath = (kind: 'ready' | 'live'): string => probes.find((route) => route.kind === kind)?.path ?? ''
 
   async function boot(): Promise<void> {
     if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot start an app after close().')
@@ -142,7 +148,7 @@ export function createApp(options?: AppOptions): App {
       }
     }
     // With app-wide hooks, 404/405 go through them (CORS, logs, metrics); else Rust answers them alone.
-    kernel.serverReady(s.handle, unmatched !== null)
+    kernel.serverReady(s.handle, unmatched !== null, probePath('ready'), probePath('live'))
     host.flushLifecycle()
     await lifecycle.start()
     controllers.bindAll()

@@ -19,14 +19,22 @@ export interface AppOptions {
   requestTimeout?: number
   /** Time a client has to send the request head, ms (slowloris guard). Default 10 000. */
   headerReadTimeout?: number
+  /** Time a client has to send a whole request body, ms; past it, 408 and the connection closes. Default 30 000. */
+  bodyReadTimeout?: number
+  /** Longest gap between two chunks of a request body (or between the head and the body), ms; past it, 408 and the connection closes. Default 10 000. */
+  bodyIdleTimeout?: number
   /** How long an idle keep-alive connection stays open, ms. Default 5 000. */
   keepAliveTimeout?: number
   /** Largest request head, bytes, at least 1 KiB (it cannot be turned off). Default 16 KiB; past it, 431. */
   maxHeaderSize?: number
+  /** Header fields in a request head at most, 1-10 000 (it cannot be turned off). Default 2 000; past it, 431. */
+  maxHeaderCount?: number
   /** Open connections at most; past it, new ones get 503. Default 10 000. */
   maxConnections?: number
-  /** Requests queued for JavaScript at most; past it, 503 with Retry-After. Default 1024. */
+  /** Requests queued for JavaScript at most (a request queues once its body is read); past it, 503 with Retry-After. Default 1024. */
   maxPending?: number
+  /** Requests reading their body at the same time at most; past it, 503 with Retry-After. Default 1024. */
+  maxBodyReaders?: number
   /** Kernel (tokio) worker threads; 0 = one per core minus the one left to Node's main thread (at least 1). Default 0. */
   threads?: number
   /** Default deadline of `app.close()`, ms: in-flight requests still running then are aborted. Default 10 000. */
@@ -67,10 +75,14 @@ const NUMERIC = {
   bodyLimit: [0, MAX, 1_048_576],
   requestTimeout: [0, MAX, 30_000],
   headerReadTimeout: [0, MAX, 10_000],
+  bodyReadTimeout: [0, MAX, 30_000],
+  bodyIdleTimeout: [0, MAX, 10_000],
   keepAliveTimeout: [0, MAX, 5_000],
   maxHeaderSize: [1_024, MAX, 16_384],
+  maxHeaderCount: [1, 10_000, 2_000],
   maxConnections: [0, MAX, 10_000],
   maxPending: [0, MAX, 1_024],
+  maxBodyReaders: [0, MAX, 1_024],
   threads: [0, 1_024, 0],
   drainTimeout: [0, MAX, 10_000],
   shutdownDelay: [0, MAX, 0],
@@ -135,10 +147,14 @@ export function toKernelOptions(o: ResolvedOptions): KernelOptions {
     bodyLimit: o.bodyLimit,
     requestTimeout: o.requestTimeout,
     headerReadTimeout: o.headerReadTimeout,
+    bodyReadTimeout: o.bodyReadTimeout,
+    bodyIdleTimeout: o.bodyIdleTimeout,
     keepAliveTimeout: o.keepAliveTimeout,
     maxHeaderSize: o.maxHeaderSize,
+    maxHeaderCount: o.maxHeaderCount,
     maxConnections: o.maxConnections,
     maxPending: o.maxPending,
+    maxBodyReaders: o.maxBodyReaders,
     threads: o.threads,
     requestIdPrefix: o.requestIdPrefix,
   }

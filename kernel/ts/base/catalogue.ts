@@ -51,7 +51,18 @@ export const errorCatalogue = {
     raisedBy: 'kernel',
     title: 'Request headers too large',
     message: 'The request headers are larger than the server accepts.',
-    hint: 'Send fewer or smaller headers (often cookies), or raise `maxHeaderSize` in createApp().',
+    meaning:
+      'The request head has more bytes than `maxHeaderSize` or more fields than `maxHeaderCount`. Past twice either limit the parser refuses the head before any request exists, with a bare 431 (no problem body).',
+    hint: 'Send fewer or smaller headers (often cookies), or raise `maxHeaderSize` / `maxHeaderCount` in createApp().',
+  },
+  VEC_ERR_BODY_TIMEOUT: {
+    status: 408,
+    raisedBy: 'kernel',
+    title: 'Request body timed out',
+    message: 'The request body did not arrive in time.',
+    meaning:
+      'The client took longer than `bodyReadTimeout` to send the whole body, or paused longer than `bodyIdleTimeout` between two parts of it (or between the head and the body). The reply carries `Connection: close` and the connection is closed: the rest of the body is never read.',
+    hint: 'Clients: send the body promptly, or retry on a better connection. Operators: raise `bodyReadTimeout` / `bodyIdleTimeout` for routes taking slow uploads.',
   },
   VEC_ERR_REQUEST_TIMEOUT: {
     status: 503,
@@ -66,6 +77,15 @@ export const errorCatalogue = {
     title: 'Server overloaded',
     message: 'Too many requests are waiting for JavaScript; retry later.',
     hint: 'Clients: retry after the Retry-After delay. Operators: add capacity or raise `maxPending`.',
+  },
+  VEC_ERR_TOO_MANY_BODY_READERS: {
+    status: 503,
+    raisedBy: 'kernel',
+    title: 'Too many bodies in flight',
+    message: 'Too many requests are sending their bodies; retry later.',
+    meaning:
+      'More than `maxBodyReaders` requests are sending their bodies at once. Bodies are read before a request queues for JavaScript, under this bound of their own, so slow uploads cannot fill the `maxPending` queue.',
+    hint: 'Clients: retry after the Retry-After delay. Operators: raise `maxBodyReaders`, or lower `bodyReadTimeout` / `bodyIdleTimeout` so stalled uploads give their places back sooner.',
   },
   VEC_ERR_TOO_MANY_CONNECTIONS: {
     status: 503,
@@ -86,6 +106,7 @@ export const errorCatalogue = {
     raisedBy: 'kernel',
     title: 'Bad request',
     message: 'The request is malformed.',
+    meaning: 'Also answered to an HTTP/1.1 request without a Host header, with more than one, or with an invalid Host value (RFC 9112 §3.2).',
     hint: 'Fix the request: its start line, headers or framing are not valid HTTP/1.1.',
   },
   VEC_ERR_INTERNAL: {
@@ -310,11 +331,11 @@ export const errorCatalogue = {
   },
   VEC_ERR_NOT_READY: {
     status: 503,
-    raisedBy: 'request',
+    raisedBy: 'kernel',
     title: 'Not ready',
     message: 'The app is not ready to take traffic.',
     meaning:
-      'The readiness route answers it while the app starts (onReady hooks running) and from the moment shutdown begins, so load balancers stop sending requests before the server stops accepting them.',
+      'The readiness probe answers it while the app starts (onReady hooks running) and from the moment shutdown begins, so load balancers stop sending requests before the server stops accepting them. The kernel answers the probe itself, ahead of any queued request.',
     hint: 'Load balancers and orchestrators: route traffic elsewhere and probe again (Retry-After). Operators: if it lasts, look for an onReady hook that does not finish.',
   },
   VEC_ERR_LIFECYCLE_HOOK_FAILED: {

@@ -17,10 +17,17 @@ export interface KernelOptions {
   bodyLimit: number
   requestTimeout: number
   headerReadTimeout: number
+  /** Whole-body deadline, and the longest gap between two body chunks; past either, 408 and the connection closes. */
+  bodyReadTimeout: number
+  bodyIdleTimeout: number
   keepAliveTimeout: number
   maxHeaderSize: number
+  /** Header fields per request at most (1-10 000; the kernel clamps); past it, 431. */
+  maxHeaderCount: number
   maxConnections: number
   maxPending: number
+  /** Requests reading their body at most; they take a `maxPending` place only once the body is read. */
+  maxBodyReaders: number
   threads: number
   requestIdPrefix: string
 }
@@ -71,8 +78,14 @@ export interface NativeKernel {
   serverNew(options: KernelOptions, dispatch: DispatchFn, abort: AbortFn): ServerHandle
   /** Adds a route before ready. bodyLimit/timeout -1 = inherit the server's. Throws VEC_ERR_ROUTE_* errors. */
   serverRoute(h: ServerHandle, method: string, pattern: string, routeId: number, bodyLimit: number, timeout: number): void
-  /** Freezes the route table; `dispatchUnmatched` sends 404/405 to JS instead of answering in Rust. */
-  serverReady(h: ServerHandle, dispatchUnmatched: boolean): void
+  /**
+   * Freezes the route table; `dispatchUnmatched` sends 404/405 to JS instead of answering in Rust. The kernel
+   * answers GET/HEAD on `readyPath` and `livePath` ('' = none) itself, ahead of any queue: readiness from
+   * `serverServing`, liveness always 200.
+   */
+  serverReady(h: ServerHandle, dispatchUnmatched: boolean, readyPath: string, livePath: string): void
+  /** What readiness answers from now on: 200 while `serving` (the app is ready or listening), else 503 VEC_ERR_NOT_READY. */
+  serverServing(h: ServerHandle, serving: boolean): void
   serverListen(h: ServerHandle, host: string, port: number): Promise<ListenResult>
   /**
    * Answers request `id`; `headers` uses the same block format, one `name:value\n` line per field (JS always
@@ -123,7 +136,8 @@ export function loadNative(): NativeKernel {
 export const native: NativeKernel = {
   serverNew: (options, dispatch, abort) => loadNative().serverNew(options, dispatch, abort),
   serverRoute: (h, method, pattern, routeId, bodyLimit, timeout) => loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout),
-  serverReady: (h, dispatchUnmatched) => loadNative().serverReady(h, dispatchUnmatched),
+  serverReady: (h, dispatchUnmatched, readyPath, livePath) => loadNative().serverReady(h, dispatchUnmatched, readyPath, livePath),
+  serverServing: (h, serving) => loadNative().serverServing(h, serving),
   serverListen: (h, host, port) => loadNative().serverListen(h, host, port),
   serverRespond: (h, id, status, headers, body) => loadNative().serverRespond(h, id, status, headers, body),
   serverPeer: (h, id) => loadNative().serverPeer(h, id),

@@ -1,4 +1,8 @@
-/** @module lifecycle/health — readiness and liveness routes that answer from the lifecycle state. */
+/**
+ * @module lifecycle/health — readiness and liveness routes that answer from the lifecycle state. An app hands
+ * their paths to the kernel, which answers them itself with the same replies, ahead of queued requests and
+ * without the app's hooks (docs/lifecycle.md); the routes keep the paths taken and listed in `app.routes()`.
+ */
 import { invalid } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import type { LifecycleState } from './lifecycle.js'
@@ -16,8 +20,9 @@ export interface HealthOptions {
   live?: string | false
 }
 
-/** A health route, in the shape app.route() takes. */
+/** A health route, in the shape app.route() takes, and which probe it is. */
 export interface HealthRoute {
+  kind: 'ready' | 'live'
   method: 'GET'
   path: string
   handler: () => unknown
@@ -54,6 +59,7 @@ export function healthRoutes(options: HealthOptions | false | undefined, state: 
   const routes: HealthRoute[] = []
   if (ready !== false) {
     routes.push({
+      kind: 'ready',
       method: 'GET',
       path: ready,
       handler: () => {
@@ -65,6 +71,7 @@ export function healthRoutes(options: HealthOptions | false | undefined, state: 
   }
   if (live !== false) {
     routes.push({
+      kind: 'live',
       method: 'GET',
       path: live,
       handler: () => {

@@ -64,6 +64,8 @@ export interface LifecycleOptions {
   handleSignals?: boolean
   /** Where hook failures are logged. Default: JSON lines on stderr. */
   log?: Logger
+  /** Called with each new state, as it is entered (the app tells the kernel what readiness answers). Must not throw. */
+  onState?: (state: LifecycleState) => void
 }
 
 /**
@@ -93,6 +95,7 @@ export class Lifecycle {
   readonly #drainTimeout: number
   readonly #handleSignals: boolean
   readonly #log: Logger
+  readonly #onState: ((state: LifecycleState) => void) | undefined
   readonly #readyHooks: LifecycleHook[] = []
   readonly #closeHooks: LifecycleHook[] = []
   #state: LifecycleState = 'starting'
@@ -102,12 +105,14 @@ export class Lifecycle {
 
   constructor(options: LifecycleOptions = {}) {
     if (options === null || typeof options !== 'object') throw invalid('lifecycle', 'an object', options)
-    const { shutdownDelay = 0, hookTimeout = 10_000, drainTimeout = 10_000, handleSignals = true, log } = options
+    const { shutdownDelay = 0, hookTimeout = 10_000, drainTimeout = 10_000, handleSignals = true, log, onState } = options
     this.#shutdownDelay = checkInteger('shutdownDelay', shutdownDelay, 0)
     this.#hookTimeout = checkInteger('hookTimeout', hookTimeout, 1)
     this.#drainTimeout = checkInteger('drainTimeout', drainTimeout, 0)
     if (typeof handleSignals !== 'boolean') throw invalid('handleSignals', 'a boolean', handleSignals)
     if (log !== undefined && !isLogger(log)) throw invalid('log', 'an object with error, warn and info functions', log)
+    if (onState !== undefined && typeof onState !== 'function') throw invalid('onState', 'a function', onState)
+    this.#onState = onState
     this.#handleSignals = handleSignals
     this.#log = log ?? createLogger()
   }
@@ -115,6 +120,11 @@ export class Lifecycle {
   /** The current state. */
   get state(): LifecycleState {
     return this.#state
+  }
+
+  #enter(state: LifecycleState): void {
+    this.#state = state
+    this.#onState?.(state)
   }
 
   /** Adds an onReady hook; they run in registration order. Throws VEC_ERR_APP_READY once start() was called. */
@@ -147,7 +157,7 @@ export class Lifecycle {
 
   /** Moves `ready` to `listening` (a no-op once shutdown began). */
   markListening(): void {
-    if (this.#state === 'ready') this.#state = 'listening'
+    if (this.#state === 'ready') this.#enter('listening')
     else if (this.#state === 'starting') throw new Error('Lifecycle.markListening() was called before start() resolved.')
   }
 
@@ -211,12 +221,12 @@ export class Lifecycle {
       if (error !== undefined) throw error
     }
     if (this.#state !== 'starting') throw new VectoraError('VEC_ERR_APP_CLOSED', 'Shutdown began while the app was starting.')
-    this.#state = 'ready'
+    this.#enter('ready')
   }
 
   async #runShutdown(steps: ShutdownSteps, deadline: number): Promise<ShutdownReport> {
     const wasServing = this.#state === 'ready' || this.#state === 'listening'
-    this.#state = 'draining'
+    this.#enter('draining')
     const errors: ShutdownError[] = []
     const report = (owner: string, step: LifecycleStep, error: Error): void => {
       errors.push({ owner, step, error })
@@ -256,7 +266,7 @@ export class Lifecycle {
       // Only a bug in the steps' plumbing gets here; the report still tells.
       report('app', 'dispose', toError(error))
     } finally {
-      this.#state = 'closed'
+      this.#enter('closed')
       this.#uninstallSignals?.()
     }
     return { completed, aborted, errors, exitCode: errors.length === 0 ? 0 : 1 }
