@@ -1,7 +1,8 @@
 /**
  * @module kernel/test/package/exports — the public surface of `vectora` is exactly the snapshot in
  * fixtures/exports.json: the runtime names, and every type name still importable. A file move inside
- * kernel/ts must not add, drop or rename an export; changing the surface means changing the snapshot.
+ * kernel/ts must not add, drop or rename an export (of `vectora` or `vectora/testing`); changing the surface
+ * means changing the snapshot.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -10,12 +11,21 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
-const snapshot = JSON.parse(readFileSync(new URL('./fixtures/exports.json', import.meta.url), 'utf8')) as { values: string[]; types: string[] }
+const snapshot = JSON.parse(readFileSync(new URL('./fixtures/exports.json', import.meta.url), 'utf8')) as {
+  values: string[]
+  types: string[]
+  testing: string[]
+}
 
 describe('vectora exports', () => {
   it('exports exactly the snapshot of runtime names', async () => {
     const entry = await import('vectora')
     assert.deepEqual(Object.keys(entry).sort(), snapshot.values)
+  })
+
+  it('exports exactly the snapshot of runtime names from vectora/testing', async () => {
+    const kit = await import('vectora/testing')
+    assert.deepEqual(Object.keys(kit).sort(), snapshot.testing)
   })
 
   it('exports every type name of the snapshot (tsc --noEmit on an import of each)', function () {
