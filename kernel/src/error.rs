@@ -31,6 +31,8 @@ pub(crate) enum KernelError {
     RoutesFrozen,
     UnknownMethod(String),
     RouteConflict { method: String, pattern: String, cause: String },
+    /// A pattern the router cannot take (`cause` says why), refused before matchit sees it.
+    InvalidPattern { method: String, pattern: String, cause: String },
     InvalidPort,
     ListenAfterClose,
     InjectAfterClose,
@@ -72,7 +74,7 @@ impl KernelError {
             Self::ShuttingDown => reply("VEC_ERR_SHUTTING_DOWN", StatusCode::SERVICE_UNAVAILABLE),
             Self::Internal => reply("VEC_ERR_INTERNAL", StatusCode::INTERNAL_SERVER_ERROR),
             Self::RoutesFrozen => ("VEC_ERR_APP_READY", None),
-            Self::UnknownMethod(_) => ("VEC_ERR_ROUTE_INVALID", None),
+            Self::UnknownMethod(_) | Self::InvalidPattern { .. } => ("VEC_ERR_ROUTE_INVALID", None),
             Self::RouteConflict { .. } => ("VEC_ERR_ROUTE_DUPLICATE", None),
             Self::InvalidPort => ("VEC_ERR_INVALID_OPTION", None),
             Self::ListenAfterClose | Self::InjectAfterClose => ("VEC_ERR_APP_CLOSED", None),
@@ -105,6 +107,9 @@ impl fmt::Display for KernelError {
             Self::UnknownMethod(m) => return write!(f, "unsupported method {m}"),
             Self::RouteConflict { method, pattern, cause } => {
                 return write!(f, "{method} {pattern} overlaps an existing route ({cause})");
+            }
+            Self::InvalidPattern { method, pattern, cause } => {
+                return write!(f, "{method} {pattern} is not a valid route pattern: {cause}");
             }
             Self::InvalidPort => "port must be an integer from 0 to 65535",
             Self::ListenAfterClose => "the app is closed; create a new app to listen again",
@@ -146,6 +151,7 @@ mod tests {
             KernelError::RoutesFrozen,
             KernelError::UnknownMethod("BREW".into()),
             KernelError::RouteConflict { method: "GET".into(), pattern: "/".into(), cause: "x".into() },
+            KernelError::InvalidPattern { method: "GET".into(), pattern: "/".into(), cause: "x".into() },
             KernelError::InvalidPort,
             KernelError::ListenAfterClose,
             KernelError::InjectAfterClose,
@@ -174,6 +180,7 @@ mod tests {
                 | KernelError::RoutesFrozen
                 | KernelError::UnknownMethod(_)
                 | KernelError::RouteConflict { .. }
+                | KernelError::InvalidPattern { .. }
                 | KernelError::InvalidPort
                 | KernelError::ListenAfterClose
                 | KernelError::InjectAfterClose

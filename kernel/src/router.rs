@@ -12,6 +12,25 @@ use crate::wire::{METHOD_NAMES, METHOD_OTHER, method_code};
 const GET: usize = 0;
 const HEAD: usize = 1;
 
+/// The most params (catch-alls aside) a pattern may have: matchit's limit.
+const MAX_PARAMS: usize = 25;
+
+/// The params (catch-alls aside) in a matchit pattern, counted as matchit reads it: `{{` and `}}`
+/// are escaped braces, any other `{` opens a param. Never fewer than matchit counts.
+fn param_count(pattern: &str) -> usize {
+    let b = pattern.as_bytes();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b'{', Some(b'{')) | (b'}', Some(b'}')) => i += 1,
+            (b'{', next) => n += usize::from(next != Some(&b'*')),
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
 /// What a route overrides of the server-wide limits.
 #[derive(Debug, Clone)]
 pub(crate) struct RouteInfo {
@@ -45,6 +64,15 @@ impl Router {
         let code = method_code(method);
         if code == METHOD_OTHER {
             return Err(KernelError::UnknownMethod(method.to_owned()));
+        }
+        // matchit 0.9 renames a pattern's params `a` to `z` and panics on the 26th ("Too many route
+        // parameters"): such a pattern is refused here, before it gets there.
+        if param_count(pattern) > MAX_PARAMS {
+            return Err(KernelError::InvalidPattern {
+                method: method.to_owned(),
+                pattern: pattern.to_owned(),
+                cause: format!("more than {MAX_PARAMS} parameters"),
+            });
         }
         let i = code as usize;
         self.trees[i].insert(pattern, info).map_err(|e| KernelError::RouteConflict {
@@ -166,5 +194,24 @@ mod tests {
         assert!(matches!(r.insert("GET", "/users/{name}", info(9)), Err(KernelError::RouteConflict { .. })));
         assert!(matches!(r.insert("GET", "/", info(9)), Err(KernelError::RouteConflict { .. })));
         assert!(matches!(r.insert("BREW", "/", info(9)), Err(KernelError::UnknownMethod(m)) if m == "BREW"));
+    }
+
+    /// Found by the router fuzz target (kernel/fuzz): matchit panicked on the 26th param.
+    #[test]
+    fn a_pattern_past_matchits_param_limit_is_refused_not_a_panic() {
+        let pattern = |n: usize| (0..n).map(|i| format!("/{{p{i}}}")).collect::<String>() + "/{*rest}";
+        let mut r = Router::new();
+        r.insert("GET", &pattern(25), info(1)).unwrap();
+        let path = "/v".repeat(25) + "/tail";
+        let params: Vec<String> = std::iter::repeat_n("v".to_owned(), 25).chain(["tail".to_owned()]).collect();
+        assert_eq!(found(&r, "GET", &path), (1, params));
+        let refused = r.insert("POST", &pattern(26), info(2));
+        let cause = match &refused {
+            Err(KernelError::InvalidPattern { cause, .. }) => cause.as_str(),
+            other => panic!("expected an invalid pattern, got {other:?}"),
+        };
+        assert_eq!(cause, "more than 25 parameters");
+        assert!(matches!(r.lookup(method_code("POST"), &path), Lookup::MethodNotAllowed { .. }));
+        assert_eq!(param_count("/{a}/{{b}}/}}{{/{*c}"), 1);
     }
 }
