@@ -44,14 +44,15 @@ pub(crate) fn encode_headers(headers: &HeaderMap) -> String {
     out
 }
 
-/// The lines of a header block as `(name, value)`, the value without its leading spaces; a line
+/// The lines of a header block as `(name, value)`, the value without its leading SP and HTAB
+/// (HTTP's optional white space; other white space, such as U+00A0, is the value's own); a line
 /// without a colon is `Err(line)`. Empty lines are skipped: JavaScript ends every line with `\n`,
 /// which leaves an empty tail.
 pub(crate) fn header_lines(block: &str) -> impl Iterator<Item = Result<(&str, &str), &str>> {
     block
         .split('\n')
         .filter(|line| !line.is_empty())
-        .map(|line| line.split_once(':').map(|(name, value)| (name, value.trim_start())).ok_or(line))
+        .map(|line| line.split_once(':').map(|(name, value)| (name, value.trim_start_matches([' ', '\t']))).ok_or(line))
 }
 
 /// `n` in base 36, as JavaScript's `n.toString(36)`: JavaScript shows `req.id` as
@@ -100,6 +101,19 @@ mod tests {
     fn header_lines_skip_the_empty_tail_and_report_a_line_without_a_colon() {
         let lines: Vec<_> = header_lines("a: 1\nb:x:y\n\nbroken\n").collect();
         assert_eq!(lines, vec![Ok(("a", "1")), Ok(("b", "x:y")), Err("broken")]);
+    }
+
+    /// Found by the wire_headers fuzz target (kernel/fuzz): `trim_start` took a value's leading U+0085.
+    #[test]
+    fn header_lines_trim_only_http_white_space_so_values_round_trip() {
+        let mut h = HeaderMap::new();
+        let values = ["\u{85} e", "\u{a0}x", "\u{3000}y"];
+        for value in values {
+            h.append("x-a", HeaderValue::from_bytes(value.as_bytes()).unwrap());
+        }
+        let block = encode_headers(&h);
+        assert_eq!(header_lines(&block).map(|l| l.unwrap().1).collect::<Vec<_>>(), values);
+        assert_eq!(header_lines("a: \t 1\n").collect::<Vec<_>>(), [Ok(("a", "1"))]);
     }
 
     #[test]
