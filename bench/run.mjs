@@ -17,7 +17,9 @@
  *
  * The `pipeline` scenario (app-wide hooks and a body contract) runs against
  * each server's second program, bench/servers/pipeline/*.mjs; a server that
- * cannot express it (raw-hyper) is reported as n/a for it.
+ * cannot express it (raw-hyper) is reported as n/a for it. The `stack`
+ * scenarios (stack/public, stack/me: CORS, a rate limit and JWT plugins) run
+ * against bench/servers/stack/*.mjs of vectora, fastify and hono.
  *
  * Output: a table on stdout (progress goes to stderr), plus
  * bench/results/latest.json and bench/results/latest.svg.
@@ -28,7 +30,7 @@
  *   --warmup N       BENCH_WARMUP       warm-up seconds per server and case (1; 0 = none)
  *   --connections L  BENCH_CONNECTIONS  connection counts, comma-separated (100,10)
  *   --only L         BENCH_ONLY         servers, comma-separated (all)
- *   --scenarios L    BENCH_SCENARIOS    scenarios: hello,param,echo,pipeline,404 (all)
+ *   --scenarios L    BENCH_SCENARIOS    scenarios: hello,param,echo,pipeline,stack,404 (all)
  *   --threads N      BENCH_THREADS      load generator threads (1)
  *   --loadgen NAME   BENCH_LOADGEN      wrk | autocannon | auto (auto)
  *   --no-build       BENCH_NO_BUILD=1   do not run cargo build for raw-hyper
@@ -111,7 +113,7 @@ function parseOptions(argv) {
   for (const s of opts.only) {
     if (!known.includes(s)) throw new Error(`unknown server "${s}" (known: ${known.join(', ')})`)
   }
-  const knownScenarios = SCENARIOS.map((s) => s.name)
+  const knownScenarios = [...new Set(SCENARIOS.flatMap((s) => (s.group ? [s.group, s.name] : [s.name])))]
   for (const s of opts.scenarios) {
     if (!knownScenarios.includes(s)) {
       throw new Error(`unknown scenario "${s}" (known: ${knownScenarios.join(', ')})`)

@@ -67,6 +67,10 @@ function wrkGen(version, threads) {
       ...process.env,
       BENCH_METHOD: scenario.method,
       BENCH_BODY_FILE: scenario.body ? bodyFile(scenario.body) : '',
+      // Extra request headers (the stack scenarios' Origin and token), one `name: value` a line.
+      BENCH_HEADERS: Object.entries(scenario.headers ?? {})
+        .map(([name, value]) => `${name}: ${value}`)
+        .join('\n'),
     }
     const { code, stdout, stderr } = await exec('wrk', args, env)
     const line = stdout.split('\n').find((l) => l.startsWith('WRK_JSON '))
@@ -115,9 +119,10 @@ async function autocannonGen(threads) {
       timeout: 5,
     }
     if (threads > 1) opts.workers = threads
+    if (scenario.headers) opts.headers = { ...scenario.headers }
     if (scenario.body) {
       opts.body = scenario.body
-      opts.headers = { 'content-type': 'application/json' }
+      opts.headers = { ...opts.headers, 'content-type': 'application/json' }
     }
     // autocannon's own histogram has whole-millisecond resolution and skips
     // non-2xx answers, so record every response time (float ms) ourselves.

@@ -13,6 +13,8 @@
 
 import { isDeepStrictEqual } from 'node:util'
 
+import { STACK, STACK_TOKEN, signHs256 } from './stack.mjs'
+
 /**
  * A deterministic JSON document whose serialised form is exactly `size`
  * bytes: a few realistic fields plus a padding string.
@@ -44,6 +46,15 @@ export const PIPELINE = {
   answer: { ok: true, name: 'widget', qty: 3 },
   header: ['x-bench', 'pipeline'],
 }
+
+/**
+ * The `stack` scenarios' request headers: the origin every server allows and,
+ * for `GET /me`, the one HS256 token (lib/stack.mjs). The check also sends a
+ * token signed with another secret, which must get a 401.
+ */
+const stackOrigin = { origin: STACK.origin }
+const stackAuth = { ...stackOrigin, authorization: `Bearer ${STACK_TOKEN}` }
+const forgedToken = signHs256({ sub: STACK.sub, iat: 1_767_225_600, exp: 4_102_444_800 }, 'not-the-secret-0123456789abcdef-0123456789')
 
 /** Every scenario, in report order. */
 export const SCENARIOS = [
@@ -90,6 +101,41 @@ export const SCENARIOS = [
     // integer): a server that does not validate is not measured.
     invalidBody: JSON.stringify({ name: 'widget', qty: 1.5 }),
   },
+  // `stack`: two routes of one app (bench/servers/stack/*.mjs) with CORS, a
+  // rate limit (memory store, never reached) and, on /me, JWT auth. `group`
+  // lets `--scenarios stack` select both.
+  {
+    name: 'stack/public',
+    group: 'stack',
+    title: 'cors + rate limit',
+    describe: 'GET /public with Origin: CORS + rate limit (memory store) -> {"ok":true}',
+    app: 'stack',
+    method: 'GET',
+    path: '/public',
+    headers: stackOrigin,
+    expectStatus: 200,
+    expectJson: { ok: true },
+    expectHeaders: { 'access-control-allow-origin': STACK.origin },
+  },
+  {
+    name: 'stack/me',
+    group: 'stack',
+    title: 'cors + rate limit + JWT',
+    describe: 'GET /me with Origin and an HS256 bearer token: CORS + rate limit + JWT verified -> {"sub":...}',
+    app: 'stack',
+    method: 'GET',
+    path: '/me',
+    headers: stackAuth,
+    expectStatus: 200,
+    expectJson: { sub: STACK.sub },
+    expectHeaders: { 'access-control-allow-origin': STACK.origin },
+    // Requests the check sends too, each with its own headers and status: a
+    // server that does not verify the token is not measured.
+    alsoExpect: [
+      { what: 'no token', headers: stackOrigin, status: 401 },
+      { what: 'a token signed with another secret', headers: { ...stackOrigin, authorization: `Bearer ${forgedToken}` }, status: 401 },
+    ],
+  },
   {
     name: '404',
     title: 'not found',
@@ -112,7 +158,7 @@ export function buildCases(names, connections) {
   const maxConn = Math.max(...connections)
   const cases = []
   for (const scenario of SCENARIOS) {
-    if (names.length && !names.includes(scenario.name)) continue
+    if (names.length && !names.includes(scenario.name) && !names.includes(scenario.group)) continue
     for (const c of connections) {
       if (scenario.onlyAtMaxConnections && c !== maxConn) continue
       cases.push({ id: `${scenario.name}@${c}`, scenario, connections: c })
@@ -126,8 +172,8 @@ export function buildCases(names, connections) {
  * correctly before it is measured. Returns null when fine, else a reason.
  */
 export async function checkScenario(port, scenario) {
-  const send = async (body) => {
-    const init = { method: scenario.method, headers: {} }
+  const send = async (body, headers = scenario.headers) => {
+    const init = { method: scenario.method, headers: { ...headers } }
     if (body) {
       init.body = body
       init.headers['content-type'] = 'application/json'
@@ -141,9 +187,11 @@ export async function checkScenario(port, scenario) {
   let res
   let text
   let invalid
+  const also = []
   try {
     ;({ res, text } = await send(scenario.body))
     if (scenario.invalidBody) invalid = await send(scenario.invalidBody)
+    for (const extra of scenario.alsoExpect ?? []) also.push({ extra, ...(await send(scenario.body, extra.headers)) })
   } catch (err) {
     return `request failed: ${err.cause?.message ?? err.message}`
   }
@@ -157,6 +205,9 @@ export async function checkScenario(port, scenario) {
   }
   if (invalid && invalid.res.status !== 400) {
     return `a body breaking the contract (${scenario.invalidBody}) got ${invalid.res.status}, not 400: ${invalid.text.slice(0, 120)}`
+  }
+  for (const { extra, res: r, text: t } of also) {
+    if (r.status !== extra.status) return `with ${extra.what}: expected status ${extra.status}, got ${r.status}: ${t.slice(0, 120)}`
   }
   if (scenario.expectJson !== undefined) {
     let got

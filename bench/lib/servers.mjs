@@ -19,13 +19,14 @@ const node = (file) => ({ cmd: process.execPath, args: [path.join(BENCH_DIR, 'se
  *
  * `apps` maps a scenario's `app` (see lib/scenarios.mjs) to the program that
  * serves it; `unsupported` says why a server has none, and it is reported as
- * `n/a` for those scenarios. See `programFor`.
+ * `n/a` for those scenarios. See `programFor`. The `stack` app exists for
+ * vectora, fastify and hono only: the others are n/a there.
  */
 export const SERVERS = [
   {
     name: 'vectora',
     ...node('vectora.mjs'),
-    apps: { pipeline: node('pipeline/vectora.mjs') },
+    apps: { pipeline: node('pipeline/vectora.mjs'), stack: node('stack/vectora.mjs') },
     preflight() {
       const dist = path.join(REPO_DIR, 'kernel', 'dist', 'index.js')
       if (!existsSync(dist)) {
@@ -35,9 +36,9 @@ export const SERVERS = [
     },
   },
   { name: 'node-http', ...node('node-http.mjs'), apps: { pipeline: node('pipeline/node-http.mjs') } },
-  { name: 'fastify', ...node('fastify.mjs'), apps: { pipeline: node('pipeline/fastify.mjs') } },
+  { name: 'fastify', ...node('fastify.mjs'), apps: { pipeline: node('pipeline/fastify.mjs'), stack: node('stack/fastify.mjs') } },
   { name: 'express', ...node('express.mjs'), apps: { pipeline: node('pipeline/express.mjs') } },
-  { name: 'hono', ...node('hono.mjs'), apps: { pipeline: node('pipeline/hono.mjs') } },
+  { name: 'hono', ...node('hono.mjs'), apps: { pipeline: node('pipeline/hono.mjs'), stack: node('stack/hono.mjs') } },
   {
     name: 'raw-hyper',
     cmd: path.join(REPO_DIR, 'target', 'release', 'raw-hyper'),

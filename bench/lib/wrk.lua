@@ -3,6 +3,7 @@
 -- Request shape comes from the environment so one script serves all cases:
 --   BENCH_METHOD     HTTP method (default GET)
 --   BENCH_BODY_FILE  path of a file whose bytes are sent as a JSON body
+--   BENCH_HEADERS    extra request headers, one `name: value` a line
 --
 -- No per-request `request`/`response` callbacks: those run Lua for every
 -- request and would take CPU away from the server under test on 2 cores.
@@ -22,6 +23,16 @@ if body_file and body_file ~= "" then
   wrk.body = f:read("*a")
   f:close()
   wrk.headers["Content-Type"] = "application/json"
+end
+
+local headers = os.getenv("BENCH_HEADERS")
+if headers and headers ~= "" then
+  for line in headers:gmatch("[^\n]+") do
+    local name, value = line:match("^([^:]+):%s*(.*)$")
+    if name then
+      wrk.headers[name] = value
+    end
+  end
 end
 
 done = function(summary, latency, requests)

@@ -1,0 +1,28 @@
+// Stack bench server: Vectora with the plugins a typical API has on every
+// request: @vectora/cors (one allowed origin), @vectora/rate-limit (memory
+// store, per client IP, a limit no run reaches) app-wide, and @vectora/jwt
+// (HS256, required mode) in a group holding `GET /me` only. Same routes,
+// answers and headers as every bench/servers/stack/*.mjs:
+//   GET /public -> {"ok":true}          (cors + rate limit)
+//   GET /me     -> {"sub":"bench-user"} (cors + rate limit + a valid bearer token, else 401)
+// The plugins are the repo's own builds (plugins/*/dist, linked into the
+// root node_modules by npm workspaces); bench/ does not depend on them.
+import { cors } from '@vectora/cors'
+import { jwt } from '@vectora/jwt'
+import { memoryStore, rateLimit } from '@vectora/rate-limit'
+import { createApp } from '../../../kernel/dist/index.js'
+import { STACK } from '../../lib/stack.mjs'
+
+const app = createApp()
+
+app.register(cors, { origin: [STACK.origin] })
+app.register(rateLimit, { limit: STACK.limit, window: STACK.windowMs, store: memoryStore() })
+
+app.get('/public', () => ({ ok: true }))
+app.group('/me', (g) => {
+  g.register(jwt, { secret: STACK.secret, algorithms: ['HS256'], service: false })
+  g.get('/', (req) => ({ sub: req.auth.subject }))
+})
+
+const { port } = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
+console.log(`READY ${port}`)
