@@ -77,6 +77,10 @@ export class CorsConfigError extends Error {
 export interface ResolvedCors {
   /** `origin: '*'`: ACAO is `*` on every reply, decided without reading the request. */
   readonly anyOrigin: boolean
+  /**
+   * Whether the Origin header `origin` is allowed: a value that is not a serialized origin (see isOriginShape)
+   * never is, whatever matches. A Promise only from an origin function that returned one.
+   */
   readonly isAllowed: (origin: string, req: VectoraRequest<any>) => boolean | Promise<boolean>
   readonly credentials: boolean
   /** Static Allow-Methods value, or undefined to reflect Access-Control-Request-Method (`*` with credentials). */
@@ -96,6 +100,63 @@ export const DEFAULT_MAX_AGE = 600
 
 const KNOWN = new Set(['origin', 'credentials', 'methods', 'allowedHeaders', 'exposedHeaders', 'maxAge', 'privateNetwork'])
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+/** The characters of an HTTP token (tchar, RFC 9110 §5.6.2), by char code below 128. */
+const TCHAR = charTable("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+/** Origin header host[:port] characters: visible ASCII but / ? # and backslash. */
+const HOST_CHAR = charTable(
+  [...Array(0x7f - 0x21)]
+    .map((_, i) => String.fromCharCode(0x21 + i))
+    .join('')
+    .replace(/[/?#\\]/g, ''),
+)
+/** URL scheme characters after the first (a letter). */
+const SCHEME_CHAR = charTable('+.-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')
+
+function charTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128)
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1
+  return table
+}
+
+function allIn(table: Uint8Array, value: string, from: number): boolean {
+  for (let i = from; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 128 || table[c] === 0) return false
+  }
+  return true
+}
+
+/**
+ * Whether `value` is an HTTP token (what TOKEN tests), by a table: the per-request checks use this, no RegExp.
+ *
+ * @example
+ * isToken('x-trace') // true; isToken('a b') // false; isToken('') // false
+ */
+export function isToken(value: string): boolean {
+  return value.length > 0 && allIn(TCHAR, value, 0)
+}
+
+/**
+ * Whether an Origin header value has the shape of a serialized origin: `null` (any case) or
+ * `scheme://host[:port]`, the host part visible ASCII without `/ ? # \`. Anything else is refused before any
+ * matcher sees it. The same as `/^(?:null|[a-z][a-z0-9+.-]*:\/\/[^\x00-\x20\x7f-\uffff/?#\\]+)$/i`, by tables.
+ *
+ * @example
+ * isOriginShape('https://app.example.com') // true; isOriginShape('https://app.example.com/') // false
+ */
+export function isOriginShape(value: string): boolean {
+  if (value.length === 4 && value.toLowerCase() === 'null') return true
+  const colon = value.indexOf('://')
+  if (colon < 1 || colon + 3 === value.length) return false
+  const first = value.charCodeAt(0) | 0x20
+  if (first < 0x61 || first > 0x7a) return false
+  for (let i = 1; i < colon; i++) {
+    const c = value.charCodeAt(i)
+    if (c >= 128 || SCHEME_CHAR[c] === 0) return false
+  }
+  return allIn(HOST_CHAR, value, colon + 3)
+}
 
 /**
  * Checks `options` and resolves them. Throws CorsConfigError naming the first problem.
@@ -145,20 +206,35 @@ function toMatcher(origin: unknown): ResolvedCors['isAllowed'] {
   if (typeof origin === 'function') {
     const fn = origin as CorsOriginFn
     return (value, req) => {
+      if (!isOriginShape(value)) return false
       const answer = fn(value, req)
       return isThenable(answer) ? Promise.resolve(answer).then((ok) => ok === true) : answer === true
     }
   }
   const items = Array.isArray(origin) ? origin : [origin]
   if (items.length === 0) throw new CorsConfigError('origin is an empty list: no origin could ever be allowed. List at least one.')
+  // Exact origins are one Set lookup. A listed origin is serialized (checkOrigin), so it has the shape already:
+  // only a value the Set does not hold needs the shape check, before the patterns.
   const exact = new Set<string>()
   const patterns: RegExp[] = []
   for (const item of items) {
     if (item instanceof RegExp) patterns.push(stateless(item))
-    else exact.add(checkOrigin(item))
+    else {
+      const listed = checkOrigin(item)
+      if (isOriginShape(listed)) exact.add(listed) // always: a serialized origin has the shape
+    }
   }
   if (patterns.length === 0) return (value) => exact.has(value)
-  return (value) => exact.has(value) || patterns.some((p) => p.test(value))
+  if (patterns.length === 1) {
+    const [pattern] = patterns
+    return (value) => exact.has(value) || (isOriginShape(value) && pattern!.test(value))
+  }
+  return (value) => {
+    if (exact.has(value)) return true
+    if (!isOriginShape(value)) return false
+    for (const p of patterns) if (p.test(value)) return true
+    return false
+  }
 }
 
 /** A string must be a serialized origin, exactly as browsers send it in the Origin header. */
