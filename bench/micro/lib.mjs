@@ -19,14 +19,23 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
 /**
  * A factory of real VectoraRequests (header() parses the block as in the kernel's dispatch), with `ip` as the
- * TCP peer. Each call is a new request: plugins keep per-request state in WeakMaps.
+ * TCP peer: a string, or a function of the request's number. `headers` is an object, or an array of them taken
+ * in turn (request i gets `headers[i % length]`). Each call is a new request object: plugins keep per-request
+ * state by it.
  */
 export function request(method, url, headers, { ip = '203.0.113.9', clientIp } = {}) {
-  const ctx = { kernel: { serverPeer: () => ip }, handle: 0, idPrefix: 'bench', clientIp }
-  let block = ''
-  for (const [name, value] of Object.entries(headers)) block += `${name}:${value}\n`
+  const peer = typeof ip === 'function' ? ip : () => ip
+  const ctx = { kernel: { serverPeer: (_handle, id) => peer(id) }, handle: 0, idPrefix: 'bench', clientIp }
+  const blocks = (Array.isArray(headers) ? headers : [headers]).map((fields) => {
+    let block = ''
+    for (const [name, value] of Object.entries(fields)) block += `${name}:${value}\n`
+    return block
+  })
   let id = 0
-  return () => new VectoraRequest(ctx, ++id, METHODS.indexOf(method), url, block, undefined, undefined, [])
+  return () => {
+    id++
+    return new VectoraRequest(ctx, id, METHODS.indexOf(method), url, blocks[id % blocks.length], undefined, undefined, [])
+  }
 }
 
 const PHASES = ['onRequest', 'authenticate', 'authorize', 'validate', 'preHandler']
@@ -155,12 +164,13 @@ async function drive(scenario, n, statuses, at) {
  *   and prints the `--top k` (default 8) JS functions by self time: callgrind cannot name JIT code.
  * - neither: runs every scenario in this process and prints wall-clock ns per request (noisy; a smoke test).
  *
- * `--n` requests measured (default 2000), `--warmup` before (default 5000), `--plugin <path>` another build of
- * the plugin (its dist/index.js, e.g. a copy of the previous one) against the same kernel.
+ * `--n` requests measured (default 10 000: enough scavenges in a part that where one falls hardly matters),
+ * `--warmup` before (default 20 000), `--plugin <path>` another build of the plugin (its dist/index.js, e.g. a
+ * copy of the previous one) against the same kernel.
  */
 export async function main(scenarios, self) {
-  const n = Number(option('n', 2000))
-  const warmup = Number(option('warmup', 5000))
+  const n = Number(option('n', 10000))
+  const warmup = Number(option('warmup', 20000))
   const only = option('scenario', undefined)
   const traceCuts = argv.includes('--trace-cuts')
   if (only !== undefined) {
@@ -257,7 +267,7 @@ function profile(scenarios, self, warmup) {
       let total = 0
       for (const node of nodes) {
         const { functionName, url, lineNumber } = node.callFrame
-        const key = `${functionName || '(anonymous)'} ${url === '' ? '' : `${basename(url)}:${lineNumber + 1}`}`.trim()
+        const key = `${(functionName || '(anonymous)').slice(0, 60)} ${url === '' ? '' : `${basename(url)}:${lineNumber + 1}`}`.trim()
         bySelf.set(key, (bySelf.get(key) ?? 0) + node.hitCount)
         total += node.hitCount
       }

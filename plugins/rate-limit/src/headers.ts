@@ -65,6 +65,7 @@ export function strictest<P extends AppliedPolicy>(policies: readonly P[]): P | 
 
 /** The value of list field `name` on `reply`, repeated lines joined with ', ' (their list meaning), or undefined. */
 export function listField(reply: Reply, name: string): string | undefined {
-  const values = reply.headerList.filter(([field]) => field === name).map(([, value]) => value)
-  return values.length === 0 ? undefined : values.join(', ')
+  let joined: string | undefined
+  for (const [field, value] of reply.headerList) if (field === name) joined = joined === undefined ? value : `${joined}, ${value}`
+  return joined
 }

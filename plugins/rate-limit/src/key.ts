@@ -24,7 +24,7 @@ export type KeyOf = (req: VectoraRequest<any>) => string | Promise<string>
  * await keyOf(req) // 'key:9f86d081884c7d65…' or, without the header, 'ip:203.0.113.9'
  */
 export function createKeyOf(strategy: KeyStrategy, options: { header: string; ipv6Prefix: number }): KeyOf {
-  const ipKey = (req: VectoraRequest<any>): string => `ip:${clientNetwork(req.ip ?? req.peerIp ?? 'unknown', options.ipv6Prefix)}`
+  const ipKey = ipKeyOf(options.ipv6Prefix)
   switch (strategy) {
     case 'ip':
       return ipKey
@@ -41,14 +41,43 @@ export function createKeyOf(strategy: KeyStrategy, options: { header: string; ip
       }
     default: {
       const custom = strategy
-      return async (req) => {
-        const value = await custom(req)
+      const toKey = (req: VectoraRequest<any>, value: unknown): string => {
         if (value !== undefined && typeof value !== 'string') {
           throw new TypeError(`@vectora/rate-limit: the key function must return a string or undefined (got ${typeof value}).`)
         }
         return value === undefined || value === '' ? ipKey(req) : `fn:${digest(value)}`
       }
+      // Synchronous when the function is: a Promise only for a function that returned one.
+      return (req) => {
+        const value = custom(req)
+        return isThenable(value) ? Promise.resolve(value).then((v) => toKey(req, v)) : toKey(req, value)
+      }
     }
+  }
+}
+
+/** IPv6 networks kept per registration, at most this many (then cleared): clients come back, parsing is not free. */
+const IPV6_CACHE_SIZE = 4096
+
+/**
+ * The `ip:` key of a request. An IPv4 address (no `:`) is used as it is; an IPv6 one is reduced to its network
+ * once and remembered (a bounded cache, cleared when full), since clientNetwork parses and validates it.
+ */
+function ipKeyOf(prefix: number): (req: VectoraRequest<any>) => string {
+  const v6 = new Map<string, string>()
+  return (req) => {
+    const ip = req.ip ?? req.peerIp ?? 'unknown'
+    if (ip.indexOf(':') === -1) {
+      const zone = ip.indexOf('%')
+      return `ip:${zone === -1 ? ip : ip.slice(0, zone)}`
+    }
+    let key = v6.get(ip)
+    if (key === undefined) {
+      if (v6.size >= IPV6_CACHE_SIZE) v6.clear()
+      key = `ip:${clientNetwork(ip, prefix)}`
+      v6.set(ip, key)
+    }
+    return key
   }
 }
 
@@ -61,8 +90,10 @@ export function createKeyOf(strategy: KeyStrategy, options: { header: string; ip
  * clientNetwork('::ffff:203.0.113.9', 64)   // '203.0.113.9'
  */
 export function clientNetwork(ip: string, prefix: number): string {
-  const address = ip.split('%')[0] // drop a zone id (fe80::1%eth0)
-  if (!isIPv6(address)) return address
+  const zone = ip.indexOf('%')
+  const address = zone === -1 ? ip : ip.slice(0, zone) // drop a zone id (fe80::1%eth0)
+  // Every IPv6 address has a colon: without one, no parsing (an IPv4 address, or what the peer reported).
+  if (address.indexOf(':') === -1 || !isIPv6(address)) return address
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
   if (mapped !== null) return mapped[1]
   if (prefix >= 128) return address.toLowerCase()
@@ -106,6 +137,10 @@ function compress(groups: string[]): string {
   }
   if (bestStart === -1) return groups.join(':')
   return `${groups.slice(0, bestStart).join(':')}::${groups.slice(bestStart + bestLength).join(':')}`
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 function digest(value: string): string {

@@ -56,36 +56,49 @@ interface Instance {
   warnedName: boolean
 }
 
-/** An instance's part in one request: listed in RateLimit-Policy, with a decision once it counted the request. */
+/**
+ * An instance's part in one request: listed in RateLimit-Policy, with a decision once it counted the request,
+ * and the step its store took for `storeKey` (instances of one policy on one store — one budget: see `claim` —
+ * reuse it, so that a request is counted once).
+ */
 interface Applied {
   readonly instance: Instance
   readonly name: string
   readonly item: string
-  decision?: RateLimitDecision
+  decision: RateLimitDecision | undefined
+  storeKey: string | undefined
+  step: GcraStep | undefined
 }
 
 /**
  * What the instances that apply to one request share: with `multiple: true` an app-wide limit and a group's
  * stricter one both run on the group's routes, yet the reply must carry one RateLimit-Policy list and one
  * RateLimit value, so every instance's onSend hook rewrites both fields from this state (the last one's write
- * is complete). `steps` lets instances of one policy on one store (one budget: see `claim`) count a
- * request once.
+ * is complete).
  */
 interface RequestLimits {
   readonly applied: Applied[]
-  readonly steps: Map<RateLimitStore, Map<string, GcraStep>>
   /** The reply being labelled, and the fields other limiters had set on it before the first of ours ran. */
-  reply?: Reply
-  foreign?: { policy: string | undefined; limit: string | undefined }
+  reply: Reply | undefined
+  foreignPolicy: string | undefined
+  foreignLimit: string | undefined
 }
 
-const requests = new WeakMap<VectoraRequest<any>, RequestLimits>()
+/**
+ * Where a request's RequestLimits live: on the request, under this module's symbol. A WeakMap keyed by requests
+ * would cost the young-generation GC an ephemeron per request, several times the limiter's own work.
+ */
+const LIMITS: unique symbol = Symbol('@vectora/rate-limit')
+type LimitedRequest = VectoraRequest<any> & { [LIMITS]?: RequestLimits }
 
 /**
  * Limits requests per client with GCRA. Register it app-wide, or inside `app.group()` to limit that group
  * only. It may be registered several times in one scope chain (`multiple: true`): an app-wide limit plus a
  * stricter one on a group both apply to the group's routes, each with its own budget; the first to refuse
  * answers 429. Give each such limit its own `policyName`. Equal options registered twice are one limit.
+ *
+ * The limiter's hook is synchronous when its key and its store are (the built-in keys, `memoryStore()`): it
+ * returns a Promise only for a key function or a store that returns one (`redisStore()`).
  *
  * @example
  * const app = createApp({ trustProxy: 1 })
@@ -105,30 +118,12 @@ export const rateLimit = definePlugin({
     claim(store, policyName, policy)
     const keyOf = createKeyOf(config.key, { header: config.header, ipv6Prefix: config.ipv6Prefix })
     const self: Instance = { name: policyName, item: policyItem(policyName, policy), store, warnedName: false }
+    const keyPrefix = storeKeyPrefix(policyName, policy)
     const health = storeHealth(app, policyName, onStoreError)
     let forwardedChecked = false
 
-    const onRateLimit = async (req: VectoraRequest<any>): Promise<undefined> => {
-      if (skip?.(req)) return undefined
-      const key = await keyOf(req)
-      if (!forwardedChecked && key.startsWith('ip:')) forwardedChecked = checkForwarded(app, req)
-      const limits = limitsOf(req)
-      const applied = apply(app, req, limits, self)
-      const storeKey = storeKeyOf(policyName, policy, key)
-      let taken = limits.steps.get(store)
-      if (taken === undefined) limits.steps.set(store, (taken = new Map()))
-      let step = taken.get(storeKey)
-      if (step === undefined) {
-        try {
-          step = await store.take(storeKey, policy)
-        } catch (error) {
-          health.failed(error)
-          if (onStoreError === 'open') return undefined
-          throw new HttpError(503, 'Rate limiting is unavailable; try again later.', { code: 'RATE_LIMIT_UNAVAILABLE', cause: error })
-        }
-        health.succeeded()
-        taken.set(storeKey, step)
-      }
+    /** After the step: the decision, a 429 past the limit. */
+    const decide = (applied: Applied, step: GcraStep): undefined => {
       const decision = toDecision(step, policy)
       applied.decision = decision
       if (decision.allowed) return undefined
@@ -138,6 +133,39 @@ export const rateLimit = definePlugin({
         headers: { 'retry-after': decision.retryAfter },
         extensions: { 'violated-policies': [policyName] },
       })
+    }
+    const taken = (applied: Applied, storeKey: string, step: GcraStep): undefined => {
+      health.succeeded()
+      applied.storeKey = storeKey
+      applied.step = step
+      return decide(applied, step)
+    }
+    const storeFailed = (error: unknown): undefined => {
+      health.failed(error)
+      if (onStoreError === 'open') return undefined
+      throw new HttpError(503, 'Rate limiting is unavailable; try again later.', { code: 'RATE_LIMIT_UNAVAILABLE', cause: error })
+    }
+    const count = (req: VectoraRequest<any>, key: string): undefined | Promise<undefined> => {
+      if (!forwardedChecked && key.startsWith('ip:')) forwardedChecked = checkForwarded(app, req)
+      const limits = limitsOf(req)
+      const applied = apply(app, req, limits, self)
+      const storeKey = keyPrefix + key
+      const known = stepOf(limits, store, storeKey)
+      if (known !== undefined) return decide(applied, known)
+      let step: GcraStep | Promise<GcraStep>
+      try {
+        step = store.take(storeKey, policy)
+      } catch (error) {
+        return storeFailed(error)
+      }
+      if (isThenable(step)) return Promise.resolve(step).then((s) => taken(applied, storeKey, s), storeFailed)
+      return taken(applied, storeKey, step)
+    }
+
+    const onRateLimit = (req: VectoraRequest<any>): undefined | Promise<undefined> => {
+      if (skip?.(req)) return undefined
+      const key = keyOf(req)
+      return isThenable(key) ? Promise.resolve(key).then((k) => count(req, k)) : count(req, key)
     }
 
     // onSend runs on every reply of the scope: 2xx, 4xx (the 429 included) and 5xx, short-circuits too. A
@@ -163,10 +191,16 @@ export const rateLimit = definePlugin({
   },
 })
 
-function limitsOf(req: VectoraRequest<any>): RequestLimits {
-  let limits = requests.get(req)
-  if (limits === undefined) requests.set(req, (limits = { applied: [], steps: new Map() }))
+function limitsOf(req: LimitedRequest): RequestLimits {
+  let limits = req[LIMITS]
+  if (limits === undefined) req[LIMITS] = limits = { applied: [], reply: undefined, foreignPolicy: undefined, foreignLimit: undefined }
   return limits
+}
+
+/** The step an instance of the request already took for `storeKey` on `store`, if any. */
+function stepOf(limits: RequestLimits, store: RateLimitStore, storeKey: string): GcraStep | undefined {
+  for (const a of limits.applied) if (a.step !== undefined && a.storeKey === storeKey && a.instance.store === store) return a.step
+  return undefined
 }
 
 /**
@@ -175,10 +209,9 @@ function limitsOf(req: VectoraRequest<any>): RequestLimits {
  * logged, once per instance (a configuration mistake, not a reason to fail requests).
  */
 function apply(app: PluginApp, req: VectoraRequest<any>, limits: RequestLimits, self: Instance): Applied {
-  const existing = limits.applied.find((a) => a.instance === self)
-  if (existing !== undefined) return existing
-  const twin = limits.applied.find((a) => a.name === self.name && a.instance.store !== self.store)
-  if (twin !== undefined && !self.warnedName) {
+  const list = limits.applied
+  for (const a of list) if (a.instance === self) return a
+  if (!self.warnedName && list.some((a) => a.name === self.name && a.instance.store !== self.store)) {
     self.warnedName = true
     app.log.warn(
       `rate limit: two limits named "${self.name}" apply to ${req.method} ${req.path}; give each registration its own ` +
@@ -186,8 +219,8 @@ function apply(app: PluginApp, req: VectoraRequest<any>, limits: RequestLimits, 
       { plugin: '@vectora/rate-limit', policy: self.name },
     )
   }
-  const applied: Applied = { instance: self, name: self.name, item: self.item }
-  limits.applied.push(applied)
+  const applied: Applied = { instance: self, name: self.name, item: self.item, decision: undefined, storeKey: undefined, step: undefined }
+  list.push(applied)
   return applied
 }
 
@@ -199,14 +232,29 @@ function apply(app: PluginApp, req: VectoraRequest<any>, limits: RequestLimits, 
 function writeFields(reply: Reply, limits: RequestLimits): void {
   if (limits.reply !== reply) {
     limits.reply = reply
-    limits.foreign = { policy: listField(reply, 'ratelimit-policy'), limit: listField(reply, 'ratelimit') }
+    limits.foreignPolicy = listField(reply, 'ratelimit-policy')
+    limits.foreignLimit = listField(reply, 'ratelimit')
   }
-  const { policy: foreignPolicy, limit: foreignLimit } = limits.foreign!
-  const join = (foreign: string | undefined, ours: string): string => (foreign === undefined ? ours : `${foreign}, ${ours}`)
-  const items = [...new Set(limits.applied.map((a) => a.item))]
-  reply.header('ratelimit-policy', join(foreignPolicy, items.join(', ')))
-  const chosen = strictest(limits.applied)
-  if (chosen !== undefined) reply.header('ratelimit', join(foreignLimit, limitItem(chosen.name, chosen.decision!)))
+  const applied = limits.applied
+  // One policy (the common case): its item, computed at register().
+  const items = applied.length === 1 ? applied[0]!.item : uniqueItems(applied)
+  reply.header('ratelimit-policy', limits.foreignPolicy === undefined ? items : `${limits.foreignPolicy}, ${items}`)
+  const chosen = strictest(applied)
+  if (chosen !== undefined) {
+    const item = limitItem(chosen.name, chosen.decision!)
+    reply.header('ratelimit', limits.foreignLimit === undefined ? item : `${limits.foreignLimit}, ${item}`)
+  }
+}
+
+/** The policies' items, each once, in order, joined. */
+function uniqueItems(applied: readonly Applied[]): string {
+  const items: string[] = []
+  for (const a of applied) if (!items.includes(a.item)) items.push(a.item)
+  return items.join(', ')
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }
 
 interface Resolved {
@@ -268,14 +316,14 @@ function claim(store: RateLimitStore, name: string, policy: GcraPolicy): void {
 }
 
 /**
- * The store key of a client under a policy: `<policyName>:q<limit>w<window s>b<burst>:<client key>`. The
- * quota is part of it so that two policies never share a counter, even where the per-store name check cannot
+ * The store key prefix of a policy, computed at register(): a client's store key is
+ * `<policyName>:q<limit>w<window s>b<burst>:<client key>`. The quota is part of it so that two policies never share a counter, even where the per-store name check cannot
  * see them: two store objects on one Redis and prefix, or processes running different versions of the
  * limits during a rolling deploy (a TAT means nothing under another interval). One name with one quota is
  * one budget wherever it runs, which is what processes sharing a Redis want.
  */
-function storeKeyOf(name: string, policy: GcraPolicy, key: string): string {
-  return `${name}:q${policy.limit}w${policy.window / 1_000}b${policy.burst}:${key}`
+function storeKeyPrefix(name: string, policy: GcraPolicy): string {
+  return `${name}:q${policy.limit}w${policy.window / 1_000}b${policy.burst}:`
 }
 
 /**
