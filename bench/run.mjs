@@ -31,6 +31,9 @@
  *   --connections L  BENCH_CONNECTIONS  connection counts, comma-separated (100,10)
  *   --only L         BENCH_ONLY         servers, comma-separated (all)
  *   --scenarios L    BENCH_SCENARIOS    scenarios: hello,param,echo,pipeline,stack,404 (all)
+ *   --cases L        BENCH_CASES        only these cases of those, e.g. hello@100,stack/me@100 (all)
+ *   --json FILE                         write the JSON report to FILE instead of results/latest.json
+ *                                       and latest.svg (bench/check.mjs uses it)
  *   --threads N      BENCH_THREADS      load generator threads (1)
  *   --loadgen NAME   BENCH_LOADGEN      wrk | autocannon | auto (auto)
  *   --no-build       BENCH_NO_BUILD=1   do not run cargo build for raw-hyper
@@ -67,6 +70,8 @@ function parseOptions(argv) {
       only: { type: 'string' },
       scenarios: { type: 'string' },
       scenario: { type: 'string' },
+      cases: { type: 'string' },
+      json: { type: 'string' },
       threads: { type: 'string' },
       loadgen: { type: 'string' },
       'no-build': { type: 'boolean' },
@@ -103,6 +108,8 @@ function parseOptions(argv) {
     connections: list(values.connections ?? env.BENCH_CONNECTIONS).map((c) => num('connections', c, 0, { min: 1, int: true })),
     only: list(values.only ?? env.BENCH_ONLY),
     scenarios: list(values.scenarios ?? values.scenario ?? env.BENCH_SCENARIOS),
+    cases: list(values.cases ?? env.BENCH_CASES),
+    json: values.json ?? null,
     threads: num('threads', values.threads ?? env.BENCH_THREADS, 1, { min: 1, int: true }),
     loadgen: values.loadgen ?? env.BENCH_LOADGEN ?? 'auto',
     build: !(values['no-build'] || env.BENCH_NO_BUILD === '1'),
@@ -147,7 +154,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 async function main() {
   const opts = parseOptions(process.argv.slice(2))
   const selected = SERVERS.filter((s) => opts.only.length === 0 || opts.only.includes(s.name))
-  const cases = buildCases(opts.scenarios, opts.connections)
+  const cases = buildCases(opts.scenarios, opts.connections).filter((c) => opts.cases.length === 0 || opts.cases.includes(c.id))
   if (cases.length === 0) throw new Error('no case selected')
 
   ensureBenchDeps({ log })
@@ -205,6 +212,11 @@ async function main() {
   const text = renderReport(report)
   process.stdout.write(`\n${text}\n`)
 
+  if (opts.json) {
+    writeAtomic(path.resolve(opts.json), `${JSON.stringify(report, null, 2)}\n`)
+    log(`\nwrote ${opts.json}`)
+    return
+  }
   mkdirSync(RESULTS_DIR, { recursive: true })
   writeAtomic(path.join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`)
   writeAtomic(path.join(RESULTS_DIR, 'latest.svg'), renderSvg(report))
