@@ -20,6 +20,9 @@ use crate::error::KernelError;
 use crate::kernel::Kernel;
 use crate::{problem, runtime};
 
+/// The header fields hyper's parser has room for without a heap allocation (its `DEFAULT_MAX_HEADERS`).
+const HYPER_DEFAULT_MAX_HEADERS: usize = 100;
+
 /// Starts serving on `host:port` and returns the bound address (`port` 0 picks a free one).
 /// Binding is synchronous so that its errors reach the caller of `listen`.
 pub(crate) fn listen(kernel: &Arc<Kernel>, host: &str, port: f64) -> Result<SocketAddr, KernelError> {
@@ -133,7 +136,12 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     // The parser's own caps are twice the limits: heads between the two get a problem+json 431 from
     // dispatch; only heads past a cap meet hyper's bare 431, before any request exists.
     builder.timer(TokioTimer::new()).keep_alive(true).max_header_size(limits.max_header_size.saturating_mul(2));
-    builder.max_headers(limits.max_header_count.saturating_mul(2));
+    // hyper parses into room for its field cap on every request: up to its default 100 on the stack, past it
+    // on the heap. A cap of 4 000 (maxHeaderCount 2 000) cost a quarter of the hello throughput (bench/README.md).
+    let header_cap = limits.max_header_count.saturating_mul(2);
+    if header_cap > HYPER_DEFAULT_MAX_HEADERS {
+        builder.max_headers(header_cap);
+    }
     builder.header_read_timeout(limits.header_read_timeout);
     let conn = builder.serve_connection(TokioIo::new(stream), svc);
     tokio::pin!(conn);

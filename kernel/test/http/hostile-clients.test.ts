@@ -173,7 +173,7 @@ describe('slow and hostile clients', () => {
 
     it('has safe defaults for every new limit, and validates them', () => {
       const { config } = createApp({ handleSignals: false })
-      assert.deepEqual([config.bodyReadTimeout, config.bodyIdleTimeout, config.maxBodyReaders, config.maxHeaderCount], [30_000, 10_000, 1_024, 2_000])
+      assert.deepEqual([config.bodyReadTimeout, config.bodyIdleTimeout, config.maxBodyReaders, config.maxHeaderCount], [30_000, 10_000, 1_024, 100])
       for (const options of [{ bodyReadTimeout: -1 }, { bodyIdleTimeout: 1.5 }, { maxBodyReaders: '8' }, { maxHeaderCount: 0 }]) {
         assert.throws(() => createApp(options as never), { code: 'VEC_ERR_INVALID_OPTION' })
       }
@@ -326,13 +326,18 @@ describe('slow and hostile clients', () => {
       assert.deepEqual(same.json(), { length: 3 })
     })
 
-    it('serves 500 small headers by default, and answers 431 problem+json past maxHeaderCount', async () => {
+    it('serves 100 header fields by default, 500 when raised, and answers 431 problem+json past maxHeaderCount', async () => {
       const fields = (n: number): string => Array.from({ length: n }, (_, i) => `x-h${i}: 1\r\n`).join('')
       const app = createTestApp()
       app.get('/', (req) => ({ count: Object.keys(req.headers).length }))
-      const res = await exchange(await listen(app), `GET / HTTP/1.1\r\nhost: test\r\n${fields(500)}\r\n`)
+      const defaults = await listen(app)
+      const res = await exchange(defaults, `GET / HTTP/1.1\r\nhost: test\r\n${fields(99)}\r\n`)
       assert.equal(res.status, 200)
-      assert.deepEqual(res.json(), { count: 501 })
+      assert.deepEqual(res.json(), { count: 100 })
+      assertProblem(await exchange(defaults, `GET / HTTP/1.1\r\nhost: test\r\n${fields(150)}\r\n`), { status: 431, code: 'VEC_ERR_HEADERS_TOO_LARGE', instance: '/' })
+      const raised = createTestApp({ maxHeaderCount: 600 })
+      raised.get('/', (req) => ({ count: Object.keys(req.headers).length }))
+      assert.deepEqual((await exchange(await listen(raised), `GET / HTTP/1.1\r\nhost: test\r\n${fields(500)}\r\n`)).json(), { count: 501 })
 
       const strict = createTestApp({ maxHeaderCount: 50 })
       strict.get('/', () => 'ok')
