@@ -1,12 +1,16 @@
-//! The crossing into JavaScript: one reused neon `Channel`, a queue drained per wake-up.
+//! The crossing into one JavaScript thread: one reused neon `Channel`, a queue drained per wake-up.
 //!
 //! tokio threads push jobs (requests to answer, aborts to signal); the first push after
-//! the queue went empty schedules one callback on Node's main thread, which drains every
+//! the queue went empty schedules one callback on that JavaScript thread, which drains every
 //! job queued by then — under load, one wake-up serves many requests. JavaScript answers
 //! through `respond`, a direct synchronous call that completes the request's oneshot.
+//!
+//! A server has one bridge per JavaScript thread that answers its requests: Node's main thread,
+//! and one per worker thread of `createApp({ workers })` (kernel.rs picks one per request).
 
 use std::net::SocketAddr;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use neon::prelude::*;
@@ -54,38 +58,102 @@ struct Queue {
     scheduled: bool,
 }
 
-/// One per server: the channel, the two JS callbacks, the queue and the requests awaiting an answer.
+/// One per JavaScript thread of a server: the channel, the two JS callbacks, the queue and the requests
+/// awaiting an answer.
 pub(crate) struct Bridge {
+    /// 0 for the thread that created the server, then 1, 2, ... in the order worker threads attach.
+    pub(crate) id: u32,
     channel: Channel,
     dispatch: Root<JsFunction>,
     abort: Root<JsFunction>,
     queue: Mutex<Queue>,
     pending: Mutex<FxHashMap<u64, Pending>>,
+    /// `pending.len()`, readable without the lock: the kernel sends a request to the bridge with the fewest.
+    in_flight: AtomicUsize,
+    /// Its JavaScript thread is leaving (`serverWithdraw`): it finishes what it holds, gets nothing new.
+    withdrawn: AtomicBool,
+    /// Its JavaScript thread is gone (it exited, or its channel refused a call): it gets no more requests.
+    closed: AtomicBool,
 }
 
 impl Bridge {
-    pub(crate) fn new(channel: Channel, dispatch: Root<JsFunction>, abort: Root<JsFunction>) -> Self {
-        Self { channel, dispatch, abort, queue: Mutex::default(), pending: Mutex::default() }
+    pub(crate) fn new(id: u32, channel: Channel, dispatch: Root<JsFunction>, abort: Root<JsFunction>) -> Self {
+        Self {
+            id,
+            channel,
+            dispatch,
+            abort,
+            queue: Mutex::default(),
+            pending: Mutex::default(),
+            in_flight: AtomicUsize::new(0),
+            withdrawn: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Requests handed to this JavaScript thread and not answered yet.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Whether requests from sockets may go to it.
+    pub(crate) fn is_accepting(&self) -> bool {
+        !self.is_closed() && !self.withdrawn.load(Ordering::Acquire)
+    }
+
+    /// Its thread is leaving: no new requests from sockets (those it holds, and injections, still run).
+    pub(crate) fn withdraw(&self) {
+        self.withdrawn.store(true, Ordering::Release);
     }
 
     /// Registers a request awaiting JavaScript's answer; the receiver completes on `respond`.
     pub(crate) fn register(&self, id: u64, peer: Option<SocketAddr>) -> oneshot::Receiver<JsReply> {
         let (tx, rx) = oneshot::channel();
-        lock(&self.pending).insert(id, Pending { tx, peer });
+        let mut pending = lock(&self.pending);
+        // Closed meanwhile (checked under the lock `close` takes): the sender drops, the request ends now.
+        if self.is_closed() {
+            return rx;
+        }
+        pending.insert(id, Pending { tx, peer });
+        self.in_flight.store(pending.len(), Ordering::Relaxed);
         rx
+    }
+
+    fn take(&self, id: u64) -> Option<Pending> {
+        let mut pending = lock(&self.pending);
+        let taken = pending.remove(&id);
+        self.in_flight.store(pending.len(), Ordering::Relaxed);
+        taken
     }
 
     /// Forgets a request JavaScript did not answer; true when it was still pending.
     pub(crate) fn forget(&self, id: u64) -> bool {
-        lock(&self.pending).remove(&id).is_some()
+        self.take(id).is_some()
     }
 
     /// Completes request `id` with JavaScript's answer; false when it is already gone.
     pub(crate) fn respond(&self, id: u64, reply: JsReply) -> bool {
-        match lock(&self.pending).remove(&id) {
+        match self.take(id) {
             Some(p) => p.tx.send(reply).is_ok(),
             None => false,
         }
+    }
+
+    /// Its JavaScript thread is gone: no more jobs, and every request it held ends now (its receiver
+    /// sees the sender dropped: dispatch answers 500 `VEC_ERR_WORKER_EXITED`). Returns how many.
+    pub(crate) fn close(&self) -> usize {
+        let lost = {
+            let mut pending = lock(&self.pending);
+            self.closed.store(true, Ordering::Release);
+            self.in_flight.store(0, Ordering::Relaxed);
+            std::mem::take(&mut *pending)
+        };
+        lock(&self.queue).jobs.clear();
+        lost.len()
     }
 
     /// The peer address of a pending request.
@@ -95,6 +163,9 @@ impl Bridge {
 
     /// Queues a job, waking the JavaScript thread only if no wake-up is already scheduled.
     pub(crate) fn push(self: &std::sync::Arc<Self>, job: Job) {
+        if self.is_closed() {
+            return;
+        }
         let wake = {
             let mut q = lock(&self.queue);
             q.jobs.push(job);
@@ -119,11 +190,15 @@ impl Bridge {
 
     fn wake(self: std::sync::Arc<Self>) {
         let me = self.clone();
-        // Send fails only while Node is shutting down; the requests then end with their connections.
-        let _ = self.channel.try_send(move |mut cx| {
+        // Send fails only once the thread's environment is going away (Node exiting, a worker thread
+        // ending): its requests cannot be answered there any more.
+        let sent = self.channel.try_send(move |mut cx| {
             me.run_jobs(&mut cx);
             Ok(())
         });
+        if sent.is_err() {
+            self.close();
+        }
     }
 
     /// On the JavaScript thread: run every queued job, until the queue stays empty.

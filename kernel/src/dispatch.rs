@@ -14,7 +14,7 @@ use hyper::body::Body;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
-use crate::bridge::{Job, JsReply, RequestJob};
+use crate::bridge::{Bridge, Job, JsReply, RequestJob};
 use crate::error::KernelError;
 use crate::kernel::{Kernel, Reply};
 use crate::limits::Limits;
@@ -22,22 +22,23 @@ use crate::router::Lookup;
 use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND};
 
 impl Kernel {
-    /// Handles one request; never fails (every failure is an HTTP reply).
-    pub(crate) async fn handle<B>(self: &Arc<Self>, req: Request<B>, peer: Option<SocketAddr>) -> Reply
+    /// Handles one request; never fails (every failure is an HTTP reply). `to` is the JavaScript thread that
+    /// must answer it (an injected request goes to the thread that injected it); None picks one.
+    pub(crate) async fn handle<B>(self: &Arc<Self>, req: Request<B>, peer: Option<SocketAddr>, to: Option<Arc<Bridge>>) -> Reply
     where
         B: Body<Data = Bytes>,
         B::Error: std::error::Error + Send + Sync + 'static,
     {
         let n = self.next_id.fetch_add(1, Ordering::Relaxed);
         let is_head = req.method() == Method::HEAD;
-        let mut reply = self.answer(n, req, peer).await;
+        let mut reply = self.answer(n, req, peer, to).await;
         if is_head {
             strip_body(&mut reply);
         }
         reply
     }
 
-    async fn answer<B>(self: &Arc<Self>, n: u64, req: Request<B>, peer: Option<SocketAddr>) -> Reply
+    async fn answer<B>(self: &Arc<Self>, n: u64, req: Request<B>, peer: Option<SocketAddr>, to: Option<Arc<Bridge>>) -> Reply
     where
         B: Body<Data = Bytes>,
         B::Error: std::error::Error + Send + Sync + 'static,
@@ -100,10 +101,13 @@ impl Kernel {
             return self.problem(&KernelError::Overloaded, parts.uri.path(), n);
         };
 
+        let Some(bridge) = to.or_else(|| self.pick()) else {
+            return self.problem(&KernelError::ShuttingDown, parts.uri.path(), n);
+        };
         let url = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
-        let rx = self.bridge.register(n, peer);
-        let mut guard = InFlight { kernel: self, id: n, done: false, _slot: slot };
-        self.bridge.push(Job::Request(RequestJob {
+        let rx = bridge.register(n, peer);
+        let mut guard = InFlight { kernel: self, bridge: &bridge, id: n, done: false, _slot: slot };
+        bridge.push(Job::Request(RequestJob {
             id: n,
             route_id,
             method,
@@ -126,13 +130,17 @@ impl Kernel {
             }
             // The deadline passed: answer 503 and tell JavaScript, unless it answered meanwhile.
             None => {
-                if self.bridge.forget(n) {
-                    self.bridge.push(Job::Abort { id: n, reason: AbortReason::Deadline });
+                if bridge.forget(n) {
+                    bridge.push(Job::Abort { id: n, reason: AbortReason::Deadline });
                 }
                 self.drain.count_completed();
                 self.problem(&KernelError::RequestTimeout, parts.uri.path(), n)
             }
-            // The sender vanished without an answer (the server is going away).
+            // The sender vanished without an answer: its JavaScript thread is gone (a worker thread exited),
+            // or the whole server is.
+            Some(Err(_)) if bridge.id != 0 && !self.drain.is_forcing() => {
+                self.problem(&KernelError::WorkerExited, parts.uri.path(), n)
+            }
             Some(Err(_)) => self.problem(&KernelError::ShuttingDown, parts.uri.path(), n),
         }
     }
@@ -180,6 +188,7 @@ impl Drop for Slot<'_> {
 /// (the client went away, or drain cut the connection), JavaScript hears of it.
 struct InFlight<'k> {
     kernel: &'k Arc<Kernel>,
+    bridge: &'k Arc<Bridge>,
     id: u64,
     done: bool,
     _slot: Slot<'k>,
@@ -187,12 +196,12 @@ struct InFlight<'k> {
 
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
-        if self.done || !self.kernel.bridge.forget(self.id) {
+        if self.done || !self.bridge.forget(self.id) {
             return;
         }
         let reason = if self.kernel.drain.is_forcing() { AbortReason::Drain } else { AbortReason::Client };
         self.kernel.drain.count_aborted();
-        self.kernel.bridge.push(Job::Abort { id: self.id, reason });
+        self.bridge.push(Job::Abort { id: self.id, reason });
     }
 }
 

@@ -26,6 +26,8 @@ pub(crate) enum KernelError {
     NotReady,
     TooManyConnections,
     ShuttingDown,
+    /// The worker thread a request was handed to exited before it answered.
+    WorkerExited,
     Internal,
     // Thrown into JavaScript.
     RoutesFrozen,
@@ -43,6 +45,8 @@ pub(crate) enum KernelError {
     InjectCut,
     /// The JavaScript dispatcher catches everything itself; reaching this is a framework bug.
     DispatcherThrew(String),
+    /// A worker thread asked to attach to a server that does not exist (any more) in this process.
+    NoSuchServer(u32),
 }
 
 impl KernelError {
@@ -72,6 +76,7 @@ impl KernelError {
             Self::NotReady => reply("VEC_ERR_NOT_READY", StatusCode::SERVICE_UNAVAILABLE),
             Self::TooManyConnections => reply("VEC_ERR_TOO_MANY_CONNECTIONS", StatusCode::SERVICE_UNAVAILABLE),
             Self::ShuttingDown => reply("VEC_ERR_SHUTTING_DOWN", StatusCode::SERVICE_UNAVAILABLE),
+            Self::WorkerExited => reply("VEC_ERR_WORKER_EXITED", StatusCode::INTERNAL_SERVER_ERROR),
             Self::Internal => reply("VEC_ERR_INTERNAL", StatusCode::INTERNAL_SERVER_ERROR),
             Self::RoutesFrozen => ("VEC_ERR_APP_READY", None),
             Self::UnknownMethod(_) | Self::InvalidPattern { .. } => ("VEC_ERR_ROUTE_INVALID", None),
@@ -82,6 +87,7 @@ impl KernelError {
             Self::InvalidInject(_) => ("VEC_ERR_INVALID_INJECT", None),
             Self::InjectCut => ("VEC_ERR_SHUTTING_DOWN", None),
             Self::DispatcherThrew(_) => ("VEC_ERR_INTERNAL", None),
+            Self::NoSuchServer(_) => ("VEC_ERR_WORKER_START", None),
         }
     }
 }
@@ -102,6 +108,7 @@ impl fmt::Display for KernelError {
             Self::NotReady => "The app is not ready to take traffic.",
             Self::TooManyConnections => "The server has too many open connections; retry later.",
             Self::ShuttingDown => "The server is shutting down; retry on another instance.",
+            Self::WorkerExited => "The worker thread answering this request exited before it answered.",
             Self::Internal => "Internal Server Error",
             Self::RoutesFrozen => "routes are frozen once the app is ready; add routes before ready(), listen() or inject()",
             Self::UnknownMethod(m) => return write!(f, "unsupported method {m}"),
@@ -119,6 +126,7 @@ impl fmt::Display for KernelError {
             Self::InvalidInject(message) => message,
             Self::InjectCut => "the injected request was cut by drain",
             Self::DispatcherThrew(message) => return write!(f, "the JavaScript dispatcher threw: {message}"),
+            Self::NoSuchServer(id) => return write!(f, "no server {id} in this process to attach to (it was closed, or never created)"),
         };
         f.write_str(text)
     }
@@ -147,6 +155,7 @@ mod tests {
             KernelError::NotReady,
             KernelError::TooManyConnections,
             KernelError::ShuttingDown,
+            KernelError::WorkerExited,
             KernelError::Internal,
             KernelError::RoutesFrozen,
             KernelError::UnknownMethod("BREW".into()),
@@ -160,6 +169,7 @@ mod tests {
             KernelError::InvalidInject("x".into()),
             KernelError::InjectCut,
             KernelError::DispatcherThrew("x".into()),
+            KernelError::NoSuchServer(1),
         ];
         for e in &all {
             match e {
@@ -176,6 +186,7 @@ mod tests {
                 | KernelError::NotReady
                 | KernelError::TooManyConnections
                 | KernelError::ShuttingDown
+                | KernelError::WorkerExited
                 | KernelError::Internal
                 | KernelError::RoutesFrozen
                 | KernelError::UnknownMethod(_)
@@ -188,7 +199,8 @@ mod tests {
                 | KernelError::Listen(_)
                 | KernelError::InvalidInject(_)
                 | KernelError::InjectCut
-                | KernelError::DispatcherThrew(_) => {}
+                | KernelError::DispatcherThrew(_)
+                | KernelError::NoSuchServer(_) => {}
             }
         }
         all

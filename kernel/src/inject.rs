@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::{Request, StatusCode, header};
 
+use crate::bridge::Bridge;
 use crate::error::KernelError;
 use crate::kernel::Kernel;
 use crate::wire;
@@ -47,10 +48,11 @@ pub(crate) fn peer(remote: &str) -> Option<SocketAddr> {
     remote.parse::<IpAddr>().ok().map(|ip| SocketAddr::new(ip, 0))
 }
 
-/// Dispatches the request; fails only when drain's deadline cuts it.
-pub(crate) async fn run(kernel: Arc<Kernel>, request: Injection, peer: Option<SocketAddr>) -> Result<Injected, KernelError> {
+/// Dispatches the request to the JavaScript thread of `bridge` (the one that injected it); fails only
+/// when drain's deadline cuts it.
+pub(crate) async fn run(kernel: Arc<Kernel>, bridge: Arc<Bridge>, request: Injection, peer: Option<SocketAddr>) -> Result<Injected, KernelError> {
     let reply = tokio::select! {
-        reply = kernel.handle(request, peer) => reply,
+        reply = kernel.handle(request, peer, Some(bridge)) => reply,
         _ = kernel.drain.force.cancelled() => return Err(KernelError::InjectCut),
     };
     let (mut parts, body) = reply.into_parts();

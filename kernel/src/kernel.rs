@@ -1,8 +1,9 @@
 //! One server's state, shared by its connections, its injected requests and JavaScript:
-//! limits, the bridge, drain, the route table, the request counters and the health probes.
+//! limits, the bridges (one per JavaScript thread answering), drain, the route table, the request
+//! counters and the health probes.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -21,7 +22,10 @@ pub(crate) type Reply = Response<Full<Bytes>>;
 /// Everything one server shares between its connections, injected requests and JavaScript.
 pub(crate) struct Kernel {
     pub(crate) limits: Limits,
-    pub(crate) bridge: Arc<Bridge>,
+    /// The JavaScript threads taking requests from sockets, the creating thread's first; each request goes
+    /// to the one with the fewest in flight. Worker threads enlist once their app is listening.
+    bridges: RwLock<Vec<Arc<Bridge>>>,
+    next_bridge: AtomicU32,
     pub(crate) drain: Drain,
     /// Routes being declared; taken and frozen into `router` by `ready`.
     building: Mutex<Option<Router>>,
@@ -41,10 +45,12 @@ pub(crate) struct Kernel {
 }
 
 impl Kernel {
-    pub(crate) fn new(limits: Limits, bridge: Bridge, request_id_prefix: String) -> Self {
+    /// A server with no bridge yet: `enlist` the creating thread's (id `bridge_id()` = 0) next.
+    pub(crate) fn new(limits: Limits, request_id_prefix: String) -> Self {
         Self {
             limits,
-            bridge: Arc::new(bridge),
+            bridges: RwLock::default(),
+            next_bridge: AtomicU32::new(0),
             drain: Drain::default(),
             building: Mutex::new(Some(Router::new())),
             router: OnceLock::new(),
@@ -56,6 +62,36 @@ impl Kernel {
             probes: OnceLock::new(),
             serving: AtomicBool::new(false),
         }
+    }
+
+    /// The id of the next bridge made for this server.
+    pub(crate) fn bridge_id(&self) -> u32 {
+        self.next_bridge.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Puts a JavaScript thread's bridge in the rotation: requests from sockets may go to it from now on.
+    pub(crate) fn enlist(&self, bridge: Arc<Bridge>) {
+        let mut bridges = self.bridges.write().unwrap_or_else(|e| e.into_inner());
+        if !bridges.iter().any(|b| b.id == bridge.id) {
+            bridges.push(bridge);
+        }
+    }
+
+    /// Takes bridge `id` out of the list (its thread is gone); None if it was not in it.
+    pub(crate) fn remove(&self, id: u32) -> Option<Arc<Bridge>> {
+        let mut bridges = self.bridges.write().unwrap_or_else(|e| e.into_inner());
+        let at = bridges.iter().position(|b| b.id == id)?;
+        Some(bridges.remove(at))
+    }
+
+    /// The bridge a request from a socket goes to: the accepting one with the fewest requests in flight
+    /// (the first of equals, so an idle server keeps using the creating thread). None when none accepts.
+    pub(crate) fn pick(&self) -> Option<Arc<Bridge>> {
+        let bridges = self.bridges.read().unwrap_or_else(|e| e.into_inner());
+        if let [only] = bridges.as_slice() {
+            return only.is_accepting().then(|| only.clone());
+        }
+        bridges.iter().filter(|b| b.is_accepting()).min_by_key(|b| b.in_flight()).cloned()
     }
 
     /// Adds a route while the table is still being built.

@@ -124,7 +124,7 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
             let activity = activity.clone();
             async move {
                 activity.in_flight.fetch_add(1, Ordering::AcqRel);
-                let res = kernel.handle(req, Some(peer)).await;
+                let res = kernel.handle(req, Some(peer), None).await;
                 activity.last_done_ms.store(activity.started.elapsed().as_millis() as u64, Ordering::Release);
                 activity.in_flight.fetch_sub(1, Ordering::AcqRel);
                 Ok::<_, Infallible>(res)

@@ -18,7 +18,7 @@ pub(super) fn server_respond(mut cx: FunctionContext) -> JsResult<JsBoolean> {
     let body = body_from_js(&mut cx, body_arg);
     // Out of range is a bug in JavaScript; the client gets a 500 rather than a broken status line.
     let status = if (100.0..=999.0).contains(&status) { status as u16 } else { 500 };
-    let sent = this.kernel.bridge.respond(id, JsReply { status, headers, body });
+    let sent = this.bridge.respond(id, JsReply { status, headers, body });
     Ok(cx.boolean(sent))
 }
 
@@ -36,7 +36,7 @@ fn body_from_js<'a>(cx: &mut FunctionContext<'a>, value: Handle<'a, JsValue>) ->
 pub(super) fn server_peer(mut cx: FunctionContext) -> JsResult<JsValue> {
     let this: Server = cx.argument(0)?;
     let id = cx.argument::<JsNumber>(1)?.value(&mut cx) as u64;
-    Ok(match this.kernel.bridge.peer(id) {
+    Ok(match this.bridge.peer(id) {
         Some(addr) => cx.string(addr.ip().to_string()).upcast(),
         None => cx.undefined().upcast(),
     })
@@ -66,9 +66,10 @@ pub(super) fn server_inject(mut cx: FunctionContext) -> JsResult<JsPromise> {
     this.hold(&mut cx);
     let server = this.root(&mut cx);
     let kernel = this.kernel.clone();
+    let bridge = this.bridge.clone();
     this.kernel.drain.tasks.spawn_on(
         async move {
-            let outcome = inject::run(kernel, request, peer).await;
+            let outcome = inject::run(kernel, bridge, request, peer).await;
             deferred.settle_with(&channel, move |mut cx| {
                 server.into_inner(&mut cx).release(&mut cx);
                 let injected = match outcome {

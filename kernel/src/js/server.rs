@@ -13,9 +13,14 @@ use crate::limits::{Limits, count, millis};
 use crate::router::RouteInfo;
 use crate::{runtime, server};
 
-/// The JavaScript handle of one server.
+/// The JavaScript handle of one server, on one JavaScript thread: the creating thread's (`serverNew`), or a
+/// worker thread's (`serverAttach`, js/worker.rs). Each has its own bridge; every call answers through it.
 pub(super) struct ServerBox {
     pub(super) kernel: Arc<Kernel>,
+    /// This thread's bridge: the requests it answers, the jobs it runs.
+    pub(super) bridge: Arc<Bridge>,
+    /// The number worker threads attach by (`serverId`).
+    pub(super) server_id: u32,
     /// Referenced while listening or while injected requests are running.
     liveness: Mutex<Liveness>,
 }
@@ -32,6 +37,22 @@ impl Finalize for ServerBox {}
 pub(super) type Server<'a> = Handle<'a, JsBox<ServerBox>>;
 
 impl ServerBox {
+    /// A handle for the current JavaScript thread: `dispatch` and `abort` are its callbacks.
+    pub(super) fn on_this_thread(
+        cx: &mut FunctionContext,
+        kernel: Arc<Kernel>,
+        server_id: u32,
+        dispatch: Root<JsFunction>,
+        abort: Root<JsFunction>,
+    ) -> Self {
+        let mut channel = cx.channel();
+        channel.unref(cx);
+        let mut liveness = cx.channel();
+        liveness.unref(cx);
+        let bridge = Arc::new(Bridge::new(kernel.bridge_id(), channel, dispatch, abort));
+        Self { kernel, bridge, server_id, liveness: Mutex::new(Liveness { channel: liveness, holds: 0 }) }
+    }
+
     /// Keeps Node alive while the kernel has work JavaScript waits for (JS thread only).
     pub(super) fn hold<'a, C: Context<'a>>(&self, cx: &mut C) {
         let mut l = lock(&self.liveness);
@@ -50,7 +71,7 @@ impl ServerBox {
     }
 
     /// After drain: nothing of this server keeps Node alive any more.
-    fn release_all<'a, C: Context<'a>>(&self, cx: &mut C) {
+    pub(super) fn release_all<'a, C: Context<'a>>(&self, cx: &mut C) {
         let mut l = lock(&self.liveness);
         l.holds = 0;
         l.channel.unref(cx);
@@ -87,12 +108,12 @@ pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> 
     // The first server decides the runtime's worker count.
     runtime(limits.threads);
 
-    let mut channel = cx.channel();
-    channel.unref(&mut cx);
-    let mut liveness = cx.channel();
-    liveness.unref(&mut cx);
-    let kernel = Arc::new(Kernel::new(limits, Bridge::new(channel, dispatch, abort), prefix));
-    Ok(cx.boxed(ServerBox { kernel, liveness: Mutex::new(Liveness { channel: liveness, holds: 0 }) }))
+    let kernel = Arc::new(Kernel::new(limits, prefix));
+    let server_id = super::worker::register(&kernel);
+    let this = ServerBox::on_this_thread(&mut cx, kernel, server_id, dispatch, abort);
+    // The creating thread takes requests from the start (worker threads enlist when they listen).
+    this.kernel.enlist(this.bridge.clone());
+    Ok(cx.boxed(this))
 }
 
 pub(super) fn server_route(mut cx: FunctionContext) -> JsResult<JsUndefined> {

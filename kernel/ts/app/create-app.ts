@@ -13,12 +13,15 @@ import type { Group, HostApi, PluginApp } from '../host/types.js'
 import { guardsStep } from '../pipeline/guards-step.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
 import { ABORT_DRAIN, loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
-import { Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
+import { DRAIN_GRACE, Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
 import { isLogger, type Logger } from '../base/logger.js'
 import { resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
 import type { PlanEntry } from '../pipeline/compile.js'
 import { routeMethods } from '../routing/registrar.js'
 import { RouteTable, type Route, type Routes } from '../routing/route.js'
+import { WorkerPool } from '../workers/pool.js'
+import { routeSignature } from '../workers/protocol.js'
+import { attachWorker, claimWorkerRole, listenAsWorker } from '../workers/thread.js'
 
 /** Where `app.listen()` binds. */
 export interface ListenOptions {
@@ -65,6 +68,9 @@ export interface App extends HostApi<App>, Routes<App> {
  */
 export function createApp(options?: AppOptions): App {
   const config = resolveOptions(options)
+  // On a worker thread of createApp({ workers }), the first app is that worker's: it answers the main
+  // thread's server (workers/thread.ts).
+  const role = claimWorkerRole()
   const clientIp = config.trustProxy === false ? undefined : createClientIp(config.trustProxy)
   const table = new RouteTable()
   const services = new Services()
@@ -75,8 +81,9 @@ export function createApp(options?: AppOptions): App {
     drainTimeout: config.drainTimeout,
     handleSignals: config.handleSignals,
     log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
-    // The kernel answers the readiness probe itself (ahead of queued requests) from this flag.
-    onState: (now) => state?.kernel.serverServing(state.handle, now === 'ready' || now === 'listening'),
+    // The kernel answers the readiness probe itself (ahead of queued requests) from this flag; the main
+    // thread's lifecycle alone sets it.
+    onState: (now) => role === undefined && state?.kernel.serverServing(state.handle, now === 'ready' || now === 'listening'),
   })
   const controllers = new ControllerRegistry(table, services)
   let state: DispatchState | undefined
@@ -86,6 +93,7 @@ export function createApp(options?: AppOptions): App {
   let closePromise: Promise<ShutdownReport> | undefined
   let uninstallSignals: (() => void) | undefined
   let uninstallCrash: (() => void) | undefined
+  let pool: WorkerPool | undefined
 
   const host: PluginHost = new PluginHost({
     table,
@@ -125,7 +133,7 @@ export function createApp(options?: AppOptions): App {
     const s: DispatchState = {
       kernel,
       handle: undefined as unknown as ServerHandle,
-      idPrefix: config.requestIdPrefix,
+      idPrefix: role?.requestIdPrefix ?? config.requestIdPrefix,
       routes: table.routes,
       development: config.development,
       log,
@@ -138,17 +146,23 @@ export function createApp(options?: AppOptions): App {
     const dispatcher = createDispatcher(s)
     abortPending = dispatcher.abortPending
     const { dispatch, abort } = dispatcher
-    s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)
-    state = s
-    for (const route of table.routes) {
-      try {
-        kernel.serverRoute(s.handle, route.method, route.pattern, route.id, route.bodyLimit, route.timeout)
-      } catch (cause) {
-        throw refused(route, cause)
+    if (role !== undefined) {
+      // A worker thread's app answers the main thread's server: its routes, limits and probes are the main's.
+      s.handle = attachWorker(kernel, role, table.routes, dispatch, abort)
+      state = s
+    } else {
+      s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)
+      state = s
+      for (const route of table.routes) {
+        try {
+          kernel.serverRoute(s.handle, route.method, route.pattern, route.id, route.bodyLimit, route.timeout)
+        } catch (cause) {
+          throw refused(route, cause)
+        }
       }
+      // With app-wide hooks, 404/405 go through them (CORS, logs, metrics); else Rust answers them alone.
+      kernel.serverReady(s.handle, unmatched !== null, probePath('ready'), probePath('live'))
     }
-    // With app-wide hooks, 404/405 go through them (CORS, logs, metrics); else Rust answers them alone.
-    kernel.serverReady(s.handle, unmatched !== null, probePath('ready'), probePath('live'))
     host.flushLifecycle()
     await lifecycle.start()
     controllers.bindAll()
@@ -165,14 +179,39 @@ export function createApp(options?: AppOptions): App {
       if (listenPromise !== undefined) throw new VectoraError('VEC_ERR_ALREADY_LISTENING', 'app.listen() was already called on this app.')
       if (closePromise !== undefined) throw new VectoraError('VEC_ERR_APP_CLOSED', 'Cannot listen after close().')
       const attempt = ready().then(async () => {
+        const { kernel, handle } = state!
+        if (role !== undefined) {
+          // The main thread binds; this thread takes its share of the requests from now on.
+          const bound = await listenAsWorker(kernel, handle, (ms) => app.close({ deadline: ms }))
+          lifecycle.markListening()
+          return bound
+        }
+        // Worker threads start before the port is bound: a failed start leaves nothing listening.
+        if (config.workers > 1) {
+          if (config.workerModule === '') {
+            throw new VectoraError('VEC_ERR_WORKER_START', 'createApp({ workers }) needs a module for its worker threads: there is no entry script (process.argv[1]); set workerModule.')
+          }
+          pool = new WorkerPool({
+            threads: config.workers - 1,
+            module: config.workerModule,
+            startTimeout: config.workerStartTimeout,
+            kernel,
+            handle,
+            role: { server: kernel.serverId(handle), routes: routeSignature(table.routes), requestIdPrefix: config.requestIdPrefix },
+            log: () => log,
+          })
+          await pool.start()
+        }
         let bound: ListenResult
         try {
-          bound = await state!.kernel.serverListen(state!.handle, hostName, port)
+          bound = await kernel.serverListen(handle, hostName, port)
         } catch (cause) {
+          await pool?.close(0, config.hookTimeout)
           const given = (cause as { code?: unknown } | null)?.code
           const code: ErrorCode = given === 'VEC_ERR_APP_CLOSED' ? given : 'VEC_ERR_LISTEN_FAILED'
           throw new VectoraError(code, `Could not listen on ${hostName}:${port} (${kernelMessage(cause)}).`, { cause })
         }
+        pool?.bound(bound)
         lifecycle.markListening()
         uninstallSignals = lifecycle.installSignals(() => {
           void app.close().then((report) => process.exit(report.exitCode))
@@ -210,13 +249,15 @@ export function createApp(options?: AppOptions): App {
           {
             drain: async (ms) => {
               if (state === undefined) return { completed: 0, aborted: 0 }
-              const drained = await state.kernel.serverClose(state.handle, ms)
+              // A worker thread leaves the rotation and finishes what it holds; the main thread drains the server.
+              const drained = await (role === undefined ? state.kernel.serverClose(state.handle, ms) : state.kernel.serverWithdraw(state.handle, ms))
               // Every request cut at the deadline sees req.signal abort before the drain step ends (and
               // before a signal handler exits the process), not whenever the kernel's message arrives.
               abortPending(ABORT_DRAIN)
               return drained
             },
             dispose: () => services.dispose(),
+            closeWorkers: (ms) => pool?.close(ms, ms + config.hookTimeout + DRAIN_GRACE) ?? Promise.resolve([]),
           },
           deadline,
         )

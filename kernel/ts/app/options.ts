@@ -39,6 +39,17 @@ export interface AppOptions {
   maxBodyReaders?: number
   /** Kernel (tokio) worker threads; 0 = one per core minus the one left to Node's main thread (at least 1). Default 0. */
   threads?: number
+  /**
+   * JavaScript threads answering requests, 1-256: the main thread and `workers - 1` worker threads, each
+   * running the app module (`workerModule`) with its own app; the kernel hands each request to the thread
+   * with the fewest in flight. Per thread: in-memory state (rate-limit memory stores, caches, singletons,
+   * service instances). See docs/workers.md. Default 1 (the main thread alone).
+   */
+  workers?: number
+  /** The module worker threads run: a path or file URL. Default: the entry script (`process.argv[1]`). */
+  workerModule?: string | URL
+  /** Time a worker thread has to start its app and call `listen()`, ms. Default 30 000. */
+  workerStartTimeout?: number
   /** Default deadline of `app.close()`, ms: in-flight requests still running then are aborted. Default 10 000. */
   drainTimeout?: number
   /** Development mode: error replies carry the message and stack. Default `NODE_ENV === 'development'`. */
@@ -69,7 +80,7 @@ export interface AppOptions {
 }
 
 /** Options after defaults and validation. */
-export type ResolvedOptions = Readonly<Required<AppOptions>>
+export type ResolvedOptions = Readonly<Required<Omit<AppOptions, 'workerModule'>> & { workerModule: string }>
 
 const MAX = Number.MAX_SAFE_INTEGER
 /** [minimum, maximum, default] of the numeric options. */
@@ -86,12 +97,14 @@ const NUMERIC = {
   maxPending: [0, MAX, 1_024],
   maxBodyReaders: [0, MAX, 1_024],
   threads: [0, 1_024, 0],
+  workers: [1, 256, 1],
+  workerStartTimeout: [1, MAX, 30_000],
   drainTimeout: [0, MAX, 10_000],
   shutdownDelay: [0, MAX, 0],
   hookTimeout: [1, MAX, 10_000],
 } as const satisfies Record<string, readonly [number, number, number]>
 
-const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'handleUncaught', 'health', 'trustProxy'])
+const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'handleUncaught', 'health', 'trustProxy', 'workerModule'])
 const PREFIX = /^[A-Za-z0-9_.]{1,32}$/
 /** Options of listen(), often tried on createApp() first. */
 const LISTEN_KEYS = new Set(['port', 'host'])
@@ -140,6 +153,11 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
       .toString(36)
       .padStart(6, '0')
   out.logger = logger ?? createLogger()
+  const { workerModule } = input
+  if (workerModule !== undefined && !(workerModule instanceof URL) && (typeof workerModule !== 'string' || workerModule === '')) {
+    throw invalid('workerModule', 'a path or a file URL', workerModule)
+  }
+  out.workerModule = workerModule === undefined ? (process.argv[1] ?? '') : String(workerModule)
   return Object.freeze(out) as ResolvedOptions
 }
 

@@ -101,6 +101,15 @@ export const errorCatalogue = {
     message: 'The server is draining and accepts no new requests.',
     hint: 'Clients: retry against another instance. This is expected during a deploy or app.close().',
   },
+  VEC_ERR_WORKER_EXITED: {
+    status: 500,
+    raisedBy: 'kernel',
+    title: 'Worker thread exited',
+    message: 'The worker thread answering this request exited before it answered.',
+    meaning:
+      'With `createApp({ workers })`, the worker thread this request was handed to died (an uncaught error, `process.exit()` in the worker, out of memory). The main thread logs the exit with this code (`worker`, `exitCode`, `err`, `lost`: how many requests it held) and starts a replacement; the other threads keep serving.',
+    hint: 'Find the worker exit in the log and fix its cause. Clients: the request may or may not have taken effect; retry only if it is idempotent.',
+  },
   VEC_ERR_BAD_REQUEST: {
     status: 400,
     raisedBy: 'kernel',
@@ -160,6 +169,15 @@ export const errorCatalogue = {
     meaning:
       'Vectora does not guess a status for `undefined` (a lookup that found nothing, an async handler that forgot its `return`): it answers 500 and logs the route. In development the detail names the route.',
     hint: 'Return the value to send; throw `new HttpError(404)` for a missing resource; `return reply.empty()` for 204 No Content.',
+  },
+  VEC_ERR_WORKER_START: {
+    status: null,
+    raisedBy: 'boot',
+    title: 'Worker thread did not start',
+    message: 'A worker thread of createApp({ workers }) could not start.',
+    meaning:
+      "The worker thread's run of the app module threw, exited, or did not call `app.listen()` within `workerStartTimeout`; or its routes differ from the main thread's (every thread must declare the same routes in the same order); or it could not attach to the main thread's server. `app.listen()` on the main thread rejects with it when a first worker fails; a replacement that fails is logged with it and tried again later.",
+    hint: "Run the app module once with workers: 1 to see its own error; make route declarations independent of the thread (no `if (isMainThread)` around routes); raise `workerStartTimeout` if the module's start is slow.",
   },
   VEC_ERR_UNCAUGHT: {
     status: null,

@@ -106,6 +106,19 @@ export interface NativeKernel {
   ): Promise<[number, string, Buffer]>
   /** Drain: stop accepting, finish in-flight requests, force-close at `deadlineMs`. */
   serverClose(h: ServerHandle, deadlineMs: number): Promise<DrainResult>
+  /** The number a worker thread attaches to this server by (kernel/src/js/worker.rs). */
+  serverId(h: ServerHandle): number
+  /**
+   * On a worker thread: a handle on server `serverId` (created by another thread of this process) whose
+   * requests this thread answers through `dispatch` / `abort`. Not enlisted yet. Throws VEC_ERR_WORKER_START.
+   */
+  serverAttach(serverId: number, dispatch: DispatchFn, abort: AbortFn): ServerHandle
+  /** This thread takes requests from sockets from now on; returns its bridge id (what `serverDetach` takes). */
+  serverEnlist(h: ServerHandle): number
+  /** This thread takes no more requests; resolves once what it holds is answered, or at the deadline. */
+  serverWithdraw(h: ServerHandle, deadlineMs: number): Promise<DrainResult>
+  /** On the creating thread: worker `bridgeId` is gone; its requests end with 500 VEC_ERR_WORKER_EXITED. Returns how many. */
+  serverDetach(h: ServerHandle, bridgeId: number): number
 }
 
 const require = createRequire(import.meta.url)
@@ -143,4 +156,9 @@ export const native: NativeKernel = {
   serverPeer: (h, id) => loadNative().serverPeer(h, id),
   serverInject: (h, method, url, headers, body, remoteAddress) => loadNative().serverInject(h, method, url, headers, body, remoteAddress),
   serverClose: (h, deadlineMs) => loadNative().serverClose(h, deadlineMs),
+  serverId: (h) => loadNative().serverId(h),
+  serverAttach: (serverId, dispatch, abort) => loadNative().serverAttach(serverId, dispatch, abort),
+  serverEnlist: (h) => loadNative().serverEnlist(h),
+  serverWithdraw: (h, deadlineMs) => loadNative().serverWithdraw(h, deadlineMs),
+  serverDetach: (h, bridgeId) => loadNative().serverDetach(h, bridgeId),
 }

@@ -50,6 +50,11 @@ export interface ShutdownSteps {
   drain: (deadline: number) => Promise<{ completed: number; aborted: number }>
   /** Disposes app-lifetime services; resolves the errors of the disposers that failed (never rejects). */
   dispose: () => Promise<Error[]>
+  /**
+   * Closes the worker threads' apps (createApp({ workers })), after the drain and before this app's onClose
+   * hooks; resolves their failures, already attributed (never rejects).
+   */
+  closeWorkers?: (deadline: number) => Promise<ShutdownError[]>
 }
 
 /** Options of `new Lifecycle()`. Durations are milliseconds. */
@@ -163,7 +168,8 @@ export class Lifecycle {
 
   /**
    * The shutdown sequence, once: `draining` (readiness answers 503) → wait `shutdownDelay` (only if the app
-   * was ready, so load balancers may have routed to it) → `drain(deadline)` → onClose hooks in reverse
+   * was ready, so load balancers may have routed to it) → `drain(deadline)` → the worker threads' apps
+   * close (`closeWorkers`, with createApp({ workers })) → onClose hooks in reverse
    * registration order, each within its timeout (a failing or hanging one is reported and the rest still
    * run) → `dispose()` → `closed`, signal handlers removed. Never rejects and never hangs: every step is
    * bounded and every failure lands in the report. Idempotent: later calls return the same promise.
@@ -247,6 +253,7 @@ export class Lifecycle {
         report('kernel', 'drain', new TypeError(`drain() resolved ${describe(drained.value)}, not { completed, aborted }.`))
       else ({ completed, aborted } = drained.value)
       if (aborted > 0) this.#safeLog('warn', `${aborted} in-flight request(s) were aborted at the ${deadline} ms drain deadline.`, { completed, aborted })
+      if (steps.closeWorkers !== undefined) for (const e of await steps.closeWorkers(deadline)) report(e.owner, e.step, e.error)
 
       // onClose hooks may release what onReady hooks acquire: let a start still in flight settle (it is bounded).
       await this.#starting?.catch(() => {})
