@@ -334,7 +334,11 @@ describe('slow and hostile clients', () => {
       const res = await exchange(defaults, `GET / HTTP/1.1\r\nhost: test\r\n${fields(99)}\r\n`)
       assert.equal(res.status, 200)
       assert.deepEqual(res.json(), { count: 100 })
-      assertProblem(await exchange(defaults, `GET / HTTP/1.1\r\nhost: test\r\n${fields(150)}\r\n`), { status: 431, code: 'VEC_ERR_HEADERS_TOO_LARGE', instance: '/' })
+      assertProblem(await exchange(defaults, `GET / HTTP/1.1\r\nhost: test\r\n${fields(150)}\r\n`), {
+        status: 431,
+        code: 'VEC_ERR_HEADERS_TOO_LARGE',
+        instance: '/',
+      })
       const raised = createTestApp({ maxHeaderCount: 600 })
       raised.get('/', (req) => ({ count: Object.keys(req.headers).length }))
       assert.deepEqual((await exchange(await listen(raised), `GET / HTTP/1.1\r\nhost: test\r\n${fields(500)}\r\n`)).json(), { count: 501 })

@@ -189,7 +189,10 @@ export function createApp(options?: AppOptions): App {
         // Worker threads start before the port is bound: a failed start leaves nothing listening.
         if (config.workers > 1) {
           if (config.workerModule === '') {
-            throw new VectoraError('VEC_ERR_WORKER_START', 'createApp({ workers }) needs a module for its worker threads: there is no entry script (process.argv[1]); set workerModule.')
+            throw new VectoraError(
+              'VEC_ERR_WORKER_START',
+              'createApp({ workers }) needs a module for its worker threads: there is no entry script (process.argv[1]); set workerModule.',
+            )
           }
           pool = new WorkerPool({
             threads: config.workers - 1,

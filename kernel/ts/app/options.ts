@@ -104,7 +104,17 @@ const NUMERIC = {
   hookTimeout: [1, MAX, 10_000],
 } as const satisfies Record<string, readonly [number, number, number]>
 
-const KNOWN = new Set<string>([...Object.keys(NUMERIC), 'development', 'requestIdPrefix', 'logger', 'handleSignals', 'handleUncaught', 'health', 'trustProxy', 'workerModule'])
+const KNOWN = new Set<string>([
+  ...Object.keys(NUMERIC),
+  'development',
+  'requestIdPrefix',
+  'logger',
+  'handleSignals',
+  'handleUncaught',
+  'health',
+  'trustProxy',
+  'workerModule',
+])
 const PREFIX = /^[A-Za-z0-9_.]{1,32}$/
 /** Options of listen(), often tried on createApp() first. */
 const LISTEN_KEYS = new Set(['port', 'host'])

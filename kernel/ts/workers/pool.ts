@@ -142,7 +142,8 @@ export class WorkerPool {
     this.#slots.set(index, slot)
     worker.on('error', (error) => (slot.error = error))
     const started = new Promise<void>((resolve, reject) => {
-      const fail = (why: string) => reject(new VectoraError('VEC_ERR_WORKER_START', `Worker thread ${index} (${this.#o.module}) ${why}.`, { cause: slot.error }))
+      const fail = (why: string) =>
+        reject(new VectoraError('VEC_ERR_WORKER_START', `Worker thread ${index} (${this.#o.module}) ${why}.`, { cause: slot.error }))
       const timer = setTimeout(() => {
         fail(`did not call app.listen() within workerStartTimeout (${this.#o.startTimeout} ms)`)
         void worker.terminate()
@@ -156,7 +157,8 @@ export class WorkerPool {
       })
       void exited.then((code) => {
         clearTimeout(timer)
-        if (slot.bridge === undefined) fail(`exited with code ${code} before it called app.listen()${slot.error === undefined ? '' : `: ${messageOf(slot.error)}`}`)
+        if (slot.bridge === undefined)
+          fail(`exited with code ${code} before it called app.listen()${slot.error === undefined ? '' : `: ${messageOf(slot.error)}`}`)
         this.#onExit(slot, code)
       })
     })
@@ -171,7 +173,14 @@ export class WorkerPool {
     const quick = Date.now() - slot.startedAt < HEALTHY_RUN
     const crashes = quick ? slot.crashes + 1 : 0
     const delay = crashes === 0 ? 0 : Math.min(100 * 2 ** crashes, MAX_BACKOFF)
-    const fields = { code: slot.bridge === undefined ? 'VEC_ERR_WORKER_START' : 'VEC_ERR_WORKER_EXITED', worker: slot.index, exitCode, lost, err: slot.error, restartIn: delay }
+    const fields = {
+      code: slot.bridge === undefined ? 'VEC_ERR_WORKER_START' : 'VEC_ERR_WORKER_EXITED',
+      worker: slot.index,
+      exitCode,
+      lost,
+      err: slot.error,
+      restartIn: delay,
+    }
     this.#safeLog(
       slot.bridge === undefined ? 'A worker thread did not start; trying again.' : `Worker thread ${slot.index} exited; a replacement is starting.`,
       fields,
@@ -226,10 +235,16 @@ function boot(module: string): { url: string; tsx: string | undefined } {
   if (!TYPESCRIPT.test(new URL(url).pathname)) return { url, tsx: undefined }
   try {
     // require.resolve finds the package's CommonJS build; its ES module build sits beside it.
-    const api = createRequire(url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')
+    const api = createRequire(url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs')
     return { url, tsx: pathToFileURL(api).href }
   } catch (cause) {
-    throw new VectoraError('VEC_ERR_WORKER_START', `The worker module ${module} is TypeScript, and tsx (which worker threads use to load it) is not installed: npm install -D tsx, or give workerModule a built .js file.`, { cause })
+    throw new VectoraError(
+      'VEC_ERR_WORKER_START',
+      `The worker module ${module} is TypeScript, and tsx (which worker threads use to load it) is not installed: npm install -D tsx, or give workerModule a built .js file.`,
+      { cause },
+    )
   }
 }
 

@@ -27,9 +27,7 @@ export interface WorkerShutdownError {
 export type ToMain = { readonly type: 'enlisted'; readonly bridge: number } | { readonly type: 'closed'; readonly errors: readonly WorkerShutdownError[] }
 
 /** Main thread -> worker thread. */
-export type ToWorker =
-  | { readonly type: 'bound'; readonly address: string; readonly port: number }
-  | { readonly type: 'close'; readonly deadline: number }
+export type ToWorker = { readonly type: 'bound'; readonly address: string; readonly port: number } | { readonly type: 'close'; readonly deadline: number }
 
 /** The routes as the kernel knows them, one string each: id, method and pattern. */
 export function routeSignature(routes: readonly Route[]): string[] {
