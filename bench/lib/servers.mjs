@@ -13,6 +13,7 @@ export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const REPO_DIR = path.resolve(BENCH_DIR, '..')
 
 const node = (file) => ({ cmd: process.execPath, args: [path.join(BENCH_DIR, 'servers', file)] })
+const withEnv = (program, env) => ({ ...program, env })
 
 /**
  * Report order; `fastify` and `raw-hyper` are the ratio baselines.
@@ -35,6 +36,16 @@ export const SERVERS = [
       return null
     },
   },
+  // The same programs on two JavaScript threads (createApp({ workers: 2 }), docs/workers.md).
+  {
+    name: 'vectora-w2',
+    ...withEnv(node('vectora.mjs'), { VECTORA_WORKERS: '2' }),
+    apps: {
+      pipeline: withEnv(node('pipeline/vectora.mjs'), { VECTORA_WORKERS: '2' }),
+      stack: withEnv(node('stack/vectora.mjs'), { VECTORA_WORKERS: '2' }),
+    },
+    preflight: () => null,
+  },
   { name: 'node-http', ...node('node-http.mjs'), apps: { pipeline: node('pipeline/node-http.mjs') } },
   { name: 'fastify', ...node('fastify.mjs'), apps: { pipeline: node('pipeline/fastify.mjs'), stack: node('stack/fastify.mjs') } },
   { name: 'express', ...node('express.mjs'), apps: { pipeline: node('pipeline/express.mjs') } },
@@ -55,7 +66,7 @@ export const SERVERS = [
  * (a note) when the server has no program for the scenario's app.
  */
 export function programFor(def, scenario) {
-  if (!scenario.app) return { cmd: def.cmd, args: def.args }
+  if (!scenario.app) return { cmd: def.cmd, args: def.args, env: def.env }
   const app = def.apps?.[scenario.app]
   if (app) return app
   return { unsupported: def.unsupported?.[scenario.app] ?? `unsupported: no ${scenario.app} app for ${def.name}` }
@@ -111,7 +122,7 @@ export async function startServer(def, { timeoutMs = 20_000, program = def } = {
   const port = await freePort()
   const child = spawn(program.cmd, program.args, {
     cwd: BENCH_DIR,
-    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    env: { ...process.env, ...program.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 

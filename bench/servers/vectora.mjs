@@ -3,12 +3,14 @@
 // GET /nope is not routed here: the Rust kernel answers it without a JS
 // round-trip.
 import { createApp } from '../../kernel/dist/index.js'
+import { isMainThread } from 'node:worker_threads'
 
-const app = createApp()
+// VECTORA_WORKERS: JavaScript threads (the `vectora-w2` server sets 2); worker threads run this file too.
+const app = createApp({ workers: Number(process.env.VECTORA_WORKERS ?? 1) })
 
 app.get('/', () => ({ hello: 'world' }))
 app.get('/users/:id', (req) => ({ id: req.params.id }))
 app.post('/echo', async (req) => req.json())
 
 const { port } = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
-console.log(`READY ${port}`)
+if (isMainThread) console.log(`READY ${port}`)

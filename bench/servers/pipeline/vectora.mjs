@@ -4,12 +4,14 @@
 // Same request, answer and header as every bench/servers/pipeline/*.mjs.
 import { type } from 'arktype'
 import { createApp } from '../../../kernel/dist/index.js'
+import { isMainThread } from 'node:worker_threads'
 
 // arktype resolves to the repo's own copy (root node_modules), the one the
 // kernel uses; bench/ does not depend on it.
 const Order = type({ name: 'string', qty: 'number.integer' })
 
-const app = createApp()
+// VECTORA_WORKERS: JavaScript threads (the `vectora-w2` server sets 2); worker threads run this file too.
+const app = createApp({ workers: Number(process.env.VECTORA_WORKERS ?? 1) })
 
 app.addHook('onRequest', function noop() {
   return undefined
@@ -25,4 +27,4 @@ app.post('/pipeline', { schema: { body: Order } }, (req) => ({
 }))
 
 const { port } = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
-console.log(`READY ${port}`)
+if (isMainThread) console.log(`READY ${port}`)

@@ -12,8 +12,10 @@ import { jwt } from '@vectora/jwt'
 import { memoryStore, rateLimit } from '@vectora/rate-limit'
 import { createApp } from '../../../kernel/dist/index.js'
 import { STACK } from '../../lib/stack.mjs'
+import { isMainThread } from 'node:worker_threads'
 
-const app = createApp()
+// VECTORA_WORKERS: JavaScript threads (the `vectora-w2` server sets 2); worker threads run this file too.
+const app = createApp({ workers: Number(process.env.VECTORA_WORKERS ?? 1) })
 
 app.register(cors, { origin: [STACK.origin] })
 app.register(rateLimit, { limit: STACK.limit, window: STACK.windowMs, store: memoryStore() })
@@ -25,4 +27,4 @@ app.group('/me', (g) => {
 })
 
 const { port } = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
-console.log(`READY ${port}`)
+if (isMainThread) console.log(`READY ${port}`)

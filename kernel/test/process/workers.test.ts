@@ -10,17 +10,19 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { BroadcastChannel, threadId } from 'node:worker_threads'
+import { threadId } from 'node:worker_threads'
 import { Agent, request } from 'undici'
-import { assertProblem, captureLogger, closeAfterTest, type CapturingLogger } from 'vectora/testing'
-import type { App } from 'vectora'
-import { buildApp, CHANNEL } from './fixtures/workers-app.js'
+import { assertProblem, captureLogger, closeAfterTest, useCleanup, type CapturingLogger } from 'vectora/testing'
+import type { App } from '../../dist/index.js'
+import { buildApp } from './fixtures/workers-app.mjs'
 
-const fixture = fileURLToPath(new URL('./fixtures/workers-app.ts', import.meta.url))
+const fixture = fileURLToPath(new URL('./fixtures/workers-app.mjs', import.meta.url))
+const tsxFixture = fileURLToPath(new URL('./fixtures/workers-tsx-app.ts', import.meta.url))
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 
 interface Answer {
   status: number
+  headers: Record<string, string>
   body: any
 }
 
@@ -30,7 +32,7 @@ function client(port: number) {
   const get = async (path: string): Promise<Answer> => {
     const res = await request(`http://127.0.0.1:${port}${path}`, { dispatcher: agent })
     const text = await res.body.text()
-    return { status: res.statusCode, body: text === '' ? undefined : JSON.parse(text) }
+    return { status: res.statusCode, headers: res.headers as Record<string, string>, body: text === '' ? undefined : JSON.parse(text) }
   }
   return { get, close: () => agent.close() }
 }
@@ -49,6 +51,7 @@ async function start(options: { workers?: number; logger?: CapturingLogger; work
 
 describe('createApp({ workers })', function () {
   this.timeout(30_000)
+  useCleanup()
 
   it('spreads concurrent requests over the main thread and the worker threads, with request ids unique across them', async () => {
     const { port } = await start({ workers: 3 })
@@ -80,7 +83,8 @@ describe('createApp({ workers })', function () {
     }
     const http = client(port)
     try {
-      assert.deepEqual(await http.get('/health/ready'), { status: 200, body: { status: 'ready' } })
+      const probe = await http.get('/health/ready')
+      assert.deepEqual([probe.status, probe.body], [200, { status: 'ready' }])
     } finally {
       await http.close()
     }
@@ -90,19 +94,13 @@ describe('createApp({ workers })', function () {
     const logger = captureLogger()
     const { port } = await start({ logger })
     const http = client(port)
-    const crashes = new BroadcastChannel(CHANNEL)
     try {
-      // Two requests held: the first goes to the main thread (an idle tie goes to it), the second to the worker.
-      const onMain = http.get('/hold')
-      await sleep(50)
-      const onWorker = http.get('/hold')
-      await sleep(100)
-      const before = (await http.get('/where')).body.thread
-      crashes.postMessage('crash')
+      const { onMain, onWorker, worker } = await crashWorker(http)
       const lost = await onWorker
       assert.equal(lost.status, 500)
       assert.equal(lost.body.code, 'VEC_ERR_WORKER_EXITED')
-      assert.deepEqual(await onMain, { status: 200, body: { thread: threadId } })
+      const main = await onMain
+      assert.deepEqual([main.status, main.body], [200, { thread: threadId }])
       const line = await logger.next((l) => l.fields.code === 'VEC_ERR_WORKER_EXITED')
       assert.equal(line.level, 'error')
       assert.equal(line.fields.worker, 1)
@@ -111,14 +109,14 @@ describe('createApp({ workers })', function () {
       // The main thread kept serving; then a new worker thread (another thread id) takes requests again.
       const replacement = await waitFor(async () => {
         const held = http.get('/hold') // keeps the main thread busy, so the next request goes to a worker if there is one
+        await sleep(30)
         const where = await http.get('/where')
         await held
         return where.body.thread !== threadId ? where.body.thread : undefined
       }, 10_000)
       assert.notEqual(replacement, threadId)
-      assert.ok(before === threadId || replacement !== before, 'the replacement is a new thread')
+      assert.notEqual(replacement, worker, 'the replacement is a new thread')
     } finally {
-      crashes.close()
       await http.close()
     }
   })
@@ -154,10 +152,9 @@ describe('createApp({ workers })', function () {
     }
   })
 
-  it('drains every thread on SIGTERM: in-flight requests on each complete, each app closes, exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vectora/source', fixture], {
+  it('drains every thread of a TypeScript app under tsx on SIGTERM: in-flight requests on each complete, each app closes, exit 0', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@vectora/source', tsxFixture], {
       cwd: root,
-      env: { ...process.env, WORKERS: '2' },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -188,27 +185,30 @@ describe('createApp({ workers })', function () {
     const logger = captureLogger()
     const { port } = await start({ logger })
     const http = client(port)
-    const crashes = new BroadcastChannel(CHANNEL)
     try {
-      const onMain = http.get('/hold')
-      await sleep(50)
-      const held = request(`http://127.0.0.1:${port}/hold`)
-      await sleep(100)
-      crashes.postMessage('crash')
-      const res = await held
-      const body = await res.body.text()
-      assertProblem({ status: res.statusCode, headers: res.headers as Record<string, string>, body, json: () => JSON.parse(body) } as any, {
-        status: 500,
-        code: 'VEC_ERR_WORKER_EXITED',
-        instance: '/hold',
-      })
+      const { onMain, onWorker } = await crashWorker(http)
+      const res = await onWorker
+      assertProblem({ status: res.status, headers: res.headers, json: () => res.body }, { status: 500, code: 'VEC_ERR_WORKER_EXITED', instance: '/hold' })
       await onMain
     } finally {
-      crashes.close()
       await http.close()
     }
   })
 })
+
+/**
+ * Makes the worker thread of a 2-thread app die with one request in its hands. The main thread is kept busy
+ * (a /hold it answers after 250 ms), so `/arm` goes to the worker (fewest in flight), which throws 150 ms
+ * later; the /hold sent right after `/arm` goes to the worker too and is held there when it dies.
+ */
+async function crashWorker(http: ReturnType<typeof client>): Promise<{ onMain: Promise<Answer>; onWorker: Promise<Answer>; worker: number }> {
+  const onMain = http.get('/hold')
+  await sleep(50)
+  const armed = await http.get('/arm')
+  assert.notEqual(armed.body.thread, threadId, '/arm reached the worker')
+  const onWorker = http.get('/hold')
+  return { onMain, onWorker, worker: armed.body.thread }
+}
 
 /** Polls `check` every 25 ms until it returns something other than undefined or false; fails after `ms`. */
 async function waitFor<T>(check: () => T | false | undefined | Promise<T | false | undefined>, ms: number): Promise<T> {

@@ -137,6 +137,8 @@ export class WorkerPool {
       argv: process.argv.slice(2),
       name: `vectora-worker-${index}`,
     })
+    // The server keeps the process alive while it listens; a worker thread never does by itself.
+    worker.unref()
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve))
     const slot: Slot = { index, worker, bridge: undefined, startedAt: Date.now(), crashes, error: undefined, closing: undefined, exited }
     this.#slots.set(index, slot)
