@@ -1,7 +1,7 @@
 //! `serverNew`, `serverRoute`, `serverReady`, `serverServing`, `serverListen`, `serverClose`, and the handle
 //! JavaScript holds: the kernel plus what keeps Node's event loop alive for it.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use neon::prelude::*;
@@ -12,6 +12,22 @@ use crate::kernel::Kernel;
 use crate::limits::{Limits, count, millis};
 use crate::router::RouteInfo;
 use crate::{runtime, server};
+
+/// The servers of this process by number, for worker threads to attach to (`serverAttach`, js/worker.rs);
+/// weak: a closed, collected server is gone.
+static SERVERS: Mutex<Vec<Weak<Kernel>>> = Mutex::new(Vec::new());
+
+/// Numbers a new server; the number is what `serverId` answers.
+fn number(kernel: &Arc<Kernel>) -> u32 {
+    let mut servers = lock(&SERVERS);
+    servers.push(Arc::downgrade(kernel));
+    (servers.len() - 1) as u32
+}
+
+/// Server `id` of this process, while it exists.
+pub(super) fn numbered(id: u32) -> Option<Arc<Kernel>> {
+    lock(&SERVERS).get(id as usize).and_then(Weak::upgrade)
+}
 
 /// The JavaScript handle of one server, on one JavaScript thread: the creating thread's (`serverNew`), or a
 /// worker thread's (`serverAttach`, js/worker.rs). Each has its own bridge; every call answers through it.
@@ -109,7 +125,7 @@ pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> 
     runtime(limits.threads);
 
     let kernel = Arc::new(Kernel::new(limits, prefix));
-    let server_id = super::worker::register(&kernel);
+    let server_id = number(&kernel);
     let this = ServerBox::on_this_thread(&mut cx, kernel, server_id, dispatch, abort);
     // The creating thread takes requests from the start (worker threads enlist when they listen).
     this.kernel.enlist(this.bridge.clone());

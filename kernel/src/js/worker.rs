@@ -8,28 +8,14 @@
 //! holds; the main thread detaches a worker that exited, which ends the requests it held with 500
 //! `VEC_ERR_WORKER_EXITED`.
 
-use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use neon::prelude::*;
 
-use super::server::{Server, ServerBox};
+use super::server::{self, Server, ServerBox};
 use super::throw;
-use crate::bridge::lock;
 use crate::error::KernelError;
-use crate::kernel::Kernel;
 use crate::runtime;
-
-/// The servers of this process by number, for worker threads to attach to (weak: a closed, collected
-/// server is gone).
-static SERVERS: Mutex<Vec<Weak<Kernel>>> = Mutex::new(Vec::new());
-
-/// Registers a new server; its number is what `serverId` answers.
-pub(super) fn register(kernel: &Arc<Kernel>) -> u32 {
-    let mut servers = lock(&SERVERS);
-    servers.push(Arc::downgrade(kernel));
-    (servers.len() - 1) as u32
-}
 
 pub(super) fn server_id(mut cx: FunctionContext) -> JsResult<JsNumber> {
     let this: Server = cx.argument(0)?;
@@ -41,8 +27,7 @@ pub(super) fn server_attach(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox
     let id = cx.argument::<JsNumber>(0)?.value(&mut cx) as u32;
     let dispatch = cx.argument::<JsFunction>(1)?.root(&mut cx);
     let abort = cx.argument::<JsFunction>(2)?.root(&mut cx);
-    let kernel = lock(&SERVERS).get(id as usize).and_then(Weak::upgrade);
-    let Some(kernel) = kernel.filter(|k| !k.drain.is_draining()) else {
+    let Some(kernel) = server::numbered(id).filter(|k| !k.drain.is_draining()) else {
         return throw(&mut cx, KernelError::NoSuchServer(id));
     };
     let this = ServerBox::on_this_thread(&mut cx, kernel, id, dispatch, abort);
