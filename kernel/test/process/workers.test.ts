@@ -90,6 +90,22 @@ describe('createApp({ workers })', function () {
     }
   })
 
+  it("answers a worker app's own inject() on that worker thread", async () => {
+    const { port } = await start()
+    const http = client(port)
+    try {
+      const busy = http.get('/hold') // on the main thread: the next request goes to the worker
+      await sleep(50)
+      const answer = await http.get('/inject-self')
+      assert.equal(answer.status, 200)
+      assert.notEqual(answer.body.thread, threadId, 'the request reached the worker')
+      assert.equal(answer.body.inner, answer.body.thread)
+      await busy
+    } finally {
+      await http.close()
+    }
+  })
+
   it('logs a worker thread that dies, ends its requests with 500 VEC_ERR_WORKER_EXITED, and replaces it', async () => {
     const logger = captureLogger()
     const { port } = await start({ logger })
