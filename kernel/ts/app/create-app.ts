@@ -101,6 +101,7 @@ export function createApp(options?: AppOptions): App {
     // The built-ins plug into per-route compilation here: the host imports none of them.
     routeSteps: [guardsStep, contractStep(config.development)],
     log: () => log,
+    threads: config.workers,
     addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
     routesFor: (self, scope, owner) => {
       const site = { scope, prefix: scope.prefix, owner }

@@ -29,6 +29,8 @@ export interface HostEnv {
   readonly routeSteps: readonly RouteStep[]
   addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook): void
   log(): Logger
+  /** JavaScript threads answering the app's requests (createApp's `workers`). */
+  readonly threads: number
   /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
   routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self>
 }
@@ -119,6 +121,7 @@ export class PluginHost {
       get log() {
         return host.#env.log()
       },
+      threads: host.#env.threads,
     }
     self = Object.assign(
       api,

@@ -63,6 +63,11 @@ export interface HostApi<Self> {
   /** Runs at shutdown, after drain, in reverse order. */
   onClose(fn: () => unknown, options?: { timeout?: number }): Self
   readonly log: Logger
+  /**
+   * JavaScript threads answering this app's requests (`createApp({ workers })`, docs/workers.md), each with
+   * its own copy of the app: what a plugin keeps in memory is per thread. 1 without workers.
+   */
+  readonly threads: number
 }
 
 /** What `routes()` shows of a route. */

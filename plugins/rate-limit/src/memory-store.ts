@@ -112,6 +112,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   }
 
   return {
+    perThread: true,
     maxKeys,
     get size() {
       return entries.size

@@ -181,6 +181,13 @@ export const rateLimit = definePlugin({
     app.addHook('onSend', onRateLimitHeaders, { name: 'rate-limit-headers' })
     app.onReady(async () => {
       for (const warning of store.warnings ?? []) app.log.warn(`rate limit: ${warning}`, { plugin: '@vectora/rate-limit', policy: policyName })
+      // Each JavaScript thread of createApp({ workers }) has its own copy of an in-memory store.
+      if (store.perThread === true && app.threads > 1) {
+        app.log.warn(
+          `rate limit: the memory store counts per JavaScript thread, and this app answers on ${app.threads} (createApp({ workers })): a client gets up to ${app.threads} times the limit. Use redisStore() to share the counts.`,
+          { plugin: '@vectora/rate-limit', policy: policyName, threads: app.threads },
+        )
+      }
       try {
         await store.ready?.()
       } catch (error) {

@@ -22,4 +22,9 @@ export interface RateLimitStore {
   close?(): void | Promise<void>
   /** Configuration problems worth a warning at startup (e.g. a Redis client with an offline queue). */
   readonly warnings?: readonly string[]
+  /**
+   * True when the counts live in this JavaScript thread's memory (`memoryStore()`): with
+   * `createApp({ workers: N })` each thread counts alone, and the plugin warns at startup.
+   */
+  readonly perThread?: boolean
 }

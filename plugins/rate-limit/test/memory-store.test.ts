@@ -5,12 +5,30 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { createGcraPolicy, memoryStore } from '@vectora/rate-limit'
-import { manualClock } from './support.js'
+import { createGcraPolicy, memoryStore, rateLimit } from '@vectora/rate-limit'
+import { useCleanup } from 'vectora/testing'
+import { manualClock, testApp } from './support.js'
 
 const minute = createGcraPolicy({ limit: 10, window: 60_000 })
 
 describe('memory store', () => {
+  useCleanup()
+
+  it('warns at startup that its counts are per thread when the app answers on several (createApp({ workers }))', async () => {
+    for (const [workers, warned] of [
+      [3, 1],
+      [1, 0],
+    ] as const) {
+      const app = testApp({ workers })
+      app.register(rateLimit, { limit: 10, window: 60_000 })
+      app.get('/', () => 'ok')
+      await app.ready()
+      const lines = app.logger.lines.filter((l) => l.level === 'warn' && /per JavaScript thread/.test(l.msg))
+      assert.equal(lines.length, warned, `workers: ${workers}`)
+      if (warned) assert.match(lines[0].msg, /up to 3 times the limit/)
+    }
+  })
+
   it('stays within maxKeys under 100 000 distinct keys', () => {
     const store = memoryStore({ maxKeys: 1_000, clock: manualClock().now })
     let largest = 0
