@@ -19,6 +19,7 @@ use crate::error::KernelError;
 use crate::kernel::{Kernel, Reply};
 use crate::limits::Limits;
 use crate::router::Lookup;
+use crate::stats::Stats;
 use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND};
 
 impl Kernel {
@@ -89,6 +90,7 @@ impl Kernel {
             None
         } else {
             let Some(_reading) = Slot::take(&self.body_readers, self.limits.max_body_readers) else {
+                Stats::bump(&self.stats.refused_body_readers);
                 return self.problem(&KernelError::TooManyBodyReaders, parts.uri.path(), n);
             };
             match read_body(body, body_limit, &self.limits).await {
@@ -98,6 +100,7 @@ impl Kernel {
         };
         // Backpressure: a bounded number of requests, read whole, wait for JavaScript.
         let Some(slot) = Slot::take(&self.in_js, self.limits.max_pending) else {
+            Stats::bump(&self.stats.refused_overloaded);
             return self.problem(&KernelError::Overloaded, parts.uri.path(), n);
         };
 
@@ -134,6 +137,7 @@ impl Kernel {
                     bridge.push(Job::Abort { id: n, reason: AbortReason::Deadline });
                 }
                 self.drain.count_completed();
+                Stats::bump(&self.stats.timed_out);
                 self.problem(&KernelError::RequestTimeout, parts.uri.path(), n)
             }
             // The sender vanished without an answer: its JavaScript thread is gone (a worker thread exited),

@@ -14,6 +14,7 @@ use crate::drain::Drain;
 use crate::error::KernelError;
 use crate::limits::Limits;
 use crate::router::{RouteInfo, Router};
+use crate::stats::{Snapshot, Stats};
 use crate::{problem, wire};
 
 /// A response as the kernel builds it: the body is always whole by now.
@@ -42,6 +43,8 @@ pub(crate) struct Kernel {
     pub(crate) probes: OnceLock<[String; 2]>,
     /// What readiness answers; JavaScript keeps it in step with the lifecycle (ready or listening).
     pub(crate) serving: AtomicBool,
+    /// Connections, refusals and timeouts, for `serverStats`.
+    pub(crate) stats: Stats,
 }
 
 impl Kernel {
@@ -61,6 +64,7 @@ impl Kernel {
             body_readers: AtomicUsize::new(0),
             probes: OnceLock::new(),
             serving: AtomicBool::new(false),
+            stats: Stats::default(),
         }
     }
 
@@ -107,6 +111,12 @@ impl Kernel {
         if let Some(router) = lock(&self.building).take() {
             let _ = self.router.set(router);
         }
+    }
+
+    /// What `serverStats` reports now.
+    pub(crate) fn stats(&self) -> Snapshot {
+        let requests = self.next_id.load(Ordering::Relaxed) - 1;
+        self.stats.snapshot(requests, self.in_js.load(Ordering::Relaxed), self.body_readers.load(Ordering::Relaxed))
     }
 
     /// The id JavaScript shows as `req.id`: `<prefix>-<n in base 36>`.

@@ -16,6 +16,7 @@ mod limits;
 mod problem;
 mod router;
 mod server;
+mod stats;
 #[cfg(test)]
 mod ts_source;
 mod wire;

@@ -18,6 +18,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use crate::error::KernelError;
 use crate::kernel::Kernel;
+use crate::stats::Stats;
 use crate::{problem, runtime};
 
 /// The header fields hyper's parser has room for without a heap allocation (its `DEFAULT_MAX_HEADERS`).
@@ -63,7 +64,6 @@ fn bind(host: &str, port: u16) -> std::io::Result<std::net::TcpListener> {
 
 /// The accept loop: runs until drain starts, then drops the listener so new connections are refused.
 async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
-    let open = Arc::new(AtomicUsize::new(0));
     loop {
         let accepted = tokio::select! {
             biased;
@@ -72,16 +72,18 @@ async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
         };
         match accepted {
             Ok((stream, peer)) => {
-                let open = open.clone();
                 let k = kernel.clone();
+                Stats::bump(&kernel.stats.accepted);
                 kernel.drain.tasks.spawn(async move {
+                    let open = &k.stats.connections;
                     let count = open.fetch_add(1, Ordering::AcqRel) + 1;
                     if k.limits.max_connections.is_some_and(|max| count > max) {
+                        Stats::bump(&k.stats.refused_connections);
                         refuse(stream).await;
                     } else {
-                        connection(k, stream, peer).await;
+                        connection(k.clone(), stream, peer).await;
                     }
-                    open.fetch_sub(1, Ordering::AcqRel);
+                    k.stats.connections.fetch_sub(1, Ordering::AcqRel);
                 });
             }
             // Out of file descriptors and the like: back off instead of spinning.

@@ -21,6 +21,7 @@ pub(crate) fn register(cx: &mut ModuleContext) -> NeonResult<()> {
     cx.export_function("serverPeer", request::server_peer)?;
     cx.export_function("serverInject", request::server_inject)?;
     cx.export_function("serverClose", server::server_close)?;
+    cx.export_function("serverStats", server::server_stats)?;
     cx.export_function("serverId", worker::server_id)?;
     cx.export_function("serverAttach", worker::server_attach)?;
     cx.export_function("serverEnlist", worker::server_enlist)?;

@@ -168,6 +168,29 @@ pub(super) fn server_serving(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     Ok(cx.undefined())
 }
 
+/// `serverStats(h)`: the kernel's gauges and counters now (kernel/src/stats.rs), one plain object.
+pub(super) fn server_stats(mut cx: FunctionContext) -> JsResult<JsObject> {
+    let this: Server = cx.argument(0)?;
+    let s = this.kernel.stats();
+    let out = cx.empty_object();
+    let fields = [
+        ("connections", s.connections),
+        ("accepted", s.accepted),
+        ("requests", s.requests),
+        ("queuedOrRunning", s.queued_or_running),
+        ("readingBodies", s.reading_bodies),
+        ("refusedConnections", s.refused_connections),
+        ("refusedOverloaded", s.refused_overloaded),
+        ("refusedBodyReaders", s.refused_body_readers),
+        ("timedOut", s.timed_out),
+    ];
+    for (name, value) in fields {
+        let v = cx.number(value as f64);
+        out.set(&mut cx, name, v)?;
+    }
+    Ok(out)
+}
+
 pub(super) fn server_listen(mut cx: FunctionContext) -> JsResult<JsPromise> {
     let this: Server = cx.argument(0)?;
     let host = cx.argument::<JsString>(1)?.value(&mut cx);

@@ -12,7 +12,7 @@ import { PluginHost } from '../host/host.js'
 import type { Group, HostApi, PluginApp } from '../host/types.js'
 import { guardsStep } from '../pipeline/guards-step.js'
 import { inject, type InjectOptions, type InjectResponse } from '../server/inject.js'
-import { ABORT_DRAIN, loadNative, type ListenResult, type ServerHandle } from '../internal/native.js'
+import { ABORT_DRAIN, loadNative, type KernelStats, type ListenResult, type ServerHandle } from '../internal/native.js'
 import { DRAIN_GRACE, Lifecycle, type LifecycleState, type ShutdownReport } from '../lifecycle/lifecycle.js'
 import { isLogger, type Logger } from '../base/logger.js'
 import { resolveOptions, toKernelOptions, type AppOptions, type ResolvedOptions } from './options.js'
@@ -49,6 +49,11 @@ export interface App extends HostApi<App>, Routes<App> {
   close(options?: CloseOptions): Promise<ShutdownReport>
   /** The resolved order of hooks for a route, as declared (`app.pipeline('GET', '/users/:id')`). Needs ready(). */
   pipeline(method: string, path: string): PlanEntry[]
+  /**
+   * The kernel's gauges and counters (open connections, requests queued for JavaScript, refusals, timeouts):
+   * a few atomic loads, for metrics. Needs ready(); covers every thread with createApp({ workers }).
+   */
+  stats(): KernelStats
   /** The lifecycle state: starting, ready, listening, draining, closed. */
   readonly state: LifecycleState
   /** The app's logger (unhandled errors go here); assign to replace it. */
@@ -270,6 +275,10 @@ export function createApp(options?: AppOptions): App {
         return report
       })()
       return closePromise
+    },
+    stats(): KernelStats {
+      if (state === undefined) throw new VectoraError('VEC_ERR_APP_NOT_READY', 'app.stats() needs a ready app: await app.ready() first.')
+      return state.kernel.serverStats(state.handle)
     },
     pipeline(method: string, path: string): PlanEntry[] {
       if (state === undefined) throw new VectoraError('VEC_ERR_APP_NOT_READY', 'app.pipeline() needs a ready app: await app.ready() first.')

@@ -74,6 +74,31 @@ export interface DrainResult {
   aborted: number
 }
 
+/**
+ * The kernel's gauges (now) and counters (since the server started), from `serverStats`. Counts cover
+ * every JavaScript thread of the server (createApp({ workers })).
+ */
+export interface KernelStats {
+  /** Connections open now. */
+  connections: number
+  /** Connections accepted since start, refused ones included. */
+  accepted: number
+  /** Requests the kernel handled since start (sockets and inject; probes and kernel-answered 404s included). */
+  requests: number
+  /** Requests queued for or running in JavaScript now (what `maxPending` bounds). */
+  queuedOrRunning: number
+  /** Requests reading their body now (what `maxBodyReaders` bounds). */
+  readingBodies: number
+  /** Connections answered 503 VEC_ERR_TOO_MANY_CONNECTIONS past `maxConnections`. */
+  refusedConnections: number
+  /** Requests answered 503 VEC_ERR_OVERLOADED past `maxPending`. */
+  refusedOverloaded: number
+  /** Requests answered 503 VEC_ERR_TOO_MANY_BODY_READERS past `maxBodyReaders`. */
+  refusedBodyReaders: number
+  /** Requests answered 503 VEC_ERR_REQUEST_TIMEOUT at their deadline. */
+  timedOut: number
+}
+
 export interface NativeKernel {
   serverNew(options: KernelOptions, dispatch: DispatchFn, abort: AbortFn): ServerHandle
   /** Adds a route before ready. bodyLimit/timeout -1 = inherit the server's. Throws VEC_ERR_ROUTE_* errors. */
@@ -106,6 +131,8 @@ export interface NativeKernel {
   ): Promise<[number, string, Buffer]>
   /** Drain: stop accepting, finish in-flight requests, force-close at `deadlineMs`. */
   serverClose(h: ServerHandle, deadlineMs: number): Promise<DrainResult>
+  /** The kernel's gauges and counters now: cheap (a few atomic loads), for metrics scrapes. */
+  serverStats(h: ServerHandle): KernelStats
   /** The number a worker thread attaches to this server by (kernel/src/js/worker.rs). */
   serverId(h: ServerHandle): number
   /**
@@ -156,6 +183,7 @@ export const native: NativeKernel = {
   serverPeer: (h, id) => loadNative().serverPeer(h, id),
   serverInject: (h, method, url, headers, body, remoteAddress) => loadNative().serverInject(h, method, url, headers, body, remoteAddress),
   serverClose: (h, deadlineMs) => loadNative().serverClose(h, deadlineMs),
+  serverStats: (h) => loadNative().serverStats(h),
   serverId: (h) => loadNative().serverId(h),
   serverAttach: (serverId, dispatch, abort) => loadNative().serverAttach(serverId, dispatch, abort),
   serverEnlist: (h) => loadNative().serverEnlist(h),
