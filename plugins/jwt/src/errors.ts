@@ -29,13 +29,26 @@ export function missingToken(realm?: string): HttpError {
  * throw invalidToken('The token expired.', 'JWT_EXPIRED')
  */
 export function invalidToken(description: string, code: 'JWT_INVALID' | 'JWT_EXPIRED' = 'JWT_INVALID', realm?: string, cause?: unknown): HttpError {
-  // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
-  const safe = description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '').replace(/\.$/, '')
-  return new HttpError(401, description, {
-    code,
-    cause,
-    headers: { 'www-authenticate': `${challenge(realm)}${realm === undefined ? ' ' : ', '}error="invalid_token", error_description="${safe}"` },
-  })
+  return new HttpError(401, description, { code, cause, headers: { 'www-authenticate': invalidChallenge(description, realm) } })
+}
+
+/**
+ * The challenge of an invalid token, built once per sentence and realm: descriptions are the plugin's fixed
+ * sentences (never token content), so the cache holds a few dozen strings at most; it is cleared past 256.
+ */
+const challenges = new Map<string, string>()
+
+function invalidChallenge(description: string, realm: string | undefined): string {
+  const key = realm === undefined ? description : `${description}\u0000${realm}`
+  let value = challenges.get(key)
+  if (value === undefined) {
+    // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
+    const safe = description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '').replace(/\.$/, '')
+    value = `${challenge(realm)}${realm === undefined ? ' ' : ', '}error="invalid_token", error_description="${safe}"`
+    if (challenges.size >= 256) challenges.clear()
+    challenges.set(key, value)
+  }
+  return value
 }
 
 /** A 503 when no verification key could be loaded yet (the JWKS endpoint is down): the client may retry. */

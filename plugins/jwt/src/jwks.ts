@@ -103,7 +103,7 @@ export function fromJwk(jwk: unknown, allowed: readonly JwtAlgorithm[]): Verific
  *
  * @example
  * const keys = new JwksCache(new URL('https://idp.example/.well-known/jwks.json'), ['RS256'], options, () => app.log, Date.now)
- * await keys.lookup('2024-06') // { ok: true, key } or { ok: false, reason: 'unknown-kid' }
+ * await keys.lookup('2024-06') // { ok: true, key } or { ok: false, reason: 'unknown-kid' } (a Promise only while fetching)
  */
 export class JwksCache implements KeyResolver {
   readonly #url: URL
@@ -124,14 +124,29 @@ export class JwksCache implements KeyResolver {
     this.#clock = clock
   }
 
-  async lookup(kid: string | undefined): Promise<Lookup> {
-    if (this.#keys === undefined || this.#clock() - this.#loadedAt >= this.#o.maxAge) await this.#refresh()
-    let found = this.#find(kid)
+  /**
+   * The key for `kid`. Synchronous while the set is fresh and holds the kid (or a fetch could not happen now,
+   * within the cooldown); a Promise when it waits for a fetch.
+   */
+  lookup(kid: string | undefined): Lookup | Promise<Lookup> {
+    if (this.#keys === undefined || this.#clock() - this.#loadedAt >= this.#o.maxAge) {
+      const refreshed = this.#refresh()
+      if (refreshed !== undefined) return refreshed.then(() => this.#lookupLoaded(kid))
+    }
+    return this.#lookupLoaded(kid)
+  }
+
+  #lookupLoaded(kid: string | undefined): Lookup | Promise<Lookup> {
+    const found = this.#find(kid)
     // A kid we do not know may be a key the provider just rotated in: refetch, within the cooldown.
     if (found === undefined && kid !== undefined && this.#keys !== undefined) {
-      await this.#refresh()
-      found = this.#find(kid)
+      const refreshed = this.#refresh()
+      if (refreshed !== undefined) return refreshed.then(() => this.#answer(kid, this.#find(kid)))
     }
+    return this.#answer(kid, found)
+  }
+
+  #answer(kid: string | undefined, found: VerificationKey | undefined): Lookup {
     if (found !== undefined) return { ok: true, key: found }
     if (this.#keys === undefined) return { ok: false, reason: 'unavailable', retryAfter: (this.#attemptAt + this.#o.cooldown - this.#clock()) / 1000 }
     return { ok: false, reason: kid === undefined ? 'no-kid' : 'unknown-kid' }
@@ -141,13 +156,15 @@ export class JwksCache implements KeyResolver {
     const keys = this.#keys
     if (keys === undefined) return undefined
     if (kid === undefined) return keys.length === 1 ? keys[0] : undefined
-    return keys.find((k) => k.kid === kid)
+    for (const key of keys) if (key.kid === kid) return key
+    return undefined
   }
 
-  #refresh(): Promise<void> {
+  /** The fetch in flight or a new one; undefined when none may start (within the cooldown of the last attempt). */
+  #refresh(): Promise<void> | undefined {
     if (this.#inflight !== undefined) return this.#inflight
     const now = this.#clock()
-    if (now - this.#attemptAt < this.#o.cooldown) return Promise.resolve()
+    if (now - this.#attemptAt < this.#o.cooldown) return undefined
     this.#attemptAt = now
     this.#inflight = this.#load()
       .then(

@@ -30,6 +30,8 @@ export type Lookup =
 /** Finds the key for a token's `kid` (already checked: `alg` is in the app's allowlist). */
 export interface KeyResolver {
   lookup(kid: string | undefined): Lookup | Promise<Lookup>
+  /** True when a lookup has no effect (nothing fetched, nothing counted): when it runs is not observable. */
+  readonly pure?: boolean
 }
 
 const CURVES: Record<string, JwtAlgorithm> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' }
@@ -166,6 +168,7 @@ export function staticKeys(keys: readonly VerificationKey[]): KeyResolver {
   const byKid = new Map(keys.filter((k) => k.kid !== undefined).map((k) => [k.kid!, k]))
   const only = keys.length === 1 ? keys[0] : undefined
   return {
+    pure: true,
     lookup(kid) {
       const key = (kid === undefined ? only : byKid.get(kid)) ?? (only?.kid === undefined ? only : undefined)
       if (key !== undefined) return { ok: true, key }
