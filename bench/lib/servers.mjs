@@ -46,6 +46,13 @@ export const SERVERS = [
     },
     preflight: () => null,
   },
+  // The hook-free routes with one no-op app-wide onRequest hook: side by side with `vectora`, the cost of a hook.
+  // (Its 404 goes through JS too: an app-wide hook sees unmatched requests.)
+  {
+    name: 'vectora-hook',
+    ...withEnv(node('vectora.mjs'), { VECTORA_NOOP_HOOK: '1' }),
+    preflight: () => null,
+  },
   { name: 'node-http', ...node('node-http.mjs'), apps: { pipeline: node('pipeline/node-http.mjs') } },
   { name: 'fastify', ...node('fastify.mjs'), apps: { pipeline: node('pipeline/fastify.mjs'), stack: node('stack/fastify.mjs') } },
   { name: 'express', ...node('express.mjs'), apps: { pipeline: node('pipeline/express.mjs') } },

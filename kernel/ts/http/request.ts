@@ -45,6 +45,7 @@ const UNSET: unique symbol = Symbol('unset')
 let abortFriend: (req: VectoraRequest<object>, reason: unknown) => boolean
 let validatedFriend: (req: VectoraRequest<object>, parts: ValidatedParts) => void
 let scopeFriend: (req: VectoraRequest<object>) => RequestServices | undefined
+let flowFriend: (req: VectoraRequest<object>, flow: unknown) => unknown
 let jsonBodyFriend: (req: VectoraRequest<object>) => unknown
 
 /**
@@ -83,6 +84,8 @@ export class VectoraRequest<P extends object = Record<string, string>> {
   #json: unknown = UNSET
   #valid: ValidatedParts | undefined
   #scope: RequestServices | undefined
+  /** The pipeline run's state (pipeline/run.ts), kept on the request: a WeakMap entry costs GC work per request. */
+  #flow: unknown
 
   constructor(
     ctx: RequestContext,
@@ -274,6 +277,10 @@ export class VectoraRequest<P extends object = Record<string, string>> {
       req.#valid = parts
     }
     scopeFriend = (req) => req.#scope
+    flowFriend = (req, flow) => {
+      if (flow !== undefined) req.#flow = flow
+      return req.#flow
+    }
     jsonBodyFriend = (req) => (req.#body === undefined || req.#body.length === 0 ? undefined : req.#parseJson())
   }
 }
@@ -294,6 +301,13 @@ export function setValidated(req: VectoraRequest<object>, parts: ValidatedParts)
 /** The request's service scope if one was created (the dispatcher disposes it at the end). */
 export function scopeOf(req: VectoraRequest<object>): RequestServices | undefined {
   return scopeFriend(req)
+}
+
+/**
+ * The pipeline run's state stored on `req` (set when `flow` is given), for pipeline/run.ts only: opaque here.
+ */
+export function flowSlot(req: VectoraRequest<object>, flow?: unknown): unknown {
+  return flowFriend(req, flow)
 }
 
 /** Marks `req` aborted and fires its signal if one was created. Internal: only the dispatcher calls it. */

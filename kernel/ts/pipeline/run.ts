@@ -12,7 +12,7 @@ import type { Logger } from '../base/logger.js'
 import { pluginOf, type CompiledPipeline, type Outcome, type ResponseInfo } from './compile.js'
 import { problemOf } from '../http/problem.js'
 import { Reply } from '../http/reply.js'
-import { scopeOf, type VectoraRequest } from '../http/request.js'
+import { flowSlot, scopeOf, type VectoraRequest } from '../http/request.js'
 import { ROUTE_METHOD_NOT_ALLOWED } from '../internal/native.js'
 
 type Req = VectoraRequest<any>
@@ -33,10 +33,7 @@ interface FlowState {
   finished: boolean
 }
 
-const flows = new WeakMap<Req, FlowState>()
 const ABORTED: unique symbol = Symbol('aborted')
-/** Marks a first step that threw synchronously (its error is already handled). */
-const REJECTED: unique symbol = Symbol('rejected')
 
 /**
  * Runs `handler` for `req` through `pipeline`. Never rejects and never throws: every failure becomes a
@@ -49,23 +46,24 @@ const REJECTED: unique symbol = Symbol('rejected')
  * if (rest !== undefined) pending.set(req.rawId, req) // only an async request can be aborted meanwhile
  */
 export function runFlow(req: Req, pipeline: CompiledPipeline, handler: (req: Req) => unknown, host: Sender): Promise<void> | undefined {
-  const state: FlowState = { started: performance.now(), pipeline, handler, host, finished: false }
-  flows.set(req, state)
+  // The clock is read only when an onResponse observer will get the duration.
+  const state: FlowState = { started: pipeline.onResponse === null ? 0 : performance.now(), pipeline, handler, host, finished: false }
+  flowSlot(req, state)
   let rest: unknown
   try {
     let first: unknown
     try {
       first = requestPhases(req, state, 0)
+      // Synchronous answers go on without a closure; a thenable settles into the same two paths.
+      rest = isThenable(first)
+        ? Promise.resolve(first).then(
+            (answer) => answered(req, state, answer),
+            (error: unknown) => failed(req, state, error),
+          )
+        : answered(req, state, first)
     } catch (error) {
-      first = REJECTED
       rest = failed(req, state, error)
     }
-    if (first !== REJECTED)
-      rest = then(
-        first,
-        (answer) => answered(req, state, answer),
-        (error) => failed(req, state, error),
-      )
   } catch (error) {
     // Only a bug of this module lands here: log it, and still end the request.
     host.log.error('the pipeline runner failed', { requestId: req.id, err: error })
@@ -81,7 +79,7 @@ export function runFlow(req: Req, pipeline: CompiledPipeline, handler: (req: Req
  * the flow already finished; disposes the request's scope.
  */
 export function abortFlow(req: Req, outcome: Outcome, status: number, host: Sender): void {
-  const state = flows.get(req)
+  const state = flowSlot(req) as FlowState | undefined
   if (state === undefined) {
     void disposeScope(req, host)
     return
