@@ -77,7 +77,12 @@ pub(crate) struct Bridge {
 }
 
 impl Bridge {
-    pub(crate) fn new(id: u32, channel: Channel, dispatch: Root<JsFunction>, abort: Root<JsFunction>) -> Self {
+    pub(crate) fn new(
+        id: u32,
+        channel: Channel,
+        dispatch: Root<JsFunction>,
+        abort: Root<JsFunction>,
+    ) -> Self {
         Self {
             id,
             channel,
@@ -215,10 +220,13 @@ impl Bridge {
             }
             for job in batch.drain(..) {
                 // A fresh handle scope per job; a JS exception is reported, never unwound into Rust.
-                let failure = cx.execute_scoped(|mut cx| match cx.try_catch(|cx| self.call_js(cx, job)) {
-                    Ok(()) => None,
-                    Err(exception) => Some(KernelError::DispatcherThrew(exception_to_string(&mut cx, exception))),
-                });
+                let failure =
+                    cx.execute_scoped(|mut cx| match cx.try_catch(|cx| self.call_js(cx, job)) {
+                        Ok(()) => None,
+                        Err(exception) => Some(KernelError::DispatcherThrew(exception_to_string(
+                            &mut cx, exception,
+                        ))),
+                    });
                 // The dispatcher catches everything itself; reaching here is a framework bug, so say so loudly.
                 if let Some(error) = failure {
                     eprintln!("[vectora-kernel] {}: {error}", error.code());
@@ -264,7 +272,10 @@ impl Bridge {
             }
             Job::Abort { id, reason } => {
                 let f = self.abort.to_inner(cx);
-                let args: [Handle<JsValue>; 2] = [cx.number(id as f64).upcast(), cx.number(reason as u8).upcast()];
+                let args: [Handle<JsValue>; 2] = [
+                    cx.number(id as f64).upcast(),
+                    cx.number(reason as u8).upcast(),
+                ];
                 f.call(cx, undefined, args)?;
             }
         }
@@ -273,7 +284,10 @@ impl Bridge {
 }
 
 fn exception_to_string<'a, C: Context<'a>>(cx: &mut C, exception: Handle<'a, JsValue>) -> String {
-    exception.to_string(cx).map(|s| s.value(cx)).unwrap_or_else(|_| "unknown JavaScript exception".into())
+    exception
+        .to_string(cx)
+        .map(|s| s.value(cx))
+        .unwrap_or_else(|_| "unknown JavaScript exception".into())
 }
 
 /// Locks a mutex, recovering from poisoning (a panic elsewhere must not wedge the server).

@@ -25,7 +25,12 @@ use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROU
 impl Kernel {
     /// Handles one request; never fails (every failure is an HTTP reply). `to` is the JavaScript thread that
     /// must answer it (an injected request goes to the thread that injected it); None picks one.
-    pub(crate) async fn handle<B>(self: &Arc<Self>, req: Request<B>, peer: Option<SocketAddr>, to: Option<Arc<Bridge>>) -> Reply
+    pub(crate) async fn handle<B>(
+        self: &Arc<Self>,
+        req: Request<B>,
+        peer: Option<SocketAddr>,
+        to: Option<Arc<Bridge>>,
+    ) -> Reply
     where
         B: Body<Data = Bytes>,
         B::Error: std::error::Error + Send + Sync + 'static,
@@ -39,7 +44,13 @@ impl Kernel {
         reply
     }
 
-    async fn answer<B>(self: &Arc<Self>, n: u64, req: Request<B>, peer: Option<SocketAddr>, to: Option<Arc<Bridge>>) -> Reply
+    async fn answer<B>(
+        self: &Arc<Self>,
+        n: u64,
+        req: Request<B>,
+        peer: Option<SocketAddr>,
+        to: Option<Arc<Bridge>>,
+    ) -> Reply
     where
         B: Body<Data = Bytes>,
         B::Error: std::error::Error + Send + Sync + 'static,
@@ -47,7 +58,9 @@ impl Kernel {
         let Some(router) = self.router.get() else {
             return self.problem(&KernelError::ShuttingDown, req.uri().path(), n);
         };
-        if head_size(&req) > self.limits.max_header_size || req.headers().len() > self.limits.max_header_count {
+        if head_size(&req) > self.limits.max_header_size
+            || req.headers().len() > self.limits.max_header_count
+        {
             return self.problem(&KernelError::HeadersTooLarge, req.uri().path(), n);
         }
         if !valid_host(&req) {
@@ -58,14 +71,17 @@ impl Kernel {
         }
         let method = wire::method_code(req.method().as_str());
         let unmatched_to_js = self.dispatch_unmatched.load(Ordering::Relaxed);
-        let (route_id, body_limit, timeout, params) = match router.lookup(method, req.uri().path()) {
+        let (route_id, body_limit, timeout, params) = match router.lookup(method, req.uri().path())
+        {
             Lookup::Found { route, params } => (
                 route.id as i32,
                 route.body_limit.unwrap_or(self.limits.body_limit),
                 route.timeout.or(self.limits.request_timeout),
                 params,
             ),
-            Lookup::NotFound if !unmatched_to_js => return self.problem(&KernelError::NotFound, req.uri().path(), n),
+            Lookup::NotFound if !unmatched_to_js => {
+                return self.problem(&KernelError::NotFound, req.uri().path(), n);
+            }
             Lookup::MethodNotAllowed { allow } if !unmatched_to_js => {
                 let mut res = self.problem(&KernelError::MethodNotAllowed, req.uri().path(), n);
                 if let Ok(v) = HeaderValue::from_str(&allow) {
@@ -73,14 +89,25 @@ impl Kernel {
                 }
                 return res;
             }
-            Lookup::NotFound => (ROUTE_NOT_FOUND, self.limits.body_limit, self.limits.request_timeout, Vec::new()),
-            Lookup::MethodNotAllowed { allow } => {
-                (ROUTE_METHOD_NOT_ALLOWED, self.limits.body_limit, self.limits.request_timeout, vec![allow])
-            }
+            Lookup::NotFound => (
+                ROUTE_NOT_FOUND,
+                self.limits.body_limit,
+                self.limits.request_timeout,
+                Vec::new(),
+            ),
+            Lookup::MethodNotAllowed { allow } => (
+                ROUTE_METHOD_NOT_ALLOWED,
+                self.limits.body_limit,
+                self.limits.request_timeout,
+                vec![allow],
+            ),
         };
 
         let (parts, body) = req.into_parts();
-        let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+        let declared = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
         if declared.is_some_and(|len| len > body_limit) {
             return self.problem(&KernelError::BodyTooLarge, parts.uri.path(), n);
         }
@@ -89,7 +116,8 @@ impl Kernel {
         let body = if body.is_end_stream() {
             None
         } else {
-            let Some(_reading) = Slot::take(&self.body_readers, self.limits.max_body_readers) else {
+            let Some(_reading) = Slot::take(&self.body_readers, self.limits.max_body_readers)
+            else {
                 Stats::bump(&self.stats.refused_body_readers);
                 return self.problem(&KernelError::TooManyBodyReaders, parts.uri.path(), n);
             };
@@ -107,9 +135,18 @@ impl Kernel {
         let Some(bridge) = to.or_else(|| self.pick()) else {
             return self.problem(&KernelError::ShuttingDown, parts.uri.path(), n);
         };
-        let url = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
+        let url = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
         let rx = bridge.register(n, peer);
-        let mut guard = InFlight { kernel: self, bridge: &bridge, id: n, done: false, _slot: slot };
+        let mut guard = InFlight {
+            kernel: self,
+            bridge: &bridge,
+            id: n,
+            done: false,
+            _slot: slot,
+        };
         bridge.push(Job::Request(RequestJob {
             id: n,
             route_id,
@@ -129,12 +166,16 @@ impl Kernel {
         match answer {
             Some(Ok(reply)) => {
                 self.drain.count_completed();
-                to_response(reply).unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
+                to_response(reply)
+                    .unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
             }
             // The deadline passed: answer 503 and tell JavaScript, unless it answered meanwhile.
             None => {
                 if bridge.forget(n) {
-                    bridge.push(Job::Abort { id: n, reason: AbortReason::Deadline });
+                    bridge.push(Job::Abort {
+                        id: n,
+                        reason: AbortReason::Deadline,
+                    });
                 }
                 self.drain.count_completed();
                 Stats::bump(&self.stats.timed_out);
@@ -160,9 +201,17 @@ impl Kernel {
         if path == ready && !self.serving.load(Ordering::Acquire) {
             return Some(self.problem(&KernelError::NotReady, path, n));
         }
-        let body: &'static [u8] = if path == ready { br#"{"status":"ready"}"# } else { br#"{"status":"live"}"# };
+        let body: &'static [u8] = if path == ready {
+            br#"{"status":"ready"}"#
+        } else {
+            br#"{"status":"live"}"#
+        };
         let headers = "content-type:application/json; charset=utf-8\n".to_owned();
-        to_response(JsReply { status: 200, headers, body: Bytes::from_static(body) })
+        to_response(JsReply {
+            status: 200,
+            headers,
+            body: Bytes::from_static(body),
+        })
     }
 }
 
@@ -203,9 +252,16 @@ impl Drop for InFlight<'_> {
         if self.done || !self.bridge.forget(self.id) {
             return;
         }
-        let reason = if self.kernel.drain.is_forcing() { AbortReason::Drain } else { AbortReason::Client };
+        let reason = if self.kernel.drain.is_forcing() {
+            AbortReason::Drain
+        } else {
+            AbortReason::Client
+        };
         self.kernel.drain.count_aborted();
-        self.bridge.push(Job::Abort { id: self.id, reason });
+        self.bridge.push(Job::Abort {
+            id: self.id,
+            reason,
+        });
     }
 }
 
@@ -218,22 +274,39 @@ where
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     let started = Instant::now();
-    let mut body = std::pin::pin!(Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX)));
+    let mut body = std::pin::pin!(Limited::new(
+        body,
+        usize::try_from(limit).unwrap_or(usize::MAX)
+    ));
     let mut chunks = Vec::new();
     while !body.is_end_stream() {
         // A frame already in hyper's buffer is taken without arming the timer (`timeout` polls it first).
-        let left = limits.body_read_timeout.map(|total| total.saturating_sub(started.elapsed()));
+        let left = limits
+            .body_read_timeout
+            .map(|total| total.saturating_sub(started.elapsed()));
         let frame = match [left, limits.body_idle_timeout].into_iter().flatten().min() {
-            Some(wait) => tokio::time::timeout(wait, body.frame()).await.map_err(|_| KernelError::BodyTimeout)?,
+            Some(wait) => tokio::time::timeout(wait, body.frame())
+                .await
+                .map_err(|_| KernelError::BodyTimeout)?,
             None => body.frame().await,
         };
         let Some(frame) = frame else { break };
         // Past the limit, or a body that does not parse (a broken chunked one, say); trailers are not data.
-        let frame = frame.map_err(|e| if e.is::<LengthLimitError>() { KernelError::BodyTooLarge } else { KernelError::BadRequest })?;
+        let frame = frame.map_err(|e| {
+            if e.is::<LengthLimitError>() {
+                KernelError::BodyTooLarge
+            } else {
+                KernelError::BadRequest
+            }
+        })?;
         chunks.extend(frame.into_data());
     }
     // One chunk (the usual small body) is handed on as it came, without a copy.
-    let body = if chunks.len() == 1 { chunks.swap_remove(0) } else { Bytes::from(chunks.concat()) };
+    let body = if chunks.len() == 1 {
+        chunks.swap_remove(0)
+    } else {
+        Bytes::from(chunks.concat())
+    };
     Ok((!body.is_empty()).then_some(body))
 }
 
@@ -245,15 +318,22 @@ fn valid_host<B>(req: &Request<B>) -> bool {
     let mut hosts = req.headers().get_all(header::HOST).iter();
     match (hosts.next(), hosts.next()) {
         (None, _) => req.version() < hyper::Version::HTTP_11,
-        (Some(host), None) => host.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(b)),
+        (Some(host), None) => host
+            .as_bytes()
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(b)),
         (Some(_), Some(_)) => false,
     }
 }
 
 /// The size of the request head as sent: request line and `name: value` lines.
 fn head_size<B>(req: &Request<B>) -> usize {
-    let line = req.method().as_str().len() + req.uri().path_and_query().map_or(1, |pq| pq.as_str().len()) + 12;
-    req.headers().iter().fold(line, |sum, (name, value)| sum + name.as_str().len() + value.len() + 4)
+    let line = req.method().as_str().len()
+        + req.uri().path_and_query().map_or(1, |pq| pq.as_str().len())
+        + 12;
+    req.headers().iter().fold(line, |sum, (name, value)| {
+        sum + name.as_str().len() + value.len() + 4
+    })
 }
 
 /// Builds the response from JavaScript's answer; None when JavaScript sent an invalid head.
@@ -263,7 +343,10 @@ fn to_response(reply: JsReply) -> Option<Reply> {
     let headers = res.headers_mut();
     for line in wire::header_lines(&reply.headers) {
         let (name, value) = line.ok()?;
-        headers.append(HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?);
+        headers.append(
+            HeaderName::from_bytes(name.as_bytes()).ok()?,
+            HeaderValue::from_str(value).ok()?,
+        );
     }
     Some(res)
 }
@@ -272,7 +355,8 @@ fn to_response(reply: JsReply) -> Option<Reply> {
 fn strip_body(res: &mut Reply) {
     let len = res.body().size_hint().exact().unwrap_or(0);
     if !res.headers().contains_key(header::CONTENT_LENGTH) {
-        res.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        res.headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     }
     *res.body_mut() = Full::new(Bytes::new());
 }
@@ -295,16 +379,28 @@ mod tests {
 
     #[test]
     fn js_reply_with_a_broken_head_is_rejected() {
-        let bad = |status, headers: &str| to_response(JsReply { status, headers: headers.into(), body: Bytes::new() });
+        let bad = |status, headers: &str| {
+            to_response(JsReply {
+                status,
+                headers: headers.into(),
+                body: Bytes::new(),
+            })
+        };
         assert!(bad(200, "no colon here\n").is_none());
         assert!(bad(200, "bad name:x\n").is_none());
         assert!(bad(99, "").is_none());
     }
 
     /// A body that arrives in chunks and declares no length, like a chunked upload.
-    fn chunked(chunks: &[&'static [u8]]) -> http_body_util::StreamBody<impl futures_util::Stream<Item = Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
-        let frames: Vec<Result<hyper::body::Frame<Bytes>, std::io::Error>> =
-            chunks.iter().map(|c| Ok(hyper::body::Frame::data(Bytes::from_static(c)))).collect();
+    fn chunked(
+        chunks: &[&'static [u8]],
+    ) -> http_body_util::StreamBody<
+        impl futures_util::Stream<Item = Result<hyper::body::Frame<Bytes>, std::io::Error>>,
+    > {
+        let frames: Vec<Result<hyper::body::Frame<Bytes>, std::io::Error>> = chunks
+            .iter()
+            .map(|c| Ok(hyper::body::Frame::data(Bytes::from_static(c))))
+            .collect();
         http_body_util::StreamBody::new(futures_util::stream::iter(frames))
     }
 
@@ -316,36 +412,64 @@ mod tests {
 
     #[tokio::test]
     async fn chunked_body_past_the_limit_is_refused_while_counting() {
-        assert!(matches!(read_body(chunked(&[b"abc", b"defg"]), 6, &Limits::default()).await, Err(KernelError::BodyTooLarge)));
+        assert!(matches!(
+            read_body(chunked(&[b"abc", b"defg"]), 6, &Limits::default()).await,
+            Err(KernelError::BodyTooLarge)
+        ));
     }
 
     #[tokio::test]
     async fn empty_body_is_none() {
-        assert!(matches!(read_body(Full::new(Bytes::new()), 10, &Limits::default()).await, Ok(None)));
+        assert!(matches!(
+            read_body(Full::new(Bytes::new()), 10, &Limits::default()).await,
+            Ok(None)
+        ));
     }
 
     #[tokio::test]
     async fn a_body_that_stops_arriving_ends_at_the_idle_gap() {
-        let limits = Limits { body_idle_timeout: Some(std::time::Duration::from_millis(50)), ..Limits::default() };
-        let stalled = http_body_util::StreamBody::new(futures_util::stream::pending::<Result<hyper::body::Frame<Bytes>, std::io::Error>>());
-        assert!(matches!(read_body(stalled, 10, &limits).await, Err(KernelError::BodyTimeout)));
+        let limits = Limits {
+            body_idle_timeout: Some(std::time::Duration::from_millis(50)),
+            ..Limits::default()
+        };
+        let stalled = http_body_util::StreamBody::new(futures_util::stream::pending::<
+            Result<hyper::body::Frame<Bytes>, std::io::Error>,
+        >());
+        assert!(matches!(
+            read_body(stalled, 10, &limits).await,
+            Err(KernelError::BodyTimeout)
+        ));
     }
 
     #[tokio::test]
     async fn a_body_that_trickles_ends_at_the_total_deadline() {
         let ms = std::time::Duration::from_millis;
-        let limits = Limits { body_read_timeout: Some(ms(100)), body_idle_timeout: Some(ms(10_000)), ..Limits::default() };
+        let limits = Limits {
+            body_read_timeout: Some(ms(100)),
+            body_idle_timeout: Some(ms(10_000)),
+            ..Limits::default()
+        };
         let trickle = futures_util::stream::unfold((), move |()| async move {
             tokio::time::sleep(ms(5)).await;
-            Some((Ok::<_, std::io::Error>(hyper::body::Frame::data(Bytes::from_static(b"x"))), ()))
+            Some((
+                Ok::<_, std::io::Error>(hyper::body::Frame::data(Bytes::from_static(b"x"))),
+                (),
+            ))
         });
-        assert!(matches!(read_body(http_body_util::StreamBody::new(trickle), 1 << 20, &limits).await, Err(KernelError::BodyTimeout)));
+        assert!(matches!(
+            read_body(http_body_util::StreamBody::new(trickle), 1 << 20, &limits).await,
+            Err(KernelError::BodyTimeout)
+        ));
     }
 
     #[test]
     fn host_is_one_valid_field_line_in_http_1_1() {
         let req = |version, hosts: &[&str]| {
-            let builder = hosts.iter().fold(Request::builder().version(version), |b, h| b.header("host", *h));
+            let builder = hosts
+                .iter()
+                .fold(Request::builder().version(version), |b, h| {
+                    b.header("host", *h)
+                });
             builder.body(()).unwrap()
         };
         for ok in ["a.example", "a.example:8080", "[::1]:3000", "10.0.0.1", ""] {
@@ -353,9 +477,15 @@ mod tests {
         }
         assert!(valid_host(&req(hyper::Version::HTTP_10, &[])));
         assert!(!valid_host(&req(hyper::Version::HTTP_11, &[])));
-        assert!(!valid_host(&req(hyper::Version::HTTP_11, &["a.example", "b.example"])));
+        assert!(!valid_host(&req(
+            hyper::Version::HTTP_11,
+            &["a.example", "b.example"]
+        )));
         for bad in ["a.example/x", "user@a.example", "a b", "a?b"] {
-            assert!(!valid_host(&req(hyper::Version::HTTP_11, &[bad])), "{bad:?}");
+            assert!(
+                !valid_host(&req(hyper::Version::HTTP_11, &[bad])),
+                "{bad:?}"
+            );
         }
     }
 
@@ -375,7 +505,11 @@ mod tests {
 
     #[test]
     fn head_size_counts_request_line_and_header_lines() {
-        let req = Request::builder().uri("/abc").header("x-a", "12345").body(()).unwrap();
+        let req = Request::builder()
+            .uri("/abc")
+            .header("x-a", "12345")
+            .body(())
+            .unwrap();
         // "GET /abc HTTP/1.1\r\n" (3 + 4 + 12) + "x-a: 12345\r\n" (3 + 5 + 4)
         assert_eq!(head_size(&req), 19 + 12);
     }

@@ -56,7 +56,10 @@ impl Drain {
         self.draining.store(true, Ordering::Release);
         self.graceful.cancel();
         self.tasks.close();
-        if tokio::time::timeout(deadline, self.tasks.wait()).await.is_err() {
+        if tokio::time::timeout(deadline, self.tasks.wait())
+            .await
+            .is_err()
+        {
             self.forcing.store(true, Ordering::Release);
             self.force.cancel();
             self.tasks.wait().await;
@@ -82,7 +85,13 @@ mod tests {
             d.count_completed();
         });
         let report = drain.run(Duration::from_secs(5)).await;
-        assert_eq!(report, DrainReport { completed: 1, aborted: 0 });
+        assert_eq!(
+            report,
+            DrainReport {
+                completed: 1,
+                aborted: 0
+            }
+        );
         assert!(!drain.is_forcing());
     }
 
@@ -97,7 +106,13 @@ mod tests {
             }
         });
         let report = drain.run(Duration::from_millis(50)).await;
-        assert_eq!(report, DrainReport { completed: 0, aborted: 1 });
+        assert_eq!(
+            report,
+            DrainReport {
+                completed: 0,
+                aborted: 1
+            }
+        );
         assert!(drain.is_forcing());
     }
 }

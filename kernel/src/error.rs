@@ -32,14 +32,26 @@ pub(crate) enum KernelError {
     // Thrown into JavaScript.
     RoutesFrozen,
     UnknownMethod(String),
-    RouteConflict { method: String, pattern: String, cause: String },
+    RouteConflict {
+        method: String,
+        pattern: String,
+        cause: String,
+    },
     /// A pattern the router cannot take (`cause` says why), refused before matchit sees it.
-    InvalidPattern { method: String, pattern: String, cause: String },
+    InvalidPattern {
+        method: String,
+        pattern: String,
+        cause: String,
+    },
     InvalidPort,
     ListenAfterClose,
     InjectAfterClose,
     /// `port` as JavaScript passed it, so the message shows what the caller wrote.
-    Bind { host: String, port: f64, cause: std::io::Error },
+    Bind {
+        host: String,
+        port: f64,
+        cause: std::io::Error,
+    },
     Listen(std::io::Error),
     InvalidInject(String),
     InjectCut,
@@ -65,16 +77,31 @@ impl KernelError {
         let reply = |code, status| (code, Some(status));
         match self {
             Self::NotFound => reply("VEC_ERR_NOT_FOUND", StatusCode::NOT_FOUND),
-            Self::MethodNotAllowed => reply("VEC_ERR_METHOD_NOT_ALLOWED", StatusCode::METHOD_NOT_ALLOWED),
+            Self::MethodNotAllowed => {
+                reply("VEC_ERR_METHOD_NOT_ALLOWED", StatusCode::METHOD_NOT_ALLOWED)
+            }
             Self::BodyTooLarge => reply("VEC_ERR_BODY_TOO_LARGE", StatusCode::PAYLOAD_TOO_LARGE),
-            Self::HeadersTooLarge => reply("VEC_ERR_HEADERS_TOO_LARGE", StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE),
-            Self::BadRequest | Self::InvalidHost => reply("VEC_ERR_BAD_REQUEST", StatusCode::BAD_REQUEST),
+            Self::HeadersTooLarge => reply(
+                "VEC_ERR_HEADERS_TOO_LARGE",
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ),
+            Self::BadRequest | Self::InvalidHost => {
+                reply("VEC_ERR_BAD_REQUEST", StatusCode::BAD_REQUEST)
+            }
             Self::BodyTimeout => reply("VEC_ERR_BODY_TIMEOUT", StatusCode::REQUEST_TIMEOUT),
-            Self::RequestTimeout => reply("VEC_ERR_REQUEST_TIMEOUT", StatusCode::SERVICE_UNAVAILABLE),
+            Self::RequestTimeout => {
+                reply("VEC_ERR_REQUEST_TIMEOUT", StatusCode::SERVICE_UNAVAILABLE)
+            }
             Self::Overloaded => reply("VEC_ERR_OVERLOADED", StatusCode::SERVICE_UNAVAILABLE),
-            Self::TooManyBodyReaders => reply("VEC_ERR_TOO_MANY_BODY_READERS", StatusCode::SERVICE_UNAVAILABLE),
+            Self::TooManyBodyReaders => reply(
+                "VEC_ERR_TOO_MANY_BODY_READERS",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
             Self::NotReady => reply("VEC_ERR_NOT_READY", StatusCode::SERVICE_UNAVAILABLE),
-            Self::TooManyConnections => reply("VEC_ERR_TOO_MANY_CONNECTIONS", StatusCode::SERVICE_UNAVAILABLE),
+            Self::TooManyConnections => reply(
+                "VEC_ERR_TOO_MANY_CONNECTIONS",
+                StatusCode::SERVICE_UNAVAILABLE,
+            ),
             Self::ShuttingDown => reply("VEC_ERR_SHUTTING_DOWN", StatusCode::SERVICE_UNAVAILABLE),
             Self::WorkerExited => reply("VEC_ERR_WORKER_EXITED", StatusCode::INTERNAL_SERVER_ERROR),
             Self::Internal => reply("VEC_ERR_INTERNAL", StatusCode::INTERNAL_SERVER_ERROR),
@@ -96,11 +123,17 @@ impl fmt::Display for KernelError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = match self {
             Self::NotFound => "No route matches this path.",
-            Self::MethodNotAllowed => "The path exists but not for this method; see the Allow header.",
+            Self::MethodNotAllowed => {
+                "The path exists but not for this method; see the Allow header."
+            }
             Self::BodyTooLarge => "The request body is larger than this route accepts.",
-            Self::HeadersTooLarge => "The request head is larger, or has more fields, than the server accepts.",
+            Self::HeadersTooLarge => {
+                "The request head is larger, or has more fields, than the server accepts."
+            }
             Self::BadRequest => "The request body could not be read.",
-            Self::InvalidHost => "An HTTP/1.1 request needs exactly one Host header with a valid value.",
+            Self::InvalidHost => {
+                "An HTTP/1.1 request needs exactly one Host header with a valid value."
+            }
             Self::BodyTimeout => "The request body did not arrive in time.",
             Self::RequestTimeout => "The handler did not answer before the request deadline.",
             Self::Overloaded => "Too many requests are waiting for the application; retry later.",
@@ -108,25 +141,49 @@ impl fmt::Display for KernelError {
             Self::NotReady => "The app is not ready to take traffic.",
             Self::TooManyConnections => "The server has too many open connections; retry later.",
             Self::ShuttingDown => "The server is shutting down; retry on another instance.",
-            Self::WorkerExited => "The worker thread answering this request exited before it answered.",
+            Self::WorkerExited => {
+                "The worker thread answering this request exited before it answered."
+            }
             Self::Internal => "Internal Server Error",
-            Self::RoutesFrozen => "routes are frozen once the app is ready; add routes before ready(), listen() or inject()",
+            Self::RoutesFrozen => {
+                "routes are frozen once the app is ready; add routes before ready(), listen() or inject()"
+            }
             Self::UnknownMethod(m) => return write!(f, "unsupported method {m}"),
-            Self::RouteConflict { method, pattern, cause } => {
+            Self::RouteConflict {
+                method,
+                pattern,
+                cause,
+            } => {
                 return write!(f, "{method} {pattern} overlaps an existing route ({cause})");
             }
-            Self::InvalidPattern { method, pattern, cause } => {
-                return write!(f, "{method} {pattern} is not a valid route pattern: {cause}");
+            Self::InvalidPattern {
+                method,
+                pattern,
+                cause,
+            } => {
+                return write!(
+                    f,
+                    "{method} {pattern} is not a valid route pattern: {cause}"
+                );
             }
             Self::InvalidPort => "port must be an integer from 0 to 65535",
             Self::ListenAfterClose => "the app is closed; create a new app to listen again",
             Self::InjectAfterClose => "the app is closed; inject() needs an open app",
-            Self::Bind { host, port, cause } => return write!(f, "cannot listen on {host}:{port}: {cause}"),
+            Self::Bind { host, port, cause } => {
+                return write!(f, "cannot listen on {host}:{port}: {cause}");
+            }
             Self::Listen(cause) => return write!(f, "{cause}"),
             Self::InvalidInject(message) => message,
             Self::InjectCut => "the injected request was cut by drain",
-            Self::DispatcherThrew(message) => return write!(f, "the JavaScript dispatcher threw: {message}"),
-            Self::NoSuchServer(id) => return write!(f, "no server {id} in this process to attach to (it was closed, or never created)"),
+            Self::DispatcherThrew(message) => {
+                return write!(f, "the JavaScript dispatcher threw: {message}");
+            }
+            Self::NoSuchServer(id) => {
+                return write!(
+                    f,
+                    "no server {id} in this process to attach to (it was closed, or never created)"
+                );
+            }
         };
         f.write_str(text)
     }
@@ -159,12 +216,24 @@ mod tests {
             KernelError::Internal,
             KernelError::RoutesFrozen,
             KernelError::UnknownMethod("BREW".into()),
-            KernelError::RouteConflict { method: "GET".into(), pattern: "/".into(), cause: "x".into() },
-            KernelError::InvalidPattern { method: "GET".into(), pattern: "/".into(), cause: "x".into() },
+            KernelError::RouteConflict {
+                method: "GET".into(),
+                pattern: "/".into(),
+                cause: "x".into(),
+            },
+            KernelError::InvalidPattern {
+                method: "GET".into(),
+                pattern: "/".into(),
+                cause: "x".into(),
+            },
             KernelError::InvalidPort,
             KernelError::ListenAfterClose,
             KernelError::InjectAfterClose,
-            KernelError::Bind { host: "h".into(), port: 1.0, cause: io() },
+            KernelError::Bind {
+                host: "h".into(),
+                port: 1.0,
+                cause: io(),
+            },
             KernelError::Listen(io()),
             KernelError::InvalidInject("x".into()),
             KernelError::InjectCut,
@@ -230,14 +299,25 @@ mod tests {
             .map(|(k, (start, code))| {
                 let text = &source[*start..starts.get(k + 1).map_or(source.len(), |next| next.0)];
                 let field = |name: &str, end: char| {
-                    let from = text.find(name).unwrap_or_else(|| panic!("{code} in {path} has no {name}")) + name.len();
+                    let from = text
+                        .find(name)
+                        .unwrap_or_else(|| panic!("{code} in {path} has no {name}"))
+                        + name.len();
                     text[from..from + text[from..].find(end).unwrap()].to_owned()
                 };
                 let status = field("status: ", ',').parse().ok();
-                Entry { code: (*code).to_owned(), status, raised_by: field("raisedBy: '", '\'') }
+                Entry {
+                    code: (*code).to_owned(),
+                    status,
+                    raised_by: field("raisedBy: '", '\''),
+                }
             })
             .collect();
-        assert!(entries.len() > 20, "read only {} entries from {path}: has its format changed?", entries.len());
+        assert!(
+            entries.len() > 20,
+            "read only {} entries from {path}: has its format changed?",
+            entries.len()
+        );
         (path, entries)
     }
 
@@ -248,7 +328,12 @@ mod tests {
             let entry = entries.iter().find(|entry| entry.code == e.code());
             let entry = entry.unwrap_or_else(|| panic!("{} ({e:?}) is not in {path}", e.code()));
             if let Some(status) = e.status() {
-                assert_eq!(entry.status, Some(status.as_u16()), "status of {} in {path}", e.code());
+                assert_eq!(
+                    entry.status,
+                    Some(status.as_u16()),
+                    "status of {} in {path}",
+                    e.code()
+                );
             }
         }
     }
@@ -262,15 +347,29 @@ mod tests {
             .filter(|e| e.raised_by == "kernel" && !written.contains(&e.code.as_str()))
             .map(|e| e.code.as_str())
             .collect();
-        assert!(missing.is_empty(), "{path} says the kernel raises {missing:?}, but error.rs has no such code");
+        assert!(
+            missing.is_empty(),
+            "{path} says the kernel raises {missing:?}, but error.rs has no such code"
+        );
     }
 
     #[test]
     fn thrown_errors_keep_their_messages() {
-        let e = KernelError::RouteConflict { method: "GET".into(), pattern: "/a".into(), cause: "c".into() };
+        let e = KernelError::RouteConflict {
+            method: "GET".into(),
+            pattern: "/a".into(),
+            cause: "c".into(),
+        };
         assert_eq!(e.to_string(), "GET /a overlaps an existing route (c)");
-        let bind = KernelError::Bind { host: "h".into(), port: 80.0, cause: std::io::Error::other("refused") };
+        let bind = KernelError::Bind {
+            host: "h".into(),
+            port: 80.0,
+            cause: std::io::Error::other("refused"),
+        };
         assert_eq!(bind.to_string(), "cannot listen on h:80: refused");
-        assert_eq!(KernelError::UnknownMethod("BREW".into()).code(), "VEC_ERR_ROUTE_INVALID");
+        assert_eq!(
+            KernelError::UnknownMethod("BREW".into()).code(),
+            "VEC_ERR_ROUTE_INVALID"
+        );
     }
 }

@@ -95,18 +95,31 @@ impl Kernel {
         if let [only] = bridges.as_slice() {
             return only.is_accepting().then(|| only.clone());
         }
-        bridges.iter().filter(|b| b.is_accepting()).min_by_key(|b| b.in_flight()).cloned()
+        bridges
+            .iter()
+            .filter(|b| b.is_accepting())
+            .min_by_key(|b| b.in_flight())
+            .cloned()
     }
 
     /// Adds a route while the table is still being built.
-    pub(crate) fn add_route(&self, method: &str, pattern: &str, info: RouteInfo) -> Result<(), KernelError> {
+    pub(crate) fn add_route(
+        &self,
+        method: &str,
+        pattern: &str,
+        info: RouteInfo,
+    ) -> Result<(), KernelError> {
         let mut building = lock(&self.building);
-        building.as_mut().ok_or(KernelError::RoutesFrozen)?.insert(method, pattern, info)
+        building
+            .as_mut()
+            .ok_or(KernelError::RoutesFrozen)?
+            .insert(method, pattern, info)
     }
 
     /// Freezes the route table; until then every request is answered 503 (shutting down).
     pub(crate) fn ready(&self, dispatch_unmatched: bool, probes: [String; 2]) {
-        self.dispatch_unmatched.store(dispatch_unmatched, Ordering::Relaxed);
+        self.dispatch_unmatched
+            .store(dispatch_unmatched, Ordering::Relaxed);
         let _ = self.probes.set(probes);
         if let Some(router) = lock(&self.building).take() {
             let _ = self.router.set(router);
@@ -116,12 +129,21 @@ impl Kernel {
     /// What `serverStats` reports now.
     pub(crate) fn stats(&self) -> Snapshot {
         let requests = self.next_id.load(Ordering::Relaxed) - 1;
-        self.stats.snapshot(requests, self.in_js.load(Ordering::Relaxed), self.body_readers.load(Ordering::Relaxed))
+        self.stats.snapshot(
+            requests,
+            self.in_js.load(Ordering::Relaxed),
+            self.body_readers.load(Ordering::Relaxed),
+        )
     }
 
     /// The id JavaScript shows as `req.id`: `<prefix>-<n in base 36>`.
     pub(crate) fn request_id(&self, n: u64) -> String {
-        format!("{}-{}", self.request_id_prefix, wire::base36(n))
+        let digits = wire::base36(n);
+        let mut id = String::with_capacity(self.request_id_prefix.len() + 1 + digits.len());
+        id.push_str(&self.request_id_prefix);
+        id.push('-');
+        id.push_str(&digits);
+        id
     }
 
     /// The kernel's own problem+json reply to request `n`.

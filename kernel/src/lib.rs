@@ -42,14 +42,23 @@ pub mod fuzzing {
     impl Router {
         /// `Err` carries the kernel's message (an unknown method, a conflict, a bad pattern).
         pub fn insert(&mut self, method: &str, pattern: &str, id: u32) -> Result<(), String> {
-            let info = router::RouteInfo { id, body_limit: None, timeout: None };
-            self.0.insert(method, pattern, info).map_err(|e| e.to_string())
+            let info = router::RouteInfo {
+                id,
+                body_limit: None,
+                timeout: None,
+            };
+            self.0
+                .insert(method, pattern, info)
+                .map_err(|e| e.to_string())
         }
 
         /// `method` is a wire method code (any byte: past the known ones is `METHOD_OTHER`).
         pub fn lookup(&self, method: u8, path: &str) -> Lookup {
             match self.0.lookup(method, path) {
-                router::Lookup::Found { route, params } => Lookup::Found { id: route.id, params },
+                router::Lookup::Found { route, params } => Lookup::Found {
+                    id: route.id,
+                    params,
+                },
                 router::Lookup::MethodNotAllowed { allow } => Lookup::MethodNotAllowed { allow },
                 router::Lookup::NotFound => Lookup::NotFound,
             }
@@ -89,10 +98,14 @@ static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 /// `VECTORA_THREADS` overrides it.
 pub(crate) fn runtime(threads: usize) -> &'static tokio::runtime::Runtime {
     RUNTIME.get_or_init(|| {
-        let from_env = std::env::var("VECTORA_THREADS").ok().and_then(|v| v.parse().ok());
+        let from_env = std::env::var("VECTORA_THREADS")
+            .ok()
+            .and_then(|v| v.parse().ok());
         let workers = from_env
             .or((threads > 0).then_some(threads))
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1)));
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1))
+            });
         tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers.max(1))
             .thread_name("vectora-kernel")

@@ -14,37 +14,66 @@ use crate::error::KernelError;
 const CONTENT_TYPE: &str = "application/problem+json";
 
 /// The JSON body. `request` is the request path (as `instance`) and the request id; a connection
-/// refused before any request was read has neither.
+/// refused before any request was read has neither. Written into one buffer sized up front: the
+/// kernel's 404 is on the hot path of every scanner and misrouted client.
 pub(crate) fn body(error: &KernelError, request: Option<(&str, &str)>) -> String {
     let status = status(error);
-    let title = status.canonical_reason().unwrap_or("Error");
     let code = error.code();
-    let mut out = format!(
-        r#"{{"type":"{}","title":"{title}","status":{},"detail":"{}""#,
-        docs_url(code),
-        status.as_u16(),
-        escape(&error.to_string()),
-    );
-    // Writing to a String cannot fail.
-    let _ = match request {
-        Some((instance, id)) => {
-            write!(out, r#","instance":"{}","code":"{code}","requestId":"{}"}}"#, escape(instance), escape(id))
-        }
-        None => write!(out, r#","code":"{code}"}}"#),
-    };
+    let detail = error.to_string();
+    let extra = request.map_or(0, |(instance, id)| instance.len() + id.len() + 32);
+    let mut out =
+        String::with_capacity(DOCS_BASE.len() + 2 * code.len() + detail.len() + extra + 80);
+    out.push_str(r#"{"type":""#);
+    push_docs_url(&mut out, code);
+    out.push_str(r#"","title":""#);
+    out.push_str(status.canonical_reason().unwrap_or("Error"));
+    out.push_str(r#"","status":"#);
+    out.push_str(status.as_str());
+    out.push_str(r#","detail":""#);
+    escape_into(&mut out, &detail);
+    out.push('"');
+    if let Some((instance, _)) = request {
+        out.push_str(r#","instance":""#);
+        escape_into(&mut out, instance);
+        out.push('"');
+    }
+    out.push_str(r#","code":""#);
+    out.push_str(code);
+    out.push('"');
+    if let Some((_, id)) = request {
+        out.push_str(r#","requestId":""#);
+        escape_into(&mut out, id);
+        out.push('"');
+    }
+    out.push('}');
     out
 }
 
 /// A complete response; `Retry-After` is added for 503s, `Connection: close` for 408s.
-pub(crate) fn response(error: &KernelError, instance: &str, request_id: &str) -> Response<Full<Bytes>> {
-    let mut res = Response::new(Full::new(Bytes::from(body(error, Some((instance, request_id))))));
+pub(crate) fn response(
+    error: &KernelError,
+    instance: &str,
+    request_id: &str,
+) -> Response<Full<Bytes>> {
+    let mut res = Response::new(Full::new(Bytes::from(body(
+        error,
+        Some((instance, request_id)),
+    ))));
     *res.status_mut() = status(error);
     let headers = res.headers_mut();
-    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(CONTENT_TYPE),
+    );
     match status(error) {
-        StatusCode::SERVICE_UNAVAILABLE => headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1")),
+        StatusCode::SERVICE_UNAVAILABLE => {
+            headers.insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"))
+        }
         // A body that did not arrive in time is left unread: the connection cannot carry another request.
-        StatusCode::REQUEST_TIMEOUT => headers.insert(header::CONNECTION, header::HeaderValue::from_static("close")),
+        StatusCode::REQUEST_TIMEOUT => headers.insert(
+            header::CONNECTION,
+            header::HeaderValue::from_static("close"),
+        ),
         _ => None,
     };
     res
@@ -55,7 +84,11 @@ pub(crate) fn response(error: &KernelError, instance: &str, request_id: &str) ->
 pub(crate) fn raw_http1(error: &KernelError) -> String {
     let status = status(error);
     let body = body(error, None);
-    let retry_after = if status == StatusCode::SERVICE_UNAVAILABLE { "retry-after: 1\r\n" } else { "" };
+    let retry_after = if status == StatusCode::SERVICE_UNAVAILABLE {
+        "retry-after: 1\r\n"
+    } else {
+        ""
+    };
     format!(
         "HTTP/1.1 {} {}\r\ncontent-type: {CONTENT_TYPE}\r\n{retry_after}connection: close\r\ncontent-length: {}\r\n\r\n{body}",
         status.as_u16(),
@@ -64,9 +97,12 @@ pub(crate) fn raw_http1(error: &KernelError) -> String {
     )
 }
 
+const DOCS_BASE: &str = "https://vectora.dev/docs/errors#";
+
 /// The problem `type`: the code's entry in docs/errors.md (the same URL the TypeScript side uses).
-pub(crate) fn docs_url(code: &str) -> String {
-    format!("https://vectora.dev/docs/errors#{}", code.to_ascii_lowercase())
+fn push_docs_url(out: &mut String, code: &str) {
+    out.push_str(DOCS_BASE);
+    out.extend(code.chars().map(|c| c.to_ascii_lowercase()));
 }
 
 /// Only the kernel's own replies come here; anything else would be a kernel bug, answered as a 500.
@@ -74,18 +110,26 @@ fn status(error: &KernelError) -> StatusCode {
     error.status().unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// Minimal JSON string escaping (the inputs are paths and fixed texts).
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+/// Minimal JSON string escaping (the inputs are paths and fixed texts), appended to `out`: runs of
+/// plain characters are copied whole. Only ASCII bytes are escaped, so the cuts fall on char boundaries.
+fn escape_into(out: &mut String, s: &str) {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b != b'"' && b != b'\\' && b >= 0x20 {
+            continue;
         }
+        out.push_str(&s[plain..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            // Writing to a String cannot fail.
+            _ => {
+                let _ = write!(out, "\\u{:04x}", b);
+            }
+        }
+        plain = i + 1;
     }
-    out
+    out.push_str(&s[plain..]);
 }
 
 #[cfg(test)]

@@ -42,8 +42,13 @@ pub(crate) struct RouteInfo {
 /// The outcome of a lookup.
 #[derive(Debug)]
 pub(crate) enum Lookup<'r> {
-    Found { route: &'r RouteInfo, params: Vec<String> },
-    MethodNotAllowed { allow: String },
+    Found {
+        route: &'r RouteInfo,
+        params: Vec<String>,
+    },
+    MethodNotAllowed {
+        allow: String,
+    },
     NotFound,
 }
 
@@ -60,7 +65,12 @@ impl Router {
     }
 
     /// Adds `pattern` for `method`; a pattern that overlaps an existing one is a conflict.
-    pub(crate) fn insert(&mut self, method: &str, pattern: &str, info: RouteInfo) -> Result<(), KernelError> {
+    pub(crate) fn insert(
+        &mut self,
+        method: &str,
+        pattern: &str,
+        info: RouteInfo,
+    ) -> Result<(), KernelError> {
         let code = method_code(method);
         if code == METHOD_OTHER {
             return Err(KernelError::UnknownMethod(method.to_owned()));
@@ -75,11 +85,13 @@ impl Router {
             });
         }
         let i = code as usize;
-        self.trees[i].insert(pattern, info).map_err(|e| KernelError::RouteConflict {
-            method: method.to_owned(),
-            pattern: pattern.to_owned(),
-            cause: e.to_string(),
-        })?;
+        self.trees[i]
+            .insert(pattern, info)
+            .map_err(|e| KernelError::RouteConflict {
+                method: method.to_owned(),
+                pattern: pattern.to_owned(),
+                cause: e.to_string(),
+            })?;
         self.used[i] = true;
         Ok(())
     }
@@ -108,7 +120,11 @@ impl Router {
                 allow.push_str(name);
             }
         }
-        if allow.is_empty() { Lookup::NotFound } else { Lookup::MethodNotAllowed { allow } }
+        if allow.is_empty() {
+            Lookup::NotFound
+        } else {
+            Lookup::MethodNotAllowed { allow }
+        }
     }
 
     fn find(&self, m: usize, path: &str) -> Option<Lookup<'_>> {
@@ -117,7 +133,10 @@ impl Router {
         }
         let matched = self.trees[m].at(path).ok()?;
         let params = matched.params.iter().map(|(_, v)| v.to_owned()).collect();
-        Some(Lookup::Found { route: matched.value, params })
+        Some(Lookup::Found {
+            route: matched.value,
+            params,
+        })
     }
 }
 
@@ -126,7 +145,11 @@ mod tests {
     use super::*;
 
     fn info(id: u32) -> RouteInfo {
-        RouteInfo { id, body_limit: None, timeout: None }
+        RouteInfo {
+            id,
+            body_limit: None,
+            timeout: None,
+        }
     }
 
     fn router() -> Router {
@@ -152,13 +175,19 @@ mod tests {
         let r = router();
         assert_eq!(found(&r, "GET", "/"), (0, vec![]));
         assert_eq!(found(&r, "GET", "/users/7"), (1, vec!["7".to_owned()]));
-        assert_eq!(found(&r, "DELETE", "/users/a%2Fb"), (3, vec!["a%2Fb".to_owned()]));
+        assert_eq!(
+            found(&r, "DELETE", "/users/a%2Fb"),
+            (3, vec!["a%2Fb".to_owned()])
+        );
     }
 
     #[test]
     fn trailing_wildcard_captures_the_rest_of_the_path() {
         let r = router();
-        assert_eq!(found(&r, "GET", "/files/a/b/c.txt"), (4, vec!["a/b/c.txt".to_owned()]));
+        assert_eq!(
+            found(&r, "GET", "/files/a/b/c.txt"),
+            (4, vec!["a/b/c.txt".to_owned()])
+        );
     }
 
     #[test]
@@ -171,8 +200,14 @@ mod tests {
     #[test]
     fn unknown_path_is_not_found() {
         let r = router();
-        assert!(matches!(r.lookup(method_code("GET"), "/nope"), Lookup::NotFound));
-        assert!(matches!(r.lookup(method_code("GET"), "/users/1/extra"), Lookup::NotFound));
+        assert!(matches!(
+            r.lookup(method_code("GET"), "/nope"),
+            Lookup::NotFound
+        ));
+        assert!(matches!(
+            r.lookup(method_code("GET"), "/users/1/extra"),
+            Lookup::NotFound
+        ));
     }
 
     #[test]
@@ -191,19 +226,30 @@ mod tests {
     #[test]
     fn conflicting_patterns_are_rejected() {
         let mut r = router();
-        assert!(matches!(r.insert("GET", "/users/{name}", info(9)), Err(KernelError::RouteConflict { .. })));
-        assert!(matches!(r.insert("GET", "/", info(9)), Err(KernelError::RouteConflict { .. })));
-        assert!(matches!(r.insert("BREW", "/", info(9)), Err(KernelError::UnknownMethod(m)) if m == "BREW"));
+        assert!(matches!(
+            r.insert("GET", "/users/{name}", info(9)),
+            Err(KernelError::RouteConflict { .. })
+        ));
+        assert!(matches!(
+            r.insert("GET", "/", info(9)),
+            Err(KernelError::RouteConflict { .. })
+        ));
+        assert!(
+            matches!(r.insert("BREW", "/", info(9)), Err(KernelError::UnknownMethod(m)) if m == "BREW")
+        );
     }
 
     /// Found by the router fuzz target (kernel/fuzz): matchit panicked on the 26th param.
     #[test]
     fn a_pattern_past_matchits_param_limit_is_refused_not_a_panic() {
-        let pattern = |n: usize| (0..n).map(|i| format!("/{{p{i}}}")).collect::<String>() + "/{*rest}";
+        let pattern =
+            |n: usize| (0..n).map(|i| format!("/{{p{i}}}")).collect::<String>() + "/{*rest}";
         let mut r = Router::new();
         r.insert("GET", &pattern(25), info(1)).unwrap();
         let path = "/v".repeat(25) + "/tail";
-        let params: Vec<String> = std::iter::repeat_n("v".to_owned(), 25).chain(["tail".to_owned()]).collect();
+        let params: Vec<String> = std::iter::repeat_n("v".to_owned(), 25)
+            .chain(["tail".to_owned()])
+            .collect();
         assert_eq!(found(&r, "GET", &path), (1, params));
         let refused = r.insert("POST", &pattern(26), info(2));
         let cause = match &refused {
@@ -211,7 +257,10 @@ mod tests {
             other => panic!("expected an invalid pattern, got {other:?}"),
         };
         assert_eq!(cause, "more than 25 parameters");
-        assert!(matches!(r.lookup(method_code("POST"), &path), Lookup::MethodNotAllowed { .. }));
+        assert!(matches!(
+            r.lookup(method_code("POST"), &path),
+            Lookup::MethodNotAllowed { .. }
+        ));
         assert_eq!(param_count("/{a}/{{b}}/}}{{/{*c}"), 1);
     }
 }

@@ -26,15 +26,22 @@ const HYPER_DEFAULT_MAX_HEADERS: usize = 100;
 
 /// Starts serving on `host:port` and returns the bound address (`port` 0 picks a free one).
 /// Binding is synchronous so that its errors reach the caller of `listen`.
-pub(crate) fn listen(kernel: &Arc<Kernel>, host: &str, port: f64) -> Result<SocketAddr, KernelError> {
+pub(crate) fn listen(
+    kernel: &Arc<Kernel>,
+    host: &str,
+    port: f64,
+) -> Result<SocketAddr, KernelError> {
     if !(0.0..=65535.0).contains(&port) || port.fract() != 0.0 {
         return Err(KernelError::InvalidPort);
     }
     if kernel.drain.is_draining() {
         return Err(KernelError::ListenAfterClose);
     }
-    let std_listener =
-        bind(host, port as u16).map_err(|cause| KernelError::Bind { host: host.to_owned(), port, cause })?;
+    let std_listener = bind(host, port as u16).map_err(|cause| KernelError::Bind {
+        host: host.to_owned(),
+        port,
+        cause,
+    })?;
     let addr = std_listener.local_addr();
     let rt = runtime(0);
     // `from_std` registers the socket with the current runtime's reactor (and panics outside one).
@@ -46,17 +53,22 @@ pub(crate) fn listen(kernel: &Arc<Kernel>, host: &str, port: f64) -> Result<Sock
         (Ok(l), Ok(a)) => (l, a),
         (Err(e), _) | (_, Err(e)) => return Err(KernelError::Listen(e)),
     };
-    kernel.drain.tasks.spawn_on(serve(kernel.clone(), listener), rt.handle());
+    kernel
+        .drain
+        .tasks
+        .spawn_on(serve(kernel.clone(), listener), rt.handle());
     Ok(addr)
 }
 
 /// Resolves `host` and binds a non-blocking std listener, for tokio to adopt.
 fn bind(host: &str, port: u16) -> std::io::Result<std::net::TcpListener> {
     use std::net::ToSocketAddrs;
-    let addr = (host, port)
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "host resolves to no address"))?;
+    let addr = (host, port).to_socket_addrs()?.next().ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "host resolves to no address",
+        )
+    })?;
     let listener = std::net::TcpListener::bind(addr)?;
     listener.set_nonblocking(true)?;
     Ok(listener)
@@ -94,7 +106,9 @@ async fn serve(kernel: Arc<Kernel>, listener: TcpListener) {
 
 /// Answers a connection over the limit with 503 and closes it, before reading anything.
 async fn refuse(mut stream: TcpStream) {
-    let _ = stream.write_all(problem::raw_http1(&KernelError::TooManyConnections).as_bytes()).await;
+    let _ = stream
+        .write_all(problem::raw_http1(&KernelError::TooManyConnections).as_bytes())
+        .await;
     let _ = stream.shutdown().await;
 }
 
@@ -117,7 +131,11 @@ impl Activity {
 
 async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     let _ = stream.set_nodelay(true);
-    let activity = Arc::new(Activity { started: Instant::now(), in_flight: AtomicUsize::new(0), last_done_ms: AtomicU64::new(0) });
+    let activity = Arc::new(Activity {
+        started: Instant::now(),
+        in_flight: AtomicUsize::new(0),
+        last_done_ms: AtomicU64::new(0),
+    });
     let svc = {
         let kernel = kernel.clone();
         let activity = activity.clone();
@@ -127,7 +145,10 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
             async move {
                 activity.in_flight.fetch_add(1, Ordering::AcqRel);
                 let res = kernel.handle(req, Some(peer), None).await;
-                activity.last_done_ms.store(activity.started.elapsed().as_millis() as u64, Ordering::Release);
+                activity.last_done_ms.store(
+                    activity.started.elapsed().as_millis() as u64,
+                    Ordering::Release,
+                );
                 activity.in_flight.fetch_sub(1, Ordering::AcqRel);
                 Ok::<_, Infallible>(res)
             }
@@ -137,7 +158,10 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
     let mut builder = http1::Builder::new();
     // The parser's own caps are twice the limits: heads between the two get a problem+json 431 from
     // dispatch; only heads past a cap meet hyper's bare 431, before any request exists.
-    builder.timer(TokioTimer::new()).keep_alive(true).max_header_size(limits.max_header_size.saturating_mul(2));
+    builder
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .max_header_size(limits.max_header_size.saturating_mul(2));
     // hyper parses into room for its field cap on every request: up to its default 100 on the stack, past it
     // on the heap. A cap of 4 000 (maxHeaderCount 2 000) cost a quarter of the hello throughput (bench/README.md).
     let header_cap = limits.max_header_count.saturating_mul(2);
@@ -162,7 +186,9 @@ async fn connection(kernel: Arc<Kernel>, stream: TcpStream, peer: SocketAddr) {
         let idle_check = async {
             match (idle_limit, winding_down) {
                 (Some(limit), false) => {
-                    let wait = activity.idle_for().map_or(limit, |idle| limit.saturating_sub(idle));
+                    let wait = activity
+                        .idle_for()
+                        .map_or(limit, |idle| limit.saturating_sub(idle));
                     tokio::time::sleep(wait.max(Duration::from_millis(5))).await;
                 }
                 _ => std::future::pending().await,

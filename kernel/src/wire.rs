@@ -6,7 +6,8 @@
 use hyper::HeaderMap;
 
 /// Methods with a code of their own, in wire order (`METHODS` in native.ts): a method's code is its index.
-pub(crate) const METHOD_NAMES: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+pub(crate) const METHOD_NAMES: [&str; 7] =
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 /// The code of any other method (its name travels apart, as `otherMethod`); no route has it.
 pub(crate) const METHOD_OTHER: u8 = METHOD_NAMES.len() as u8;
 
@@ -26,7 +27,10 @@ pub(crate) enum AbortReason {
 
 /// The code of a method name, case-sensitive as HTTP is (`METHOD_OTHER` when it has none).
 pub(crate) fn method_code(name: &str) -> u8 {
-    METHOD_NAMES.iter().position(|m| *m == name).map_or(METHOD_OTHER, |i| i as u8)
+    METHOD_NAMES
+        .iter()
+        .position(|m| *m == name)
+        .map_or(METHOD_OTHER, |i| i as u8)
 }
 
 /// A header map as a block of `name:value` lines, each ended by `\n`, in map order (names are
@@ -52,7 +56,11 @@ pub(crate) fn header_lines(block: &str) -> impl Iterator<Item = Result<(&str, &s
     block
         .split('\n')
         .filter(|line| !line.is_empty())
-        .map(|line| line.split_once(':').map(|(name, value)| (name, value.trim_start_matches([' ', '\t']))).ok_or(line))
+        .map(|line| {
+            line.split_once(':')
+                .map(|(name, value)| (name, value.trim_start_matches([' ', '\t'])))
+                .ok_or(line)
+        })
 }
 
 /// `n` in base 36, as JavaScript's `n.toString(36)`: JavaScript shows `req.id` as
@@ -112,8 +120,16 @@ mod tests {
             h.append("x-a", HeaderValue::from_bytes(value.as_bytes()).unwrap());
         }
         let block = encode_headers(&h);
-        assert_eq!(header_lines(&block).map(|l| l.unwrap().1).collect::<Vec<_>>(), values);
-        assert_eq!(header_lines("a: \t 1\n").collect::<Vec<_>>(), [Ok(("a", "1"))]);
+        assert_eq!(
+            header_lines(&block)
+                .map(|l| l.unwrap().1)
+                .collect::<Vec<_>>(),
+            values
+        );
+        assert_eq!(
+            header_lines("a: \t 1\n").collect::<Vec<_>>(),
+            [Ok(("a", "1"))]
+        );
     }
 
     #[test]
@@ -138,7 +154,10 @@ mod tests {
         let (path, source) = declaring("export const METHODS =");
         let expected = [
             ("ROUTE_NOT_FOUND", i64::from(ROUTE_NOT_FOUND)),
-            ("ROUTE_METHOD_NOT_ALLOWED", i64::from(ROUTE_METHOD_NOT_ALLOWED)),
+            (
+                "ROUTE_METHOD_NOT_ALLOWED",
+                i64::from(ROUTE_METHOD_NOT_ALLOWED),
+            ),
             ("ABORT_CLIENT", AbortReason::Client as i64),
             ("ABORT_DEADLINE", AbortReason::Deadline as i64),
             ("ABORT_DRAIN", AbortReason::Drain as i64),

@@ -17,8 +17,19 @@ pub(super) fn server_respond(mut cx: FunctionContext) -> JsResult<JsBoolean> {
     let body_arg = cx.argument::<JsValue>(4)?;
     let body = body_from_js(&mut cx, body_arg);
     // Out of range is a bug in JavaScript; the client gets a 500 rather than a broken status line.
-    let status = if (100.0..=999.0).contains(&status) { status as u16 } else { 500 };
-    let sent = this.bridge.respond(id, JsReply { status, headers, body });
+    let status = if (100.0..=999.0).contains(&status) {
+        status as u16
+    } else {
+        500
+    };
+    let sent = this.bridge.respond(
+        id,
+        JsReply {
+            status,
+            headers,
+            body,
+        },
+    );
     Ok(cx.boolean(sent))
 }
 

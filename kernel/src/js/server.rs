@@ -66,7 +66,15 @@ impl ServerBox {
         let mut liveness = cx.channel();
         liveness.unref(cx);
         let bridge = Arc::new(Bridge::new(kernel.bridge_id(), channel, dispatch, abort));
-        Self { kernel, bridge, server_id, liveness: Mutex::new(Liveness { channel: liveness, holds: 0 }) }
+        Self {
+            kernel,
+            bridge,
+            server_id,
+            liveness: Mutex::new(Liveness {
+                channel: liveness,
+                holds: 0,
+            }),
+        }
     }
 
     /// Keeps Node alive while the kernel has work JavaScript waits for (JS thread only).
@@ -97,7 +105,9 @@ impl ServerBox {
 /// A number option, 0 when absent or not a number (0 disables a limit).
 fn num_opt(cx: &mut FunctionContext, obj: Handle<JsObject>, key: &str) -> NeonResult<f64> {
     let v: Handle<JsValue> = obj.get_value(cx, key)?;
-    Ok(v.downcast::<JsNumber, _>(cx).map(|n| n.value(cx)).unwrap_or(0.0))
+    Ok(v.downcast::<JsNumber, _>(cx)
+        .map(|n| n.value(cx))
+        .unwrap_or(0.0))
 }
 
 pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> {
@@ -113,14 +123,18 @@ pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> 
         keep_alive_timeout: millis(num_opt(&mut cx, opts, "keepAliveTimeout")?),
         max_header_size: (num_opt(&mut cx, opts, "maxHeaderSize")?.max(0.0) as usize).max(1024),
         // hyper reserves two slots per allowed field for each head it parses: bounded here, whatever JavaScript says.
-        max_header_count: (num_opt(&mut cx, opts, "maxHeaderCount")?.max(0.0) as usize).clamp(1, 10_000),
+        max_header_count: (num_opt(&mut cx, opts, "maxHeaderCount")?.max(0.0) as usize)
+            .clamp(1, 10_000),
         max_connections: count(num_opt(&mut cx, opts, "maxConnections")?),
         max_pending: count(num_opt(&mut cx, opts, "maxPending")?),
         max_body_readers: count(num_opt(&mut cx, opts, "maxBodyReaders")?),
         threads: num_opt(&mut cx, opts, "threads")?.max(0.0) as usize,
     };
     let prefix_value: Handle<JsValue> = opts.get_value(&mut cx, "requestIdPrefix")?;
-    let prefix = prefix_value.downcast::<JsString, _>(&mut cx).map(|s| s.value(&mut cx)).unwrap_or_else(|_| "req".into());
+    let prefix = prefix_value
+        .downcast::<JsString, _>(&mut cx)
+        .map(|s| s.value(&mut cx))
+        .unwrap_or_else(|_| "req".into());
     // The first server decides the runtime's worker count.
     runtime(limits.threads);
 
@@ -143,7 +157,11 @@ pub(super) fn server_route(mut cx: FunctionContext) -> JsResult<JsUndefined> {
         id: id as u32,
         // -1 inherits the server's limit; a timeout of 0 means none, even if the server has one.
         body_limit: (body_limit >= 0.0).then_some(body_limit as u64),
-        timeout: if timeout < 0.0 { None } else { millis(timeout).or(Some(Duration::MAX)) },
+        timeout: if timeout < 0.0 {
+            None
+        } else {
+            millis(timeout).or(Some(Duration::MAX))
+        },
     };
     match this.kernel.add_route(&method, &pattern, info) {
         Ok(()) => Ok(cx.undefined()),
@@ -164,7 +182,9 @@ pub(super) fn server_ready(mut cx: FunctionContext) -> JsResult<JsUndefined> {
 pub(super) fn server_serving(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     let this: Server = cx.argument(0)?;
     let serving = cx.argument::<JsBoolean>(1)?.value(&mut cx);
-    this.kernel.serving.store(serving, std::sync::atomic::Ordering::Release);
+    this.kernel
+        .serving
+        .store(serving, std::sync::atomic::Ordering::Release);
     Ok(cx.undefined())
 }
 
@@ -219,7 +239,10 @@ pub(super) fn server_close(mut cx: FunctionContext) -> JsResult<JsPromise> {
     let server = this.root(&mut cx);
     let kernel = this.kernel.clone();
     runtime(0).spawn(async move {
-        let report = kernel.drain.run(Duration::from_millis(deadline as u64)).await;
+        let report = kernel
+            .drain
+            .run(Duration::from_millis(deadline as u64))
+            .await;
         deferred.settle_with(&channel, move |mut cx| {
             server.into_inner(&mut cx).release_all(&mut cx);
             let out = cx.empty_object();

@@ -51,7 +51,8 @@ pub(super) fn server_enlist(mut cx: FunctionContext) -> JsResult<JsNumber> {
 /// once what it holds is answered, or at the deadline (what is left then ends with 500).
 pub(super) fn server_withdraw(mut cx: FunctionContext) -> JsResult<JsPromise> {
     let this: Server = cx.argument(0)?;
-    let deadline = Duration::from_millis(cx.argument::<JsNumber>(1)?.value(&mut cx).max(0.0) as u64);
+    let deadline =
+        Duration::from_millis(cx.argument::<JsNumber>(1)?.value(&mut cx).max(0.0) as u64);
     this.bridge.withdraw();
     let (deferred, promise) = cx.promise();
     let channel = cx.channel();

@@ -247,7 +247,14 @@ function settleScope(req: Req, host: Sender): () => Promise<void> | undefined {
  * throw unmatchedError(ROUTE_NOT_FOUND, undefined) // 404 VEC_ERR_NOT_FOUND
  */
 export function unmatchedError(routeId: number, allow: string | undefined): Error {
-  return routeId === ROUTE_METHOD_NOT_ALLOWED
-    ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: allow ?? '' } })
-    : httpError('VEC_ERR_NOT_FOUND')
+  // No stack: it would only ever point here, and capturing one is most of a JS-side 404's cost.
+  const limit = Error.stackTraceLimit
+  Error.stackTraceLimit = 0
+  try {
+    return routeId === ROUTE_METHOD_NOT_ALLOWED
+      ? httpError('VEC_ERR_METHOD_NOT_ALLOWED', undefined, { headers: { allow: allow ?? '' } })
+      : httpError('VEC_ERR_NOT_FOUND')
+  } finally {
+    Error.stackTraceLimit = limit
+  }
 }
