@@ -22,6 +22,13 @@ const TEXT_TYPE = 'text/plain; charset=utf-8'
 const HTML_TYPE = 'text/html; charset=utf-8'
 const OCTET_TYPE = 'application/octet-stream'
 
+const JSON_BLOCK = `content-type:${JSON_TYPE}\n`
+const TEXT_BLOCK = `content-type:${TEXT_TYPE}\n`
+const OCTET_BLOCK = `content-type:${OCTET_TYPE}\n`
+
+/** What `Reply#json` serialized, so a route's response contract can check a `reply.json(...)` body too. */
+let jsonSourceFriend: (reply: Reply) => { readonly value: unknown; readonly body: string } | undefined
+
 /**
  * A response: status, ordered headers (lower-case names) and a body. Built by the `reply` helpers;
  * `header()`/`headers()` validate at the call site (VEC_ERR_INVALID_HEADER) and chain.
@@ -34,6 +41,8 @@ export class Reply {
   body: string | Buffer | undefined
   /** The header fields in order, names lower-case. Use `header()` to change them (it validates). */
   readonly headerList: HeaderList
+  /** What `json()` serialized (value and text), for the route's response contract; see `jsonSourceOf`. */
+  #jsonSource: { readonly value: unknown; readonly body: string } | undefined
 
   constructor(status = 200, body?: string | Buffer | Uint8Array, headers?: HeadersInit) {
     this.status = checkStatus(status, 200, 599)
@@ -57,7 +66,7 @@ export class Reply {
   json(value: unknown): this {
     const body = serializeJson(value)
     this.body = body
-    jsonSources.set(this, { value, body })
+    this.#jsonSource = { value, body }
     return this.header('content-type', JSON_TYPE)
   }
 
@@ -100,9 +109,19 @@ export class Reply {
     return reply
   }
 
-  /** The kernel's header block for this reply. */
+  /** The kernel's header block for this reply (a constant for the usual lone content-type: no string to build). */
   toHeaderBlock(): string {
-    return toHeaderBlock(this.headerList)
+    const list = this.headerList
+    if (list.length === 1 && list[0]![0] === 'content-type') {
+      const type = list[0]![1]
+      if (type === JSON_TYPE) return JSON_BLOCK
+      if (type === TEXT_TYPE) return TEXT_BLOCK
+    }
+    return toHeaderBlock(list)
+  }
+
+  static {
+    jsonSourceFriend = (reply) => reply.#jsonSource
   }
 }
 
@@ -164,15 +183,12 @@ export function serializeJson(value: unknown): string {
   return json
 }
 
-/** What `Reply#json` serialized, so a route's response contract can check a `reply.json(...)` body too. */
-const jsonSources = new WeakMap<Reply, { readonly value: unknown; readonly body: string }>()
-
 /**
  * The value a reply's JSON body was serialized from, or undefined when its body is not (or no longer)
  * that JSON (`text()`, `html()` or a direct `body` assignment came after).
  */
 export function jsonSourceOf(reply: Reply): { readonly value: unknown } | undefined {
-  const source = jsonSources.get(reply)
+  const source = jsonSourceFriend(reply)
   return source !== undefined && source.body === reply.body ? source : undefined
 }
 
@@ -182,10 +198,6 @@ export interface Wire {
   headers: string
   body: string | Buffer | undefined
 }
-
-const JSON_BLOCK = `content-type:${JSON_TYPE}\n`
-const TEXT_BLOCK = `content-type:${TEXT_TYPE}\n`
-const OCTET_BLOCK = `content-type:${OCTET_TYPE}\n`
 
 /**
  * Writes the response for a handler's return value into `out` (no allocation beyond the body).
