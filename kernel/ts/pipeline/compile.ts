@@ -168,11 +168,12 @@ function sendWrapper(entry: HookEntry, fn: Function): Function {
  * Calls a hook; a plain value is returned as is (no Promise). Errors (sync throws, rejections, timeouts)
  * carry the plugin's name; the timeout applies to a thenable (a sync hook cannot overrun it).
  */
-function guarded(entry: HookEntry, fn: Function): (...args: unknown[]) => unknown {
-  return (...args: unknown[]) => {
+function guarded(entry: HookEntry, fn: Function): (a: unknown, b?: unknown) => unknown {
+  // Two fixed parameters (every phase passes one or two arguments): a rest parameter would cost an array per call.
+  return (a: unknown, b?: unknown) => {
     let result: unknown
     try {
-      result = fn(...args)
+      result = fn(a, b)
     } catch (error) {
       throw attribute(error, entry)
     }
@@ -191,10 +192,10 @@ function observer(entry: HookEntry, fn: Function, ctx: PipelineContext, message:
     ctx.log().error(message, { plugin: entry.owner, hook: entry.name, phase: entry.phase, err: error })
     return undefined
   }
-  return (...args: unknown[]) => {
+  return (a: unknown, b: unknown) => {
     let value: unknown
     try {
-      value = inner(...args)
+      value = inner(a, b)
     } catch (error) {
       return fail(error)
     }

@@ -23,6 +23,11 @@ export interface Sender {
   log: Logger
   /** Sends a reply; false when the kernel no longer waits for it (the request was aborted meanwhile). */
   send(req: Req, reply: Reply): boolean
+  /**
+   * Sends a handler-style value that is not a Reply (JSON, text, bytes) without building one: the status sent,
+   * or 0 when the kernel no longer waits. Throws (VEC_ERR_SERIALIZE) before anything is sent.
+   */
+  sendValue(req: Req, value: unknown): number
 }
 
 interface FlowState {
@@ -125,6 +130,8 @@ function requestPhases(req: Req, state: FlowState, index: number, tap = 0): unkn
 /** A phase short-circuited or the handler answered: onSend, then the send. */
 function answered(req: Req, state: FlowState, answer: unknown): unknown {
   if (answer === ABORTED) return undefined
+  // No onSend hook to show a Reply to: a plain value goes out as the fast path sends it.
+  if (state.pipeline.onSend === null && !(answer instanceof Reply)) return deliverValue(req, state, answer)
   let reply: Reply
   try {
     reply = Reply.from(answer)
@@ -174,6 +181,24 @@ function deliver(req: Req, state: FlowState, reply: Reply, error: unknown): unkn
   const sent = !req.aborted && state.host.send(req, reply)
   if (!sent) return undefined // the abort path reports this request
   return finish(req, state, error === undefined ? 'completed' : 'errored', reply.status, error)
+}
+
+/** `deliver` for a plain value (no onSend hooks): a value that cannot be serialized fails like a handler error. */
+function deliverValue(req: Req, state: FlowState, value: unknown): unknown {
+  if (state.finished) return undefined
+  if (req.aborted) {
+    state.finished = true
+    return undefined // the abort path reports this request
+  }
+  let status: number
+  try {
+    status = state.host.sendValue(req, value)
+  } catch (error) {
+    return failed(req, state, error)
+  }
+  state.finished = true
+  if (status === 0) return undefined
+  return finish(req, state, 'completed', status, undefined)
 }
 
 /** onError taps first (the first that returns a value answers), else the default problem+json. A Reply, or a Promise of one. */

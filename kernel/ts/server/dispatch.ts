@@ -73,6 +73,10 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
       wire.body = reply.body
       return send(req)
     },
+    sendValue(req, value) {
+      toWire(value, wire) // throws before anything is sent
+      return send(req) ? wire.status : 0
+    },
   }
 
   /** A request's scope is disposed when it ends; on the fast path only if the handler created one. */
