@@ -33,7 +33,7 @@ export type { ControllerOptions, RouteDecoratorOptions } from './controllers/dec
 export type { Contract, Infer, InferIn, RouteSchema, ValidationIssue } from './contracts/types.js'
 export type { Lifetime, RequestScope, ServiceDefinition } from './services/container.js'
 export type { LifecycleState, ShutdownReport } from './lifecycle/lifecycle.js'
-export type { RequestDecorations, RequestServices } from './http/request.js'
+export type { MatchedRoute, RequestDecorations, RequestServices } from './http/request.js'
 export type { AppOptions, ResolvedOptions } from './app/options.js'
 export type { TrustProxy } from './http/proxy.js'
 export type {
@@ -50,7 +50,7 @@ export type {
   ServiceTypes,
   TypedRequest,
 } from './routing/route.js'
-export { VectoraRequest } from './http/request.js'
+export { assignRequestId, VectoraRequest } from './http/request.js'
 export { Reply, reply } from './http/reply.js'
 export type { ReplyInit } from './http/reply.js'
 export type { HeaderValue, HeadersInit } from './http/headers.js'

@@ -106,6 +106,11 @@ export function createApp(options?: AppOptions): App {
     // The built-ins plug into per-route compilation here: the host imports none of them.
     routeSteps: [guardsStep, contractStep(config.development)],
     log: () => log,
+    setLog: (logger) => {
+      log = logger
+      if (state !== undefined) state.log = logger
+    },
+    stats: () => app.stats(),
     threads: config.workers,
     addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
     routesFor: (self, scope, owner) => {

@@ -5,7 +5,8 @@
  */
 import { VectoraError } from '../base/catalogue.js'
 import { describe } from '../base/check.js'
-import type { Logger } from '../base/logger.js'
+import { isLogger, type Logger } from '../base/logger.js'
+import type { KernelStats } from '../internal/native.js'
 import { VectoraRequest } from '../http/request.js'
 import type { LifecycleHook } from '../lifecycle/lifecycle.js'
 import { PHASES, type CompiledPipeline, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
@@ -29,6 +30,10 @@ export interface HostEnv {
   readonly routeSteps: readonly RouteStep[]
   addLifecycle(kind: 'ready' | 'close', hook: LifecycleHook): void
   log(): Logger
+  /** Replaces the app's logger (what `app.log`, every plugin's `log` and the framework's own errors use). */
+  setLog(logger: Logger): void
+  /** The kernel's counters (app.stats()); throws VEC_ERR_APP_NOT_READY before ready. */
+  stats(): KernelStats
   /** JavaScript threads answering the app's requests (createApp's `workers`). */
   readonly threads: number
   /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
@@ -120,6 +125,25 @@ export class PluginHost {
       },
       get log() {
         return host.#env.log()
+      },
+      useLogger(logger) {
+        if (scope !== host.root) {
+          throw new VectoraError(
+            'VEC_ERR_PLUGIN_INVALID',
+            `${owner} calls useLogger() in a group: a logger replaces the whole app's, so register it on the app itself.`,
+          )
+        }
+        if (!isLogger(logger)) {
+          throw new VectoraError(
+            'VEC_ERR_PLUGIN_INVALID',
+            `${owner} passed useLogger() something that is not a logger: give an object with error, warn and info functions.`,
+          )
+        }
+        host.#env.setLog(logger)
+        return self
+      },
+      stats() {
+        return host.#env.stats()
       },
       threads: host.#env.threads,
     }

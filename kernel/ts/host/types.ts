@@ -3,6 +3,7 @@
  * host API every facade offers, groups and plugins.
  */
 import type { Logger } from '../base/logger.js'
+import type { KernelStats } from '../internal/native.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
 import type { VectoraRequest } from '../http/request.js'
 import type { Guard } from '../pipeline/guards.js'
@@ -63,6 +64,14 @@ export interface HostApi<Self> {
   /** Runs at shutdown, after drain, in reverse order. */
   onClose(fn: () => unknown, options?: { timeout?: number }): Self
   readonly log: Logger
+  /**
+   * Replaces the app's logger: `app.log`, every plugin's `log`, and the framework's own error lines go
+   * through `logger` from now on (a logging plugin calls it in setup). App scope only: in a group it throws
+   * VEC_ERR_PLUGIN_INVALID.
+   */
+  useLogger(logger: Logger): Self
+  /** The kernel's counters (connections, queue, refusals; see `KernelStats`). Needs a ready app: call it at scrape time. */
+  stats(): KernelStats
   /**
    * JavaScript threads answering this app's requests (`createApp({ workers })`, docs/workers.md), each with
    * its own copy of the app: what a plugin keeps in memory is per thread. 1 without workers.

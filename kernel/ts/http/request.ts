@@ -14,6 +14,15 @@ export interface RequestContext {
   readonly createScope?: () => RequestServices
 }
 
+/** What a request knows of the route it matched: the declared pattern and its parameter names. */
+export interface MatchedRoute {
+  /** The pattern as declared, group prefixes included (`/users/:id`). */
+  readonly path: string
+  readonly paramNames: readonly string[]
+}
+
+const UNMATCHED: MatchedRoute = { path: '', paramNames: [] }
+
 /** The request's service scope (see container.ts): created on first use, disposed when the request ends. */
 export interface RequestServices {
   resolve<T = unknown>(token: string): T
@@ -45,6 +54,7 @@ const UNSET: unique symbol = Symbol('unset')
 let abortFriend: (req: VectoraRequest<object>, reason: unknown) => boolean
 let validatedFriend: (req: VectoraRequest<object>, parts: ValidatedParts) => void
 let scopeFriend: (req: VectoraRequest<object>) => RequestServices | undefined
+let idFriend: (req: VectoraRequest<object>, id: string) => void
 let flowFriend: (req: VectoraRequest<object>, flow: unknown) => unknown
 let jsonBodyFriend: (req: VectoraRequest<object>) => unknown
 
@@ -72,7 +82,9 @@ export class VectoraRequest<P extends object = Record<string, string>> {
   readonly #headerBlock: string
   readonly #body: Buffer | undefined
   readonly #rawParams: string[] | undefined
-  readonly #paramNames: readonly string[]
+  readonly #route: MatchedRoute
+  /** An id a plugin assigned (a trusted incoming X-Request-Id): see `assignRequestId`. */
+  #assignedId: string | undefined
   #headers: Record<string, string> | undefined
   #query: Record<string, string | string[]> | undefined
   #params: P | undefined
@@ -95,7 +107,7 @@ export class VectoraRequest<P extends object = Record<string, string>> {
     headerBlock: string,
     body: Buffer | undefined,
     rawParams: string[] | undefined,
-    paramNames: readonly string[],
+    route: MatchedRoute | undefined,
     otherMethod?: string,
   ) {
     this.#ctx = ctx
@@ -105,7 +117,7 @@ export class VectoraRequest<P extends object = Record<string, string>> {
     this.#headerBlock = headerBlock
     this.#body = body
     this.#rawParams = rawParams
-    this.#paramNames = paramNames
+    this.#route = route ?? UNMATCHED
     this.#otherMethod = otherMethod
   }
 
@@ -148,7 +160,7 @@ export class VectoraRequest<P extends object = Record<string, string>> {
     if (this.#params === undefined) {
       const params: Record<string, string> = Object.create(null)
       const raw = this.#rawParams
-      const names = this.#paramNames
+      const names = this.#route.paramNames
       for (let i = 0; i < names.length; i++) {
         const value = raw?.[i] ?? ''
         params[names[i]] = value.includes('%') ? decodeParam(names[i], value) : value
@@ -186,7 +198,15 @@ export class VectoraRequest<P extends object = Record<string, string>> {
 
   /** The request id, `<prefix>-<base36 n>`: the same id the kernel puts in its own replies and logs. */
   get id(): string {
-    return `${this.#ctx.idPrefix}-${this.#id.toString(36)}`
+    return this.#assignedId ?? `${this.#ctx.idPrefix}-${this.#id.toString(36)}`
+  }
+
+  /**
+   * The route pattern this request matched, as declared (`/users/:id`), or undefined for an unmatched
+   * (404/405) request: the label logs and metrics group by, never the raw path.
+   */
+  get route(): string | undefined {
+    return this.#route === UNMATCHED ? undefined : this.#route.path
   }
 
   /** Aborted when the client goes away, the deadline passes (TimeoutError) or drain force-closes the request. */
@@ -277,6 +297,9 @@ export class VectoraRequest<P extends object = Record<string, string>> {
       req.#valid = parts
     }
     scopeFriend = (req) => req.#scope
+    idFriend = (req, id) => {
+      req.#assignedId = id
+    }
     flowFriend = (req, flow) => {
       if (flow !== undefined) req.#flow = flow
       return req.#flow
@@ -301,6 +324,23 @@ export function setValidated(req: VectoraRequest<object>, parts: ValidatedParts)
 /** The request's service scope if one was created (the dispatcher disposes it at the end). */
 export function scopeOf(req: VectoraRequest<object>): RequestServices | undefined {
   return scopeFriend(req)
+}
+
+/** Request ids a plugin may assign: 1-128 characters of letters, digits and `-_.:/+=@`. */
+const REQUEST_ID = /^[A-Za-z0-9\-_.:/+=@]{1,128}$/
+
+/**
+ * Makes `id` the request's id (`req.id`: problem+json bodies, logs, what a logging plugin echoes), for a
+ * plugin that honours a trusted incoming `X-Request-Id`. The caller checks trust; this checks the shape and
+ * returns false (keeping the generated id) for anything else. Call it in onRequest, before anything reads it.
+ *
+ * @example
+ * app.addHook('onRequest', (req) => { const given = req.header('x-request-id'); if (given) assignRequestId(req, given) })
+ */
+export function assignRequestId(req: VectoraRequest<object>, id: string): boolean {
+  if (typeof id !== 'string' || !REQUEST_ID.test(id)) return false
+  idFriend(req, id)
+  return true
 }
 
 /**

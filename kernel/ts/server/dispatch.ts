@@ -24,7 +24,6 @@ export interface DispatchState extends RequestContext {
   unmatched: CompiledPipeline | null
 }
 
-const NO_PARAMS: readonly string[] = []
 const NO_DEPS: Record<string, never> = Object.freeze({})
 const FALLBACK_HEADERS = 'content-type:application/problem+json\n'
 const FALLBACK_BODY = '{"type":"https://vectora.dev/docs/errors#vec_err_internal","title":"Internal Server Error","status":500,"code":"VEC_ERR_INTERNAL"}'
@@ -149,7 +148,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
 
   const dispatch: DispatchFn = (id, routeId, method, url, headers, body, params, otherMethod) => {
     const route = routeId >= 0 ? state.routes[routeId] : undefined
-    const req = new state.RequestClass<object>(state, id, method, url, headers, body, params, route === undefined ? NO_PARAMS : route.paramNames, otherMethod)
+    const req = new state.RequestClass<object>(state, id, method, url, headers, body, params, route, otherMethod)
     if (route === undefined) {
       // Unmatched requests reach JS only when app-wide hooks exist (CORS, logs and metrics see them).
       // (Without them the kernel answers 404/405 itself; the fallback below keeps JS correct regardless.)
