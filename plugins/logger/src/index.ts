@@ -1,0 +1,2 @@
+/** @module @vectora/logger — placeholder while the package is built. */
+export {}

@@ -1,0 +1,2 @@
+/** @module @vectora/otel — placeholder while the package is built. */
+export {}
