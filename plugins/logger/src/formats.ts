@@ -1,0 +1,42 @@
+/** @module formats — the logform pipeline: schema mapping, redaction, ISO timestamp, then JSON or pretty text. */
+import winston from 'winston'
+import type { Logform } from 'winston'
+import { compileRedaction, redactInfo } from './redact.js'
+import { mapCoreFields, ordered } from './schema.js'
+
+const { format } = winston
+
+/** What the format needs from the options. */
+export interface FormatOptions {
+  pretty: boolean
+  production: boolean
+  redact: readonly string[]
+}
+
+/** Maps core fields onto the schema and redacts, as a logform format. */
+const schema = format((info, opts) => {
+  const { production, rules } = opts as { production: boolean; rules: ReturnType<typeof compileRedaction> }
+  const fields = info as unknown as Record<string, unknown>
+  mapCoreFields(fields, production)
+  redactInfo(fields, rules)
+  return info
+})
+
+/** Reorders keys so the leading schema keys come first (the JSON keeps insertion order). */
+const leading = format((info) => ordered(info))
+
+/** One line for people: `12:00:00.000 info  message  key=value ...`, level coloured. */
+const prettyLine = format.printf((info) => {
+  const { timestamp, level, message, service: _service, ...rest } = info
+  const extras = Object.entries(rest)
+    .map(([key, value]) => (key === 'error.stack' ? `\n${value}` : `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`))
+    .join(' ')
+  return `${String(timestamp).slice(11, 23)} ${level} ${message}${extras ? `  ${extras}` : ''}`
+})
+
+/** The whole format of a logger with these options. */
+export function buildFormat(options: FormatOptions): Logform.Format {
+  const base = [schema({ production: options.production, rules: compileRedaction(options.redact) }), format.timestamp()]
+  if (options.pretty) return format.combine(...base, format.colorize({ level: true }), prettyLine)
+  return format.combine(...base, leading(), format.json({ deterministic: false }))
+}
