@@ -36,6 +36,16 @@ export function accessFields(req: VectoraRequest<object>, info: ResponseInfo): R
 
 /** Installs the app-wide onResponse hook (which also makes unmatched 404/405 requests reach JS). */
 export function installAccessLog(app: PluginApp, options: AccessOptions, logOf: (req: VectoraRequest<object>) => StructuredLogger): void {
+  // The peer address is only known while the connection serves the request: read (and cached by req.ip)
+  // first thing, so the line has it even when onResponse runs after the client left.
+  app.addHook(
+    'onRequest',
+    (req) => {
+      void req.ip
+      return undefined
+    },
+    { name: 'clientAddress', stage: -10_000 },
+  )
   app.addHook(
     'onResponse',
     (req, info) => {
