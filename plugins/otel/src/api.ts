@@ -2,7 +2,6 @@
  * @module @vectora/otel/api — loads the optional peer `@opentelemetry/api` without making it a hard dependency.
  */
 import { createRequire } from 'node:module'
-import { VectoraError } from 'vectora'
 
 /** The `@opentelemetry/api` module. */
 export type OtelApi = typeof import('@opentelemetry/api')
@@ -22,15 +21,26 @@ export function loadOtelApi(): OtelApi | undefined {
   return loaded ?? undefined
 }
 
-/** The api, or a VectoraError telling how to install it: for `tracing: true` / `{ ... }`. */
-export function requireOtelApi(): OtelApi {
-  const api = loadOtelApi()
-  if (api === undefined) {
-    throw new VectoraError(
-      'VEC_ERR_PLUGIN_SETUP_FAILED',
-      '@vectora/otel: tracing needs the optional peer dependency @opentelemetry/api, which is not installed: npm install @opentelemetry/api (or pass tracing: false).',
+/**
+ * Thrown by setup (so register() fails with VEC_ERR_PLUGIN_SETUP_FAILED, this as its `cause`) when tracing was
+ * asked for explicitly and `@opentelemetry/api` cannot be loaded. Code `OTEL_API_MISSING`.
+ */
+export class OtelApiMissingError extends Error {
+  readonly code = 'OTEL_API_MISSING'
+  constructor() {
+    super(
+      '@vectora/otel: tracing needs the optional peer dependency @opentelemetry/api, which is not installed. Run `npm install @opentelemetry/api` (and an SDK, e.g. @opentelemetry/sdk-node), or pass tracing: false.',
     )
   }
+  static {
+    this.prototype.name = 'OtelApiMissingError'
+  }
+}
+
+/** The api, or an OtelApiMissingError telling how to install it: for `tracing: true` / `{ ... }`. */
+export function requireOtelApi(): OtelApi {
+  const api = loadOtelApi()
+  if (api === undefined) throw new OtelApiMissingError()
   return api
 }
 

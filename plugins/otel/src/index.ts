@@ -14,8 +14,9 @@ import type { Registry } from 'prom-client'
 
 export { otel } from './otel.js'
 export { traceContextOf, withRequestContext } from './tracing.js'
+export { OtelApiMissingError } from './api.js'
 export { DURATION_BUCKETS, UNMATCHED_ROUTE } from './metrics.js'
-export type { AttachingContextManager, MetricsOptions, OtelOptions, TracingOptions } from './options.js'
+export type { AttachingContextManager, MetricsOptions, OtelOptions, ServerTimingOptions, TracingOptions } from './options.js'
 
 declare module 'vectora' {
   interface RequestDecorations {
@@ -25,6 +26,8 @@ declare module 'vectora' {
     otelContext?: Context
     /** `performance.now()` at @vectora/otel's onRequest hook (set with `serverTiming: true`). */
     otelStartedAt?: number
+    /** `performance.now()` at the start of each phase, NaN for phases not reached (set with `serverTiming: { phases: true }`). */
+    otelTiming?: Float64Array
   }
   interface ServiceTypes {
     /** The prom-client registry @vectora/otel's metrics are on (`inject: ['otelRegistry']`), for your own metrics. */

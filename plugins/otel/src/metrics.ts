@@ -107,7 +107,11 @@ function kernelMetrics(registry: Registry, stats: () => KernelStats): void {
   gauge('vectora_kernel_requests_in_js', 'Requests queued for or running in JavaScript now (what maxPending bounds).', (s) => s.queuedOrRunning)
   gauge('vectora_kernel_reading_bodies', 'Requests reading their body now (what maxBodyReaders bounds).', (s) => s.readingBodies)
   counter('vectora_kernel_connections_accepted_total', 'Connections accepted since the server started, refused ones included.', (s) => s.accepted)
-  counter('vectora_kernel_requests_total', 'Requests the kernel handled since the server started (probes and kernel-answered 404s included).', (s) => s.requests)
+  counter(
+    'vectora_kernel_requests_total',
+    'Requests the kernel handled since the server started (probes and kernel-answered 404s included).',
+    (s) => s.requests,
+  )
   counter('vectora_kernel_timed_out_total', 'Requests answered 503 VEC_ERR_REQUEST_TIMEOUT at their deadline.', (s) => s.timedOut)
   new Counter<'reason'>({
     name: 'vectora_kernel_refused_total',

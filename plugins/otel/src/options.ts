@@ -42,15 +42,24 @@ export interface OtelOptions {
   tracing?: boolean | TracingOptions
   /** Prometheus metrics. Default on. */
   metrics?: boolean | MetricsOptions
-  /** A `Server-Timing: total;dur=<ms>` response header. Default false (it tells clients how long the server took). */
-  serverTiming?: boolean
+  /**
+   * A `Server-Timing: total;dur=<ms>` response header; `{ phases: true }` adds one entry per pipeline phase.
+   * Default false (it tells clients how long the server took).
+   */
+  serverTiming?: boolean | ServerTimingOptions
+}
+
+/** Server-Timing options (`serverTiming: { ... }`). */
+export interface ServerTimingOptions {
+  /** One `<phase>;dur=<ms>` entry per phase that ran, before `total`. Adds a hook to every phase. Default false. */
+  phases?: boolean
 }
 
 /** The options after defaults; `tracing` is 'auto' until the api was looked for. */
 export interface ResolvedOtel {
   readonly tracing: false | 'auto' | TracingOptions
-  readonly metrics: false | Required<Omit<MetricsOptions, 'registry'>> & { registry: Registry | undefined }
-  readonly serverTiming: boolean
+  readonly metrics: false | (Required<Omit<MetricsOptions, 'registry'>> & { registry: Registry | undefined })
+  readonly serverTiming: false | Required<ServerTimingOptions>
 }
 
 function invalid(detail: string): never {
@@ -72,13 +81,21 @@ export function resolveOptions(options: OtelOptions | undefined): ResolvedOtel {
   const o: unknown = options ?? {}
   if (!isObject(o)) invalid(`options must be an object, got ${typeof o}.`)
   checkKnown(o, '', ['tracing', 'metrics', 'serverTiming'])
-  return { tracing: resolveTracing(o.tracing), metrics: resolveMetrics(o.metrics), serverTiming: resolveBoolean(o.serverTiming, 'serverTiming', false) }
+  return { tracing: resolveTracing(o.tracing), metrics: resolveMetrics(o.metrics), serverTiming: resolveServerTiming(o.serverTiming) }
 }
 
 function resolveBoolean(value: unknown, name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') invalid(`${name} must be a boolean, got ${typeof value}.`)
   return value
+}
+
+function resolveServerTiming(value: unknown): ResolvedOtel['serverTiming'] {
+  if (value === undefined || value === false) return false
+  if (value === true) return { phases: false }
+  if (!isObject(value)) invalid(`serverTiming must be a boolean or an object, got ${typeof value}.`)
+  checkKnown(value, 'serverTiming.', ['phases'])
+  return { phases: resolveBoolean(value.phases, 'serverTiming.phases', false) }
 }
 
 function resolveTracing(value: unknown): ResolvedOtel['tracing'] {
@@ -102,7 +119,8 @@ function resolveMetrics(value: unknown): ResolvedOtel['metrics'] {
   if (!isObject(m)) invalid(`metrics must be a boolean or an object, got ${typeof m}.`)
   checkKnown(m, 'metrics.', ['path', 'guards', 'defaultMetrics', 'registry'])
   const path = m.path ?? '/metrics'
-  if (path !== false && (typeof path !== 'string' || !path.startsWith('/'))) invalid(`metrics.path must be a path starting with "/" or false, got ${JSON.stringify(path)}.`)
+  if (path !== false && (typeof path !== 'string' || !path.startsWith('/')))
+    invalid(`metrics.path must be a path starting with "/" or false, got ${JSON.stringify(path)}.`)
   const guards = m.guards ?? []
   if (!Array.isArray(guards)) invalid('metrics.guards must be an array of guards.')
   const registry = m.registry as Registry | undefined

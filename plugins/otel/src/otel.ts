@@ -3,11 +3,11 @@
  * the request in flight and notes the time; one onResponse hook that ends the span and observes the duration; an
  * onSend hook for Server-Timing when asked; and the metrics route.
  */
-import { definePlugin, reply, type ResponseInfo, type VectoraRequest } from 'vectora'
+import { definePlugin, reply, REQUEST_PHASES, type ResponseInfo, type VectoraRequest } from 'vectora'
 import { loadOtelApi, requireOtelApi } from './api.js'
 import { createMetrics, newRegistry, type Metrics } from './metrics.js'
 import { resolveOptions, type OtelOptions } from './options.js'
-import { markStart, serverTimingHeader } from './server-timing.js'
+import { markStart, phaseMark, sendMark, serverTimingHeader } from './server-timing.js'
 import { createTracing, useApi, type Tracing } from './tracing.js'
 
 const VERSION = '0.1.0'
@@ -54,19 +54,27 @@ export const otel = definePlugin<OtelOptions | undefined>({
     const timing = config.serverTiming
     if (tracing !== undefined) app.decorateRequest('otelSpan')
     if (tracing !== undefined) app.decorateRequest('otelContext')
-    if (timing) app.decorateRequest('otelStartedAt')
-    if (tracing === undefined && metrics === undefined && !timing) return
+    if (timing !== false) app.decorateRequest(timing.phases ? 'otelTiming' : 'otelStartedAt')
+    if (tracing === undefined && metrics === undefined && timing === false) return
 
-    app.addHook('onRequest', startHook(tracing, metrics, timing), { name: 'start', stage: START_STAGE })
+    const phases = timing !== false && timing.phases
+    app.addHook('onRequest', startHook(tracing, metrics, timing !== false, phases), { name: 'start', stage: START_STAGE })
     if (tracing !== undefined || metrics !== undefined) app.addHook('onResponse', endHook(tracing, metrics), { name: 'end' })
-    if (timing) app.addHook('onSend', serverTimingHeader, { name: 'serverTiming', stage: SEND_STAGE })
+    if (phases) {
+      for (let i = 1; i < REQUEST_PHASES.length; i++) {
+        app.addHook(REQUEST_PHASES[i], phaseMark(i), { name: `mark${REQUEST_PHASES[i][0].toUpperCase()}${REQUEST_PHASES[i].slice(1)}`, stage: START_STAGE })
+      }
+      app.addHook('preHandler', phaseMark(REQUEST_PHASES.length), { name: 'markHandler', stage: SEND_STAGE })
+      app.addHook('onSend', sendMark, { name: 'markSend', stage: START_STAGE })
+    }
+    if (timing !== false) app.addHook('onSend', serverTimingHeader, { name: 'serverTiming', stage: SEND_STAGE })
   },
 })
 
 /** The onRequest hook, specialized once for what is on: no per-request branching on options beyond these. */
-function startHook(tracing: Tracing | undefined, metrics: Metrics | undefined, timing: boolean) {
+function startHook(tracing: Tracing | undefined, metrics: Metrics | undefined, timing: boolean, phases: boolean) {
   return function start(req: VectoraRequest<any>): undefined {
-    if (timing) markStart(req)
+    if (timing) markStart(req, phases)
     metrics?.started()
     tracing?.start(req)
     return undefined

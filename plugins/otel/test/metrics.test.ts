@@ -76,7 +76,12 @@ describe('@vectora/otel: metrics', () => {
       assert.equal(family(families, 'http_server_active_requests').metrics[0].value, '1')
       assert.equal(family(families, 'vectora_kernel_requests_in_js').type, 'GAUGE')
       assert.ok(Number(family(families, 'vectora_kernel_requests_in_js').metrics[0].value) >= 1)
-      for (const name of ['vectora_kernel_connections', 'vectora_kernel_reading_bodies', 'vectora_kernel_timed_out_total', 'vectora_kernel_connections_accepted_total']) {
+      for (const name of [
+        'vectora_kernel_connections',
+        'vectora_kernel_reading_bodies',
+        'vectora_kernel_timed_out_total',
+        'vectora_kernel_connections_accepted_total',
+      ]) {
         assert.ok(Number.isFinite(Number(family(families, name).metrics[0].value)), name)
       }
       const refused = family(families, 'vectora_kernel_refused_total')
@@ -122,7 +127,7 @@ describe('@vectora/otel: metrics', () => {
     it('path: false serves nothing; the registry is a service for your own metrics', async () => {
       const registry = new Registry()
       const app = metricsApp({ path: false, registry })
-      app.get('/', (_req, { otelRegistry }) => ({ same: otelRegistry === registry }), )
+      app.get('/', (_req, { otelRegistry }) => ({ same: otelRegistry === registry }))
       assert.equal((await t.request(app, { url: '/metrics' })).status, 404)
       await t.request(app, { url: '/' })
       assert.ok((await registry.metrics()).includes(DURATION))
