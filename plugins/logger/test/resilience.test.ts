@@ -67,7 +67,9 @@ describe('@vectora/logger: resilience', () => {
     const service = app.resolve('logger')
     assert.equal(service.droppedLines(), 990)
     // Unstick the destination: every kept line reaches it, and flushed() resolves.
-    const drain = setInterval(() => callbacks.splice(0).forEach((callback) => callback()), 1)
+    const drain = setInterval(() => {
+      for (const callback of callbacks.splice(0)) callback()
+    }, 1)
     try {
       await service.flushed()
     } finally {
