@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { Writable } from 'node:stream'
 import { createTestApp, forEachTransport } from 'vectora/testing'
 import winston from 'winston'
-import { logger } from '../src/index.js'
+import { type LoggerService, logger } from '../src/index.js'
 import { memoryDestination } from './support.js'
 
 /** A winston transport whose log() throws. */
@@ -28,7 +28,7 @@ describe('@vectora/logger: resilience', () => {
       })
       for (let i = 0; i < 3; i++) assert.equal((await t.request(app, { url: '/' })).status, 200)
       assert.equal(out.where({ message: 'handler line' }).length, 3)
-      assert.ok(app.resolve('logger').droppedLines() >= 3)
+      assert.ok(app.resolve<LoggerService>('logger').droppedLines() >= 3)
     })
 
     it('answers 200 when the destination stream errors on every write', async () => {
@@ -64,7 +64,7 @@ describe('@vectora/logger: resilience', () => {
     const started = performance.now()
     for (let i = 0; i < 1000; i++) app.log.info('burst', { i })
     assert.ok(performance.now() - started < 1000, 'logging returned without waiting for the destination')
-    const service = app.resolve('logger')
+    const service = app.resolve<LoggerService>('logger')
     assert.equal(service.droppedLines(), 990)
     // Unstick the destination: every kept line reaches it, and flushed() resolves.
     const drain = setInterval(() => {

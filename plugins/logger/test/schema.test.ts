@@ -52,7 +52,7 @@ describe('@vectora/logger: schema', () => {
     assert.equal(res.status, 500)
     const core = out.lines().find((line) => line['error.message'] === 'kaput' && line.outcome === undefined)
     assert.ok(core, 'the core error line is in the plugin output')
-    assert.equal(core.request_id, res.json().requestId)
+    assert.equal(core.request_id, res.json<{ requestId: string }>().requestId)
     assert.deepEqual(app.logger.lines, [], 'nothing went to the logger the app was created with')
   })
 

@@ -45,7 +45,7 @@ export function accessLines(out: ReturnType<typeof memoryDestination>): Line[] {
 }
 
 /** Waits until `check()` is truthy (onResponse runs after the reply reached the client). */
-export async function eventually<T>(check: () => T, ms = 2000): Promise<T> {
+export async function eventually<T>(check: () => T | false | undefined, ms = 2000): Promise<T> {
   const start = Date.now()
   for (;;) {
     const value = check()
