@@ -66,20 +66,13 @@ export function createMetrics(registry: Registry, stats: () => KernelStats, defa
 
 /** Gauges and counters whose values come from `stats()` when the registry is scraped. */
 function kernelMetrics(registry: Registry, stats: () => KernelStats): void {
-  // One stats() call per scrape, shared by every collect callback of that scrape.
-  let last: KernelStats | undefined
-  let at = -1
+  // A native call per collect callback (a few per scrape): cheaper than any cache would be to keep right.
   const read = (): KernelStats | undefined => {
-    const now = Date.now()
-    if (now !== at) {
-      at = now
-      try {
-        last = stats()
-      } catch {
-        last = undefined // not ready yet (or closed): report nothing rather than fail the scrape
-      }
+    try {
+      return stats()
+    } catch {
+      return undefined // not ready yet (or closed): report nothing rather than fail the scrape
     }
-    return last
   }
   const gauge = (name: string, help: string, pick: (s: KernelStats) => number) =>
     new Gauge({

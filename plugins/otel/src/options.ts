@@ -28,6 +28,13 @@ export interface TracingOptions {
 export interface MetricsOptions {
   /** The path the exposition is served on. Default `/metrics`. `false`: no route (read the registry yourself). */
   path?: string | false
+  /**
+   * Serve the exposition on this port (a separate node:http server, started at ready, closed at close) instead of
+   * as a route of the app. 0 picks a free port. Not with `guards` (they are the app's) nor with workers.
+   */
+  port?: number
+  /** The interface of the `port` server. Default `127.0.0.1` (only local scrapers); `0.0.0.0` for every interface. */
+  host?: string
   /** Guards on the metrics route (for example `requireAuth`). Default none. */
   guards?: readonly Guard<any>[]
   /** Node.js process metrics (`collectDefaultMetrics`) on the plugin's registry. Default true. */
@@ -58,7 +65,7 @@ export interface ServerTimingOptions {
 /** The options after defaults; `tracing` is 'auto' until the api was looked for. */
 export interface ResolvedOtel {
   readonly tracing: false | 'auto' | TracingOptions
-  readonly metrics: false | (Required<Omit<MetricsOptions, 'registry'>> & { registry: Registry | undefined })
+  readonly metrics: false | (Required<Omit<MetricsOptions, 'registry' | 'port'>> & { registry: Registry | undefined; port: number | undefined })
   readonly serverTiming: false | Required<ServerTimingOptions>
 }
 
@@ -117,7 +124,7 @@ function resolveMetrics(value: unknown): ResolvedOtel['metrics'] {
   if (value === false) return false
   const m = value === undefined || value === true ? {} : value
   if (!isObject(m)) invalid(`metrics must be a boolean or an object, got ${typeof m}.`)
-  checkKnown(m, 'metrics.', ['path', 'guards', 'defaultMetrics', 'registry'])
+  checkKnown(m, 'metrics.', ['path', 'guards', 'defaultMetrics', 'registry', 'port', 'host'])
   const path = m.path ?? '/metrics'
   if (path !== false && (typeof path !== 'string' || !path.startsWith('/')))
     invalid(`metrics.path must be a path starting with "/" or false, got ${JSON.stringify(path)}.`)
@@ -125,5 +132,14 @@ function resolveMetrics(value: unknown): ResolvedOtel['metrics'] {
   if (!Array.isArray(guards)) invalid('metrics.guards must be an array of guards.')
   const registry = m.registry as Registry | undefined
   if (registry !== undefined && typeof (registry as Partial<Registry>).metrics !== 'function') invalid('metrics.registry must be a prom-client Registry.')
-  return { path: path as string | false, guards, defaultMetrics: resolveBoolean(m.defaultMetrics, 'metrics.defaultMetrics', true), registry }
+  const port = m.port as number | undefined
+  if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535)) {
+    invalid(`metrics.port must be an integer from 0 to 65535, got ${JSON.stringify(port)}.`)
+  }
+  const host = m.host ?? '127.0.0.1'
+  if (typeof host !== 'string' || host === '') invalid('metrics.host must be a non-empty string.')
+  if (port === undefined && m.host !== undefined) invalid('metrics.host needs metrics.port.')
+  if (port !== undefined && guards.length > 0) invalid("metrics.guards apply to the app's route, not to a metrics.port server: drop one of them.")
+  if (port !== undefined && path === false) invalid('metrics.port needs a metrics.path to serve.')
+  return { path: path as string | false, guards, port, host, defaultMetrics: resolveBoolean(m.defaultMetrics, 'metrics.defaultMetrics', true), registry }
 }

@@ -3,9 +3,11 @@
  * the request in flight and notes the time; one onResponse hook that ends the span and observes the duration; an
  * onSend hook for Server-Timing when asked; and the metrics route.
  */
-import { definePlugin, reply, REQUEST_PHASES, type ResponseInfo, type VectoraRequest } from 'vectora'
+import type { Server } from 'node:http'
+import { definePlugin, reply, REQUEST_PHASES, VectoraError, type ResponseInfo, type VectoraRequest } from 'vectora'
 import { loadOtelApi, requireOtelApi } from './api.js'
 import { createMetrics, newRegistry, type Metrics } from './metrics.js'
+import { startMetricsServer, stopMetricsServer } from './metrics-server.js'
 import { resolveOptions, type OtelOptions } from './options.js'
 import { markStart, phaseMark, sendMark, serverTimingHeader } from './server-timing.js'
 import { createTracing, useApi, type Tracing } from './tracing.js'
@@ -47,7 +49,22 @@ export const otel = definePlugin<OtelOptions | undefined>({
       metrics = createMetrics(m.registry ?? newRegistry(), () => app.stats(), m.defaultMetrics)
       const registry = metrics.registry
       app.provideValue('otelRegistry', registry)
-      if (m.path !== false) {
+      if (m.port !== undefined) {
+        if (app.threads > 1) {
+          throw new VectoraError(
+            'VEC_ERR_INVALID_OPTION',
+            `@vectora/otel: metrics.port cannot be used with workers (${app.threads} threads would each need the port): serve metrics.path on the app instead.`,
+          )
+        }
+        const { path, port, host } = m
+        let server: Server | undefined
+        app.onReady(async () => {
+          server = await startMetricsServer(registry, path as string, port, host)
+        })
+        app.onClose(async () => {
+          if (server !== undefined) await stopMetricsServer(server)
+        })
+      } else if (m.path !== false) {
         app.get(m.path, { guards: m.guards }, async () => reply.text(await registry.metrics()).header('content-type', registry.contentType))
       }
     }

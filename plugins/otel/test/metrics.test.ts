@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { HttpError, type VectoraRequest } from 'vectora'
 import { createTestApp, forEachTransport } from 'vectora/testing'
+import { createServer } from 'node:net'
 import { Registry } from 'prom-client'
 import { DURATION_BUCKETS, otel } from '../src/index.js'
 import { family, histogram, parse, scrape, scrapeText } from './support.js'
@@ -134,9 +135,50 @@ describe('@vectora/otel: metrics', () => {
     })
   })
 
+  it('metrics: { port } serves the exposition on its own server, started at ready and closed at close', async () => {
+    const port = await freePort()
+    const app = metricsApp({ port })
+    app.get('/', () => 'ok')
+    await app.ready()
+    await app.inject({ url: '/' })
+    assert.equal((await app.inject({ url: '/metrics' })).status, 404, 'not a route of the app')
+    const res = await fetch(`http://127.0.0.1:${port}/metrics`)
+    assert.equal(res.status, 200)
+    assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/)
+    const series = histogram(await res.text(), DURATION)
+    assert.equal(series.find((m) => m.labels.http_route === '/')?.count, 1)
+    assert.equal((await fetch(`http://127.0.0.1:${port}/other`)).status, 404)
+    await app.close()
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/metrics`))
+  })
+
+  it('refuses metrics.port with guards, and a port out of range', () => {
+    const app = createTestApp()
+    assert.throws(
+      () => app.register(otel, { metrics: { port: 9464, guards: [() => true] } }),
+      (e: any) => /metrics.guards apply/.test(e.cause?.message),
+    )
+    assert.throws(
+      () => app.register(otel, { metrics: { port: 70000 } }),
+      (e: any) => /metrics.port must be an integer/.test(e.cause?.message),
+    )
+  })
+
   it('metrics: false adds no route and no metric', async () => {
     const app = createTestApp()
     app.register(otel, { tracing: false, metrics: false })
     assert.equal((await app.inject({ url: '/metrics' })).status, 404)
   })
 })
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+}
