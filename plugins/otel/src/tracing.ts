@@ -91,12 +91,17 @@ function recordError(span: Span, error: unknown): void {
   else span.recordException(String(error))
 }
 
-/** The ids of the request's server span, for log lines; undefined without a span (tracing off, before onRequest). */
+/**
+ * The ids of the request's server span, for log lines: undefined without one (tracing off, before the plugin's
+ * onRequest hook, or no SDK registered, when the api's spans are no-ops).
+ */
 export function traceContextOf(req: VectoraRequest<any>): { traceId: string; spanId: string } | undefined {
   const span = req.otelSpan
   if (span === undefined) return undefined
-  const { traceId, spanId } = span.spanContext()
-  return { traceId, spanId }
+  const spanContext = span.spanContext()
+  // Without an SDK the api's spans carry the all-zero ids (or the caller's): nothing worth logging.
+  if (activeApi === undefined || !activeApi.trace.isSpanContextValid(spanContext) || !span.isRecording()) return undefined
+  return { traceId: spanContext.traceId, spanId: spanContext.spanId }
 }
 
 /**

@@ -196,6 +196,14 @@ describe('@vectora/otel: tracing', () => {
     }
   })
 
+  it('traceContextOf is undefined without an SDK (the api alone makes no-op spans), even with a traceparent', async () => {
+    const app = createTestApp()
+    app.register(otel, { metrics: false, tracing: { propagator } })
+    app.get('/', (req) => ({ ids: traceContextOf(req) ?? null, span: req.otelSpan !== undefined }))
+    const res = await app.inject({ url: '/', headers: { traceparent: `00-${TRACE_ID}-${PARENT_ID}-01` } })
+    assert.deepEqual(res.json(), { ids: null, span: true })
+  })
+
   it('traceContextOf is undefined when tracing is off', async () => {
     const app = createTestApp()
     app.register(otel, { tracing: false, metrics: false })
