@@ -1,9 +1,35 @@
 /**
- * @module @vectora/otel/metrics-server — `metrics: { port }`: the exposition on a port of its own (a small
- * node:http server, started in onReady and closed in onClose), so it stays off the public listener.
+ * @module @vectora/otel/metrics-server — where the exposition is served: a route of the app (`metrics.path`, behind
+ * `metrics.guards`), or with `metrics: { port }` a port of its own (a small node:http server, started in onReady
+ * and closed in onClose), so it stays off the public listener.
  */
 import { createServer, type Server } from 'node:http'
 import type { Registry } from 'prom-client'
+import { reply, VectoraError, type PluginApp } from 'vectora'
+import type { ResolvedOtel } from './options.js'
+
+/** Adds the metrics route, or the onReady/onClose pair of the separate server, as the options say. */
+export function serveMetrics(app: PluginApp, registry: Registry, options: Exclude<ResolvedOtel['metrics'], false>): void {
+  const { path, port, host, guards } = options
+  if (path === false) return
+  if (port === undefined) {
+    app.get(path, { guards }, async () => reply.text(await registry.metrics()).header('content-type', registry.contentType))
+    return
+  }
+  if (app.threads > 1) {
+    throw new VectoraError(
+      'VEC_ERR_INVALID_OPTION',
+      `@vectora/otel: metrics.port cannot be used with workers (${app.threads} threads would each need the port): serve metrics.path on the app instead.`,
+    )
+  }
+  let server: Server | undefined
+  app.onReady(async () => {
+    server = await startMetricsServer(registry, path, port, host)
+  })
+  app.onClose(async () => {
+    if (server !== undefined) await stopMetricsServer(server)
+  })
+}
 
 /** Starts the server on `host:port`; resolves once it listens. Answers GET/HEAD `path` with the exposition, else 404. */
 export function startMetricsServer(registry: Registry, path: string, port: number, host: string): Promise<Server> {

@@ -3,20 +3,17 @@
  * the request in flight and notes the time; one onResponse hook that ends the span and observes the duration; an
  * onSend hook for Server-Timing when asked; and the metrics route.
  */
-import type { Server } from 'node:http'
-import { definePlugin, reply, REQUEST_PHASES, VectoraError, type ResponseInfo, type VectoraRequest } from 'vectora'
+import { definePlugin, type ResponseInfo, type VectoraRequest } from 'vectora'
 import { loadOtelApi, requireOtelApi } from './api.js'
 import { createMetrics, newRegistry, type Metrics } from './metrics.js'
-import { startMetricsServer, stopMetricsServer } from './metrics-server.js'
+import { serveMetrics } from './metrics-server.js'
 import { resolveOptions, type OtelOptions } from './options.js'
-import { markStart, phaseMark, sendMark, serverTimingHeader } from './server-timing.js'
+import { addServerTimingHooks, markStart } from './server-timing.js'
 import { createTracing, useApi, type Tracing } from './tracing.js'
 
 const VERSION = '0.1.0'
 /** First in onRequest (before request ids, CORS preflights at -1000, rate limits): the span covers them all. */
 const START_STAGE = -100_000
-/** Last in onSend: the Server-Timing total includes the other onSend hooks. */
-const SEND_STAGE = 100_000
 
 /**
  * The OpenTelemetry plugin: server spans through `@opentelemetry/api` (optional peer), Prometheus metrics on its
@@ -49,24 +46,7 @@ export const otel = definePlugin<OtelOptions | undefined>({
       metrics = createMetrics(m.registry ?? newRegistry(), () => app.stats(), m.defaultMetrics)
       const registry = metrics.registry
       app.provideValue('otelRegistry', registry)
-      if (m.port !== undefined) {
-        if (app.threads > 1) {
-          throw new VectoraError(
-            'VEC_ERR_INVALID_OPTION',
-            `@vectora/otel: metrics.port cannot be used with workers (${app.threads} threads would each need the port): serve metrics.path on the app instead.`,
-          )
-        }
-        const { path, port, host } = m
-        let server: Server | undefined
-        app.onReady(async () => {
-          server = await startMetricsServer(registry, path as string, port, host)
-        })
-        app.onClose(async () => {
-          if (server !== undefined) await stopMetricsServer(server)
-        })
-      } else if (m.path !== false) {
-        app.get(m.path, { guards: m.guards }, async () => reply.text(await registry.metrics()).header('content-type', registry.contentType))
-      }
+      serveMetrics(app, registry, m)
     }
     const timing = config.serverTiming
     if (tracing !== undefined) app.decorateRequest('otelSpan')
@@ -77,14 +57,7 @@ export const otel = definePlugin<OtelOptions | undefined>({
     const phases = timing !== false && timing.phases
     app.addHook('onRequest', startHook(tracing, metrics, timing !== false, phases), { name: 'start', stage: START_STAGE })
     if (tracing !== undefined || metrics !== undefined) app.addHook('onResponse', endHook(tracing, metrics), { name: 'end' })
-    if (phases) {
-      for (let i = 1; i < REQUEST_PHASES.length; i++) {
-        app.addHook(REQUEST_PHASES[i], phaseMark(i), { name: `mark${REQUEST_PHASES[i][0].toUpperCase()}${REQUEST_PHASES[i].slice(1)}`, stage: START_STAGE })
-      }
-      app.addHook('preHandler', phaseMark(REQUEST_PHASES.length), { name: 'markHandler', stage: SEND_STAGE })
-      app.addHook('onSend', sendMark, { name: 'markSend', stage: START_STAGE })
-    }
-    if (timing !== false) app.addHook('onSend', serverTimingHeader, { name: 'serverTiming', stage: SEND_STAGE })
+    if (timing !== false) addServerTimingHooks(app, phases)
   },
 })
 

@@ -9,11 +9,29 @@
  * `send` (the onSend hooks). The core's contract check runs first in validate and route guards last in
  * authorize, whatever the stage, so the contract check is counted in `authorize` and guards in `authorize` too.
  */
-import type { Reply, VectoraRequest } from 'vectora'
+import { REQUEST_PHASES, type PluginApp, type Reply, type VectoraRequest } from 'vectora'
 
 /** The mark slots: one per phase start, then the handler's start and onSend's start. */
 export const MARKS = ['onRequest', 'authenticate', 'authorize', 'validate', 'preHandler', 'handler', 'send'] as const
 const SEND = MARKS.length - 1
+
+/** First in a phase (as the plugin's onRequest hook is in onRequest). */
+const FIRST = -100_000
+/** Last in onSend (the total includes the other onSend hooks), last in preHandler (the handler's start). */
+const LAST = 100_000
+
+/** Adds the onSend hook that writes the header and, with `phases`, the hooks that mark each phase's start. */
+export function addServerTimingHooks(app: PluginApp, phases: boolean): void {
+  if (phases) {
+    for (let i = 1; i < REQUEST_PHASES.length; i++) {
+      const phase = REQUEST_PHASES[i]
+      app.addHook(phase, phaseMark(i), { name: `mark${phase[0].toUpperCase()}${phase.slice(1)}`, stage: FIRST })
+    }
+    app.addHook('preHandler', phaseMark(REQUEST_PHASES.length), { name: 'markHandler', stage: LAST })
+    app.addHook('onSend', sendMark, { name: 'markSend', stage: FIRST })
+  }
+  app.addHook('onSend', serverTimingHeader, { name: 'serverTiming', stage: LAST })
+}
 
 /** Records the start; call from the plugin's onRequest hook. `phases` allocates the per-phase marks. */
 export function markStart(req: VectoraRequest<any>, phases: boolean): void {
