@@ -128,9 +128,9 @@ describe('@vectora/otel: metrics', () => {
     it('path: false serves nothing; the registry is a service for your own metrics', async () => {
       const registry = new Registry()
       const app = metricsApp({ path: false, registry })
-      app.get('/', (_req, { otelRegistry }) => ({ same: otelRegistry === registry }))
+      app.get('/', { inject: ['otelRegistry'] }, (_req, { otelRegistry }) => ({ same: otelRegistry === registry }))
       assert.equal((await t.request(app, { url: '/metrics' })).status, 404)
-      await t.request(app, { url: '/' })
+      assert.deepEqual((await t.request(app, { url: '/' })).json(), { same: true })
       assert.ok((await registry.metrics()).includes(DURATION))
     })
   })
