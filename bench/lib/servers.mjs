@@ -53,6 +53,21 @@ export const SERVERS = [
     ...withEnv(node('vectora.mjs'), { VECTORA_NOOP_HOOK: '1' }),
     preflight: () => null,
   },
+  // The stack apps with logging and metrics (BENCH_OBSERVED=1): @vectora/logger + @vectora/otel's metrics
+  // against pino + prom-client hooks, both writing one access line per request to BENCH_LOG_FILE (/dev/null).
+  // Only the `stack` scenarios are served (`--scenarios stack`).
+  {
+    name: 'vectora-obs',
+    ...withEnv(node('stack/vectora.mjs'), { BENCH_OBSERVED: '1' }),
+    apps: { stack: withEnv(node('stack/vectora.mjs'), { BENCH_OBSERVED: '1' }) },
+    preflight: () => null,
+  },
+  {
+    name: 'fastify-obs',
+    ...withEnv(node('stack/fastify.mjs'), { BENCH_OBSERVED: '1' }),
+    apps: { stack: withEnv(node('stack/fastify.mjs'), { BENCH_OBSERVED: '1' }) },
+    preflight: () => null,
+  },
   { name: 'node-http', ...node('node-http.mjs'), apps: { pipeline: node('pipeline/node-http.mjs') } },
   { name: 'fastify', ...node('fastify.mjs'), apps: { pipeline: node('pipeline/fastify.mjs'), stack: node('stack/fastify.mjs') } },
   { name: 'express', ...node('express.mjs'), apps: { pipeline: node('pipeline/express.mjs') } },

@@ -17,6 +17,16 @@ import { isMainThread } from 'node:worker_threads'
 // VECTORA_WORKERS: JavaScript threads (the `vectora-w2` server sets 2); worker threads run this file too.
 const app = createApp({ workers: Number(process.env.VECTORA_WORKERS ?? 1) })
 
+// BENCH_OBSERVED=1 (the `vectora-obs` server): @vectora/logger writing one access line per request to
+// BENCH_LOG_FILE (default /dev/null) and @vectora/otel's request metrics (no tracing), the equivalents of
+// pino + prom-client in the `fastify-obs` server.
+if (process.env.BENCH_OBSERVED === '1') {
+  const { logger } = await import('@vectora/logger')
+  const { otel } = await import('@vectora/otel')
+  const { createWriteStream } = await import('node:fs')
+  app.register(logger, { destination: createWriteStream(process.env.BENCH_LOG_FILE ?? '/dev/null'), format: 'json' })
+  app.register(otel, { tracing: false })
+}
 app.register(cors, { origin: [STACK.origin] })
 app.register(rateLimit, { limit: STACK.limit, window: STACK.windowMs, store: memoryStore() })
 

@@ -200,7 +200,7 @@ export const errorCatalogue = {
     raisedBy: 'boot',
     title: 'Invalid option',
     message: 'An option has the wrong type or range.',
-    hint: 'Fix the named option; the message says the expected type. Every createApp() option is in the table of the vectora package README (kernel/README.md in the repository), under "createApp(options?)".',
+    hint: 'Fix the named option; the message says the expected type. createApp() options are in the table of the vectora package README (kernel/README.md in the repository), under "createApp(options?)"; a plugin\'s options are in that plugin\'s README.',
   },
   VEC_ERR_ROUTE_INVALID: {
     status: null,
