@@ -20,11 +20,20 @@ const app = createApp({ workers: Number(process.env.VECTORA_WORKERS ?? 1) })
 // BENCH_OBSERVED=1 (the `vectora-obs` server): @vectora/logger writing one access line per request to
 // BENCH_LOG_FILE (default /dev/null) and @vectora/otel's request metrics (no tracing), the equivalents of
 // pino + prom-client in the `fastify-obs` server.
-if (process.env.BENCH_OBSERVED === '1') {
+// (BENCH_OBSERVED=logger or =metrics: one of the two, to tell their costs apart.)
+const observed = process.env.BENCH_OBSERVED ?? ''
+if (observed === '1' || observed === 'logger') {
   const { logger } = await import('@vectora/logger')
-  const { otel } = await import('@vectora/otel')
   const { createWriteStream } = await import('node:fs')
-  app.register(logger, { destination: createWriteStream(process.env.BENCH_LOG_FILE ?? '/dev/null'), format: 'json' })
+  const { Writable } = await import('node:stream')
+  const sink =
+    process.env.BENCH_LOG_FILE === 'null-stream'
+      ? new Writable({ write: (c, e, cb) => cb(), writev: (c, cb) => cb() })
+      : createWriteStream(process.env.BENCH_LOG_FILE ?? '/dev/null')
+  app.register(logger, { destination: sink, format: 'json' })
+}
+if (observed === '1' || observed === 'metrics') {
+  const { otel } = await import('@vectora/otel')
   app.register(otel, { tracing: false })
 }
 app.register(cors, { origin: [STACK.origin] })

@@ -1,6 +1,7 @@
 /** @module adapter — the Vectora `Logger` interface over a winston logger, with bound fields for children. */
 import type { Logger } from 'vectora'
 import type winston from 'winston'
+import { IN_ORDER } from './schema.js'
 
 /** Fields of a log call. */
 export type Fields = Record<string, unknown>
@@ -24,7 +25,12 @@ export type Sink = (info: Fields & { level: string; message: string }) => void
 export function structuredLogger(sink: () => Sink, bound: Fields, onFailure: (error: unknown) => void): StructuredLogger {
   const write = (level: string, message: string, fields?: Fields): void => {
     try {
-      sink()({ ...bound, ...fields, level, message: String(message) })
+      // Built in the schema's key order (timestamp and service are filled in later, in place), so the
+      // format only reorders lines whose fields it had to rename.
+      const entry = { timestamp: undefined, level, message: '', service: undefined, ...bound, ...fields, [IN_ORDER]: true }
+      entry.level = level
+      entry.message = String(message)
+      sink()(entry)
     } catch (error) {
       onFailure(error)
     }
@@ -39,9 +45,15 @@ export function structuredLogger(sink: () => Sink, bound: Fields, onFailure: (er
   }
 }
 
-/** The sink of a live winston logger. */
+/**
+ * The sink that hands an entry to winston (its formats, then every transport). Entries are built in the
+ * schema's key order; winston adds `service` (its `defaultMeta`) and the format fills in `timestamp`.
+ *
+ * @example
+ * const sink = winstonSink(winston.createLogger({ transports }))
+ */
 export const winstonSink =
   (logger: winston.Logger): Sink =>
   (info) => {
-    logger.log(info)
+    logger.log(info as winston.LogEntry)
   }

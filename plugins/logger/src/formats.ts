@@ -2,7 +2,7 @@
 import winston from 'winston'
 import type { Logform } from 'winston'
 import { compileRedaction, redactInfo } from './redact.js'
-import { mapCoreFields, ordered } from './schema.js'
+import { IN_ORDER, mapCoreFields, ordered } from './schema.js'
 
 const { format } = winston
 
@@ -17,18 +17,23 @@ export interface FormatOptions {
 const schema = format((info, opts) => {
   const { production, rules } = opts as { production: boolean; rules: ReturnType<typeof compileRedaction> }
   const fields = info as unknown as Record<string, unknown>
-  mapCoreFields(fields, production)
+  const renamed = mapCoreFields(fields, production)
   redactInfo(fields, rules)
+  if (renamed) delete (info as { [IN_ORDER]?: true })[IN_ORDER]
   return info
 })
 
-/** Reorders keys so the leading schema keys come first (the JSON keeps insertion order). */
-const leading = format((info) => ordered(info))
+/**
+ * Reorders keys so the leading schema keys come first (the JSON keeps insertion order). Entries the adapter
+ * built are in that order already, unless `schema` renamed a field; calls made on winston directly are not.
+ */
+const leading = format((info) => ((info as { [IN_ORDER]?: true })[IN_ORDER] ? info : ordered(info)))
 
 /** One line for people: `12:00:00.000 info  message  key=value ...`, level coloured. */
 const prettyLine = format.printf((info) => {
   const { timestamp, level, message, service: _service, ...rest } = info
   const extras = Object.entries(rest)
+    .filter(([, value]) => value !== undefined)
     .map(([key, value]) => (key === 'error.stack' ? `\n${value}` : `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`))
     .join(' ')
   return `${String(timestamp).slice(11, 23)} ${level} ${message}${extras ? `  ${extras}` : ''}`

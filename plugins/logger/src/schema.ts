@@ -29,26 +29,37 @@ export function errorFields(error: unknown, production: boolean): Record<string,
 
 /**
  * Maps the fields the core and plugins pass (`err`, `error` when it is an Error, `requestId`, `traceId`,
- * `spanId`) onto the schema's keys, in place.
+ * `spanId`) onto the schema's keys, in place. True when it renamed or added a key (the line needs reordering).
  */
-export function mapCoreFields(info: Record<string, unknown>, production: boolean): void {
+export function mapCoreFields(info: Record<string, unknown>, production: boolean): boolean {
+  let renamed = false
   const err = info.err !== undefined ? info.err : info.error instanceof Error ? info.error : undefined
   if (err !== undefined) {
     if (info.err !== undefined) delete info.err
     else delete info.error
     Object.assign(info, errorFields(err, production))
   }
-  for (const [from, to] of [
-    ['requestId', 'request_id'],
-    ['traceId', 'trace_id'],
-    ['spanId', 'span_id'],
-  ] as const) {
+  for (const [from, to] of RENAMED) {
     if (info[from] !== undefined) {
       info[to] ??= info[from]
       delete info[from]
+      renamed = true
     }
   }
+  return renamed || err !== undefined
 }
+
+const RENAMED = [
+  ['requestId', 'request_id'],
+  ['traceId', 'trace_id'],
+  ['spanId', 'span_id'],
+] as const
+
+/**
+ * Marks an entry built in the schema's key order (adapter.ts): `ordered` is skipped for it unless
+ * `mapCoreFields` renamed a field.
+ */
+export const IN_ORDER: unique symbol = Symbol('vectora.logger.inOrder')
 
 /** A copy of `info` with LEADING_KEYS first (symbols kept: winston's LEVEL/MESSAGE live there). */
 export function ordered<T extends Record<PropertyKey, unknown>>(info: T): T {
