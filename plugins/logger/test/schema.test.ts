@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { useCleanup } from 'vectora/testing'
 import { REDACTED } from '../src/index.js'
-import { loggedApp } from './support.js'
+import { loggedApp, memoryDestination } from './support.js'
 
 useCleanup()
 
@@ -94,4 +94,37 @@ describe('@vectora/logger: schema', () => {
     app.log.warn('careful', { n: 1 })
     assert.match(out.text(), /\d\d:\d\d:\d\d\.\d{3} \u001b\[33mwarn\u001b\[39m careful {2}n=1\n/)
   })
+
+  it("format: 'auto' is pretty only for a TTY destination under NODE_ENV=development, JSON otherwise", async () => {
+    const before = process.env.NODE_ENV
+    const run = async (env: string | undefined, tty: boolean): Promise<string> => {
+      if (env === undefined) delete process.env.NODE_ENV
+      else process.env.NODE_ENV = env
+      const out = memoryDestination()
+      try {
+        return await withTty(out, tty, async () => {
+          const { app } = loggedApp({ format: 'auto', destination: out })
+          await app.ready()
+          app.log.warn('auto check', { n: 2 })
+          return out.text()
+        })
+      } finally {
+        if (before === undefined) delete process.env.NODE_ENV
+        else process.env.NODE_ENV = before
+      }
+    }
+    assert.match(await run('development', true), /\u001b\[33mwarn\u001b\[39m auto check {2}n=2\n/)
+    assert.equal(JSON.parse((await run('development', false)).trim()).message, 'auto check')
+    assert.equal(JSON.parse((await run('production', true)).trim()).message, 'auto check')
+  })
 })
+
+/** Runs `fn` with `stream.isTTY` set to `tty` (what `format: 'auto'` reads at register). */
+async function withTty<T>(stream: object, tty: boolean, fn: () => Promise<T>): Promise<T> {
+  Object.defineProperty(stream, 'isTTY', { value: tty, configurable: true })
+  try {
+    return await fn()
+  } finally {
+    delete (stream as { isTTY?: boolean }).isTTY
+  }
+}
