@@ -48,13 +48,15 @@ describe('@vectora/logger: resilience', () => {
     })
   })
 
-  it('drops and counts lines past maxBufferedLines while the destination is stuck, without blocking', async () => {
+  it('drops and counts lines past maxBufferedLines while the destination is stuck, without blocking, and joins the waiting lines into one write', async () => {
     const callbacks: Array<() => void> = []
     let written = 0
+    let writes = 0
     const stuck = new Writable({
       highWaterMark: 1,
-      write(_chunk, _encoding, callback) {
-        written++
+      write(chunk, _encoding, callback) {
+        writes++
+        written += String(chunk).split('\n').length - 1
         callbacks.push(callback)
       },
     })
@@ -76,5 +78,7 @@ describe('@vectora/logger: resilience', () => {
       clearInterval(drain)
     }
     assert.equal(written, 10)
+    // The first line went out alone; the nine that came while it was in flight left together, in one write.
+    assert.equal(writes, 2)
   })
 })
