@@ -1,6 +1,7 @@
 /** @module formats — the logform pipeline: schema mapping, redaction, ISO timestamp, then JSON or pretty text. */
 import winston from 'winston'
 import type { Logform } from 'winston'
+import { configure } from 'safe-stable-stringify'
 import { compileRedaction, redactInfo } from './redact.js'
 import { IN_ORDER, mapCoreFields, ordered } from './schema.js'
 
@@ -29,6 +30,27 @@ const schema = format((info, opts) => {
  */
 const leading = format((info) => ((info as { [IN_ORDER]?: true })[IN_ORDER] ? info : ordered(info)))
 
+const MESSAGE = Symbol.for('message')
+/** safe-stable-stringify, configured once (logform's json format configures it again for every line). */
+const safeStringify = configure({ deterministic: false })
+const bigintToString = (_key: string, value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value)
+
+/**
+ * The JSON line: the engine's `JSON.stringify` (several times faster than a replacer-driven stringify), and
+ * safe-stable-stringify — what logform's json format uses — only for an entry it refuses (a BigInt, a cycle),
+ * with BigInts as strings and cycles as "[Circular]", as logform writes them.
+ */
+const jsonLine = format((info) => {
+  let text: string
+  try {
+    text = JSON.stringify(info)
+  } catch {
+    text = safeStringify(info, bigintToString) ?? '{}'
+  }
+  ;(info as unknown as Record<symbol, string>)[MESSAGE] = text
+  return info
+})
+
 /** One line for people: `12:00:00.000 info  message  key=value ...`, level coloured. */
 const prettyLine = format.printf((info) => {
   const { timestamp, level, message, service: _service, ...rest } = info
@@ -43,5 +65,5 @@ const prettyLine = format.printf((info) => {
 export function buildFormat(options: FormatOptions): Logform.Format {
   const base = [schema({ production: options.production, rules: compileRedaction(options.redact) }), format.timestamp()]
   if (options.pretty) return format.combine(...base, format.colorize({ level: true }), prettyLine)
-  return format.combine(...base, leading(), format.json({ deterministic: false }))
+  return format.combine(...base, leading(), jsonLine())
 }

@@ -95,6 +95,19 @@ describe('@vectora/logger: schema', () => {
     assert.match(out.text(), /\d\d:\d\d:\d\d\.\d{3} \u001b\[33mwarn\u001b\[39m careful {2}n=1\n/)
   })
 
+  it('writes a line for fields JSON.stringify refuses: a BigInt as a string, a cycle cut with [Circular]', async () => {
+    const { app, out } = loggedApp()
+    await app.ready()
+    const loop: Record<string, unknown> = { name: 'loop' }
+    loop.self = loop
+    app.log.info('odd fields', { big: 12345678901234567890n, loop })
+    const [line] = out.where({ message: 'odd fields' })
+    assert.equal(line.big, '12345678901234567890')
+    // Redaction copies nested objects (to a bounded depth), so the cycle shows as [Circular] a few levels down.
+    assert.match(JSON.stringify(line.loop), /"self":"\[Circular\]"/)
+    assert.equal(line.service, 'test-svc')
+  })
+
   it("format: 'auto' is pretty only for a TTY destination under NODE_ENV=development, JSON otherwise", async () => {
     const before = process.env.NODE_ENV
     const run = async (env: string | undefined, tty: boolean): Promise<string> => {
