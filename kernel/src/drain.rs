@@ -49,6 +49,12 @@ impl Drain {
         self.aborted.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Requests handed to JavaScript that ended before it answered (client gone, or a drain's deadline),
+    /// since the server started (`serverStats`).
+    pub(crate) fn aborted_total(&self) -> u64 {
+        self.aborted.load(Ordering::Relaxed)
+    }
+
     /// Runs the drain once; later calls wait for the same outcome window and report it again.
     pub(crate) async fn run(&self, deadline: Duration) -> DrainReport {
         let completed_before = self.completed.load(Ordering::Relaxed);

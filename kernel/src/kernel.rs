@@ -133,6 +133,8 @@ impl Kernel {
             requests,
             self.in_js.load(Ordering::Relaxed),
             self.body_readers.load(Ordering::Relaxed),
+            self.drain.is_draining(),
+            self.drain.aborted_total(),
         )
     }
 

@@ -33,6 +33,10 @@ pub(crate) struct Snapshot {
     pub(crate) refused_overloaded: u64,
     pub(crate) refused_body_readers: u64,
     pub(crate) timed_out: u64,
+    /// 1 from the start of a drain (`close()`) on, else 0.
+    pub(crate) draining: u64,
+    /// Requests handed to JavaScript that ended before it answered (client gone, drain deadline) since start.
+    pub(crate) aborted: u64,
 }
 
 impl Stats {
@@ -40,8 +44,15 @@ impl Stats {
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// The counts now; `requests`, `in_js` and `body_readers` are the kernel's own counters.
-    pub(crate) fn snapshot(&self, requests: u64, in_js: usize, body_readers: usize) -> Snapshot {
+    /// The counts now; `requests`, `in_js`, `body_readers` `draining` and `aborted` are the kernel's own.
+    pub(crate) fn snapshot(
+        &self,
+        requests: u64,
+        in_js: usize,
+        body_readers: usize,
+        draining: bool,
+        aborted: u64,
+    ) -> Snapshot {
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
         Snapshot {
             connections: self.connections.load(Ordering::Relaxed) as u64,
@@ -53,6 +64,8 @@ impl Stats {
             refused_overloaded: get(&self.refused_overloaded),
             refused_body_readers: get(&self.refused_body_readers),
             timed_out: get(&self.timed_out),
+            draining: u64::from(draining),
+            aborted,
         }
     }
 }

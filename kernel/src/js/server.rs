@@ -203,6 +203,8 @@ pub(super) fn server_stats(mut cx: FunctionContext) -> JsResult<JsObject> {
         ("refusedOverloaded", s.refused_overloaded),
         ("refusedBodyReaders", s.refused_body_readers),
         ("timedOut", s.timed_out),
+        ("draining", s.draining),
+        ("aborted", s.aborted),
     ];
     for (name, value) in fields {
         let v = cx.number(value as f64);

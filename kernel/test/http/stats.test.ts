@@ -39,6 +39,8 @@ describe('app.stats()', () => {
         refusedOverloaded: 0,
         refusedBodyReaders: 0,
         timedOut: 0,
+        draining: 0,
+        aborted: 0,
       },
     )
 
@@ -73,6 +75,31 @@ describe('app.stats()', () => {
     await until(() => app.stats().refusedConnections === 1)
     first.destroy()
     second.destroy()
+  })
+
+  it('counts a request whose client left before JavaScript answered, and shows draining from close() on', async () => {
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const app = createTestApp({ requestTimeout: 0 })
+    app.get('/hang', async () => {
+      await gate
+      return { ok: true }
+    })
+    const port = await listen(app)
+    const client = await connect(port)
+    client.write('GET /hang HTTP/1.1\r\nhost: x\r\n\r\n')
+    await until(() => app.stats().queuedOrRunning === 1)
+    client.destroy()
+    await until(() => app.stats().aborted === 1)
+    assert.equal(app.stats().draining, 0)
+
+    const slow = fetch(`http://127.0.0.1:${port}/hang`)
+    await until(() => app.stats().queuedOrRunning === 1)
+    const closing = app.close()
+    await until(() => app.stats().draining === 1)
+    release()
+    assert.equal((await slow).status, 200)
+    await closing
   })
 })
 

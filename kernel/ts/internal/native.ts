@@ -97,6 +97,10 @@ export interface KernelStats {
   refusedBodyReaders: number
   /** Requests answered 503 VEC_ERR_REQUEST_TIMEOUT at their deadline. */
   timedOut: number
+  /** 1 once a drain (`app.close()`, SIGTERM) started: the server accepts no new connections; else 0. */
+  draining: number
+  /** Requests handed to JavaScript that ended before it answered since start: the client went away, or a drain's deadline cut them. */
+  aborted: number
 }
 
 export interface NativeKernel {

@@ -106,6 +106,12 @@ function kernelMetrics(registry: Registry, stats: () => KernelStats): void {
     (s) => s.requests,
   )
   counter('vectora_kernel_timed_out_total', 'Requests answered 503 VEC_ERR_REQUEST_TIMEOUT at their deadline.', (s) => s.timedOut)
+  gauge('vectora_kernel_draining', '1 while the server drains (close() or SIGTERM started; no new connections), else 0.', (s) => s.draining)
+  counter(
+    'vectora_kernel_aborted_total',
+    "Requests handed to JavaScript that ended before it answered: the client went away, or a drain's deadline cut them.",
+    (s) => s.aborted,
+  )
   new Counter<'reason'>({
     name: 'vectora_kernel_refused_total',
     help: 'Connections or requests the kernel refused with a 503, by reason.',

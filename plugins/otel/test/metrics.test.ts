@@ -82,9 +82,11 @@ describe('@vectora/otel: metrics', () => {
         'vectora_kernel_reading_bodies',
         'vectora_kernel_timed_out_total',
         'vectora_kernel_connections_accepted_total',
+        'vectora_kernel_aborted_total',
       ]) {
         assert.ok(Number.isFinite(Number(family(families, name).metrics[0].value)), name)
       }
+      assert.equal(family(families, 'vectora_kernel_draining').metrics[0].value, '0')
       const refused = family(families, 'vectora_kernel_refused_total')
       assert.deepEqual(refused.metrics.map((m) => m.labels?.reason).sort(), ['body_readers', 'connections', 'overloaded'])
       assert.ok(refused.metrics.every((m) => m.value === '0'))
