@@ -75,6 +75,16 @@ describe('@vectora/logger: access log', () => {
       )
     })
 
+    it('keeps about the given share of successful lines (sample: 0.25 over 400 requests)', async () => {
+      const { app, out } = loggedApp({ accessLog: { sample: 0.25 } })
+      app.get('/ok', () => ({}))
+      for (let i = 0; i < 400; i++) await t.request(app, { url: '/ok' })
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      const kept = accessLines(out).length
+      // Binomial(400, 0.25): mean 100, sd 8.7; 50..150 is beyond 5 sd on either side.
+      assert.ok(kept >= 50 && kept <= 150, `kept ${kept} of 400`)
+    })
+
     it('skips the probe paths by default, and the paths given in skip', async () => {
       const { app, out } = loggedApp({ accessLog: { skip: ['/internal/:name'] } })
       const probes = loggedApp()
