@@ -15,6 +15,8 @@ export type { AddHook, Group, GroupOptions, HostApi, PluginApp, RouteInfo } from
 export { PHASES, REQUEST_PHASES } from './pipeline/compile.js'
 export type {
   ErrorHook,
+  HookInfo,
+  HookInstrument,
   HookOptions,
   Outcome,
   Phase,

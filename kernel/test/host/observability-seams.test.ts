@@ -73,6 +73,52 @@ describe('observability seams', () => {
     )
   })
 
+  it('instrumentHooks sees every hook call with its request and its end (errors included); a failing instrument is only logged', async () => {
+    const events: string[] = []
+    const app = createTestApp()
+    app.register(
+      definePlugin({
+        name: 'tracer',
+        version: '1.0.0',
+        setup(p) {
+          p.instrumentHooks((hook, req) => {
+            events.push(`start ${hook.phase} ${hook.plugin}:${hook.name} ${req.path}`)
+            return (error) => events.push(`end ${hook.name}${error === undefined ? '' : ` failed: ${(error as Error).message}`}`)
+          })
+          p.instrumentHooks(() => {
+            throw new Error('instrument bug')
+          })
+        },
+      }),
+    )
+    app.addHook('onRequest', function stamp() {})
+    app.addHook('preHandler', async function slow(req) {
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      if (req.path === '/boom') throw new Error('nope')
+    })
+    app.addHook('onSend', function tag(reply) {
+      reply.header('x-tag', '1')
+    })
+    app.get('/ok', () => ({ ok: true }))
+    app.get('/boom', () => ({ ok: true }))
+    const ok = await app.inject({ url: '/ok' })
+    assert.equal(ok.status, 200)
+    assert.equal(ok.headers['x-tag'], '1')
+    assert.deepEqual(events, ['start onRequest app:stamp /ok', 'end stamp', 'start preHandler app:slow /ok', 'end slow', 'start onSend app:tag /ok', 'end tag'])
+    events.length = 0
+    assert.equal((await app.inject({ url: '/boom' })).status, 500)
+    assert.ok(events.includes('end slow failed: nope'), events.join('; '))
+
+    const grouped = createTestApp()
+    assert.throws(
+      () =>
+        grouped.group('/g', (g) =>
+          g.register(definePlugin({ name: 'grouped-tracer', version: '1.0.0', setup: (p) => void p.instrumentHooks(() => undefined) })),
+        ),
+      (err: Error & { cause?: { message?: string } }) => /instrumentHooks\(\) in a group/.test(String(err.cause?.message)),
+    )
+  })
+
   it("a plugin's stats() reads the kernel counters once the app is ready", async () => {
     let read: (() => { requests: number }) | undefined
     const app = createTestApp()

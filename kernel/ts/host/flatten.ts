@@ -4,7 +4,7 @@
  * their core hooks; a route with nothing to run keeps `pipeline = null` (the fast path).
  */
 import type { Logger } from '../base/logger.js'
-import { compilePipeline, type CompiledPipeline, type HookEntry, type Phase } from '../pipeline/compile.js'
+import { compilePipeline, type CompiledPipeline, type HookEntry, type HookInstrument, type Phase } from '../pipeline/compile.js'
 import type { RouteStep } from '../pipeline/steps.js'
 import type { Route } from '../routing/route.js'
 import type { Scope } from './types.js'
@@ -47,6 +47,8 @@ export interface FlattenInput {
   /** Plugin names whose setup succeeded, per scope (what a guard may require). */
   readonly registered: ReadonlyMap<Scope, ReadonlySet<string>>
   log(): Logger
+  /** Hook instruments (`instrumentHooks`); compiled into every hook wrapper when there is one. */
+  readonly instruments: readonly HookInstrument[]
 }
 
 /**
@@ -58,7 +60,7 @@ export interface FlattenInput {
  */
 export function flattenRoutes(routes: readonly Route[], input: FlattenInput): CompiledPipeline | null {
   const { ordered, root, steps, registered } = input
-  const ctx = { log: input.log }
+  const ctx = { log: input.log, instruments: input.instruments }
   for (const route of routes) {
     const chain = new Set<Scope>()
     for (let s: Scope | undefined = route.scope as Scope; s !== undefined; s = s.parent) chain.add(s)

@@ -9,7 +9,7 @@ import { isLogger, type Logger } from '../base/logger.js'
 import type { KernelStats } from '../internal/native.js'
 import { VectoraRequest } from '../http/request.js'
 import type { LifecycleHook } from '../lifecycle/lifecycle.js'
-import { PHASES, type CompiledPipeline, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
+import { PHASES, type CompiledPipeline, type HookInstrument, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
 import { orderHooks } from '../pipeline/order.js'
 import type { RouteStep } from '../pipeline/steps.js'
 import type { Route, Routes, RouteTable } from '../routing/route.js'
@@ -54,6 +54,8 @@ export class PluginHost {
   readonly #setups: Array<{ owner: string; promise: Promise<void> }> = []
   readonly #decorations = new Map<string, { owner: string; init: ((req: VectoraRequest<any>) => unknown) | undefined }>()
   /** Registration slots: the app's calls take one each; a plugin takes one at register() for all its calls. */
+  /** Hook instruments (`instrumentHooks`), compiled into the pipelines at ready. */
+  readonly #instruments: HookInstrument[] = []
   #slots = 0
   #scopes = 0
   #frozen = false
@@ -145,6 +147,23 @@ export class PluginHost {
       stats() {
         return host.#env.stats()
       },
+      instrumentHooks(instrument) {
+        host.#open('instrumentHooks')
+        if (scope !== host.root) {
+          throw new VectoraError(
+            'VEC_ERR_PLUGIN_INVALID',
+            `${owner} calls instrumentHooks() in a group: it observes every hook of the app, so register it on the app itself.`,
+          )
+        }
+        if (typeof instrument !== 'function') {
+          throw new VectoraError(
+            'VEC_ERR_PLUGIN_INVALID',
+            `${owner} passed instrumentHooks() ${describe(instrument)}: give a function (hook, req) => end | undefined.`,
+          )
+        }
+        host.#instruments.push(instrument)
+        return self
+      },
       threads: host.#env.threads,
     }
     self = Object.assign(
@@ -178,6 +197,7 @@ export class PluginHost {
       steps: this.#env.routeSteps,
       registered: this.#registered,
       log: () => this.#env.log(),
+      instruments: this.#instruments,
     })
   }
 

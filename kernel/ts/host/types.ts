@@ -7,7 +7,7 @@ import type { KernelStats } from '../internal/native.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
 import type { VectoraRequest } from '../http/request.js'
 import type { Guard } from '../pipeline/guards.js'
-import type { ErrorHook, HookOptions, RequestHook, RequestPhase, ResponseHook, SendHook } from '../pipeline/compile.js'
+import type { ErrorHook, HookInstrument, HookOptions, RequestHook, RequestPhase, ResponseHook, SendHook } from '../pipeline/compile.js'
 import type { Routes } from '../routing/route.js'
 import type { ServiceDefinition } from '../services/container.js'
 
@@ -72,6 +72,12 @@ export interface HostApi<Self> {
   useLogger(logger: Logger): Self
   /** The kernel's counters (connections, queue, refusals; see `KernelStats`). Needs a ready app: call it at scrape time. */
   stats(): KernelStats
+  /**
+   * Observes every hook call of the app (a tracing plugin's child span per hook): `instrument(hook, req)` runs
+   * before each hook and returns what to call when the hook's work ended (with its error), or undefined. App scope
+   * only, before ready. Costs nothing when no instrument is registered (hooks are then not wrapped).
+   */
+  instrumentHooks(instrument: HookInstrument): Self
   /**
    * JavaScript threads answering this app's requests (`createApp({ workers })`, docs/workers.md), each with
    * its own copy of the app: what a plugin keeps in memory is per thread. 1 without workers.

@@ -97,9 +97,27 @@ export interface CompiledPipeline {
   readonly plan: readonly PlanEntry[]
 }
 
+/** What a hook instrument is told of the hook about to run. */
+export interface HookInfo {
+  readonly phase: Phase
+  /** The plugin that registered the hook (`app` for the app's own). */
+  readonly plugin: string
+  readonly name: string
+}
+
+/**
+ * Observes hook calls (`app.instrumentHooks`, for tracing): called before each hook with the hook and the
+ * request; returns the function to call when the hook's work ended (with its error, if it failed), or undefined
+ * to leave this call alone. Compiled in only when one is registered: without instruments hooks run unwrapped.
+ * An instrument that throws is logged and ignored.
+ */
+export type HookInstrument = (hook: HookInfo, req: VectoraRequest<any>) => ((error?: unknown) => void) | undefined
+
 /** What the hook wrappers need from the app. */
 export interface PipelineContext {
   log(): Logger
+  /** Hook instruments, in registration order (none: nothing is wrapped). */
+  readonly instruments?: readonly HookInstrument[]
 }
 
 type TapWithEntry = { name: string; fn: Function; entry?: HookEntry }
@@ -118,7 +136,11 @@ export function compilePipeline(hooks: ReadonlyMap<Phase, readonly HookEntry[]>,
     phase: Phase,
     wrap: (entry: HookEntry, fn: Function) => Function,
   ): H => {
-    hook.intercept({ register: (tap: TapWithEntry) => (tap.entry ? { ...tap, fn: wrap(tap.entry, tap.fn) } : tap) })
+    const instruments = ctx.instruments ?? []
+    hook.intercept({
+      register: (tap: TapWithEntry) =>
+        tap.entry ? { ...tap, fn: wrap(tap.entry, instruments.length === 0 ? tap.fn : instrumented(tap.entry, tap.fn, instruments, ctx)) } : tap,
+    })
     for (const entry of hooks.get(phase) ?? []) {
       // Taps go in the order computed by orderHooks; tapable's own stage/before are not used.
       hook.tapPromise({ name: `${entry.owner}:${entry.name}`, entry } as { name: string }, entry.fn)
@@ -182,6 +204,62 @@ function guarded(entry: HookEntry, fn: Function): (a: unknown, b?: unknown) => u
       throw attribute(error, entry)
     })
     return entry.timeout === undefined ? settled : withTimeout(settled, entry)
+  }
+}
+
+/**
+ * `fn` run between the instruments' start and end: end gets the hook's error (a sync throw or a rejection);
+ * a thenable ends when it settles. The request is the hook's first argument, or its second for onSend and
+ * onError. Instrument failures are logged, never thrown into the pipeline.
+ */
+function instrumented(entry: HookEntry, fn: Function, instruments: readonly HookInstrument[], ctx: PipelineContext): Function {
+  const info: HookInfo = { phase: entry.phase, plugin: entry.owner, name: entry.name }
+  const reqFirst = entry.phase !== 'onSend' && entry.phase !== 'onError'
+  const failed = (error: unknown): void => ctx.log().error('a hook instrument failed', { plugin: entry.owner, hook: entry.name, err: error })
+  const start = (req: VectoraRequest<any>): Array<(error?: unknown) => void> => {
+    const ends: Array<(error?: unknown) => void> = []
+    for (const instrument of instruments) {
+      try {
+        const end = instrument(info, req)
+        if (end !== undefined) ends.push(end)
+      } catch (error) {
+        failed(error)
+      }
+    }
+    return ends
+  }
+  const finish = (ends: Array<(error?: unknown) => void>, error?: unknown): void => {
+    for (const end of ends) {
+      try {
+        end(error)
+      } catch (thrown) {
+        failed(thrown)
+      }
+    }
+  }
+  return (a: unknown, b: unknown) => {
+    const ends = start((reqFirst ? a : b) as VectoraRequest<any>)
+    let result: unknown
+    try {
+      result = fn(a, b)
+    } catch (error) {
+      finish(ends, error)
+      throw error
+    }
+    if (!isThenable(result)) {
+      finish(ends)
+      return result
+    }
+    return Promise.resolve(result).then(
+      (value) => {
+        finish(ends)
+        return value
+      },
+      (error: unknown) => {
+        finish(ends, error)
+        throw error
+      },
+    )
   }
 }
 
