@@ -22,6 +22,16 @@ export interface TracingOptions {
    * `attach()`. Without it the span is only reachable through `req.otelContext` / `withRequestContext`.
    */
   contextManager?: AttachingContextManager
+  /**
+   * One INTERNAL child span of the server span per hook call, named `"{phase} {plugin}:{hook}"`, ERROR when the
+   * hook failed (through `app.instrumentHooks`). A span per hook call: for debugging or sampled traffic. Default false.
+   */
+  hookSpans?: boolean
+  /**
+   * One INTERNAL child span of the server span per pipeline phase the request reached (`onRequest` ... `handler`,
+   * `onSend`), named by the phase. Adds a hook at the start of each phase (as `serverTiming.phases`). Default false.
+   */
+  phaseSpans?: boolean
 }
 
 /** Metrics options (`metrics: { ... }`). */
@@ -110,8 +120,10 @@ function resolveTracing(value: unknown): ResolvedOtel['tracing'] {
   if (value === false) return false
   if (value === true) return {}
   if (!isObject(value)) invalid(`tracing must be a boolean or an object, got ${typeof value}.`)
-  checkKnown(value, 'tracing.', ['tracerProvider', 'propagator', 'contextManager'])
+  checkKnown(value, 'tracing.', ['tracerProvider', 'propagator', 'contextManager', 'hookSpans', 'phaseSpans'])
   const { tracerProvider, propagator, contextManager } = value as TracingOptions
+  resolveBoolean(value.hookSpans, 'tracing.hookSpans', false)
+  resolveBoolean(value.phaseSpans, 'tracing.phaseSpans', false)
   if (tracerProvider !== undefined && typeof tracerProvider.getTracer !== 'function') invalid('tracing.tracerProvider must have getTracer().')
   if (propagator !== undefined && typeof propagator.extract !== 'function') invalid('tracing.propagator must have extract().')
   if (contextManager !== undefined && typeof contextManager.attach !== 'function') {

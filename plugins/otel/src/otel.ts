@@ -1,19 +1,22 @@
 /**
  * @module @vectora/otel/otel — the plugin: one onRequest hook (first of the pipeline) that starts the span, counts
  * the request in flight and notes the time; one onResponse hook that ends the span and observes the duration; an
- * onSend hook for Server-Timing when asked; and the metrics route.
+ * onSend hook for Server-Timing when asked; the phase-boundary hooks for Server-Timing phases and phase spans; a
+ * hook instrument for hook spans; and the metrics route.
  */
-import { definePlugin, type ResponseInfo, type VectoraRequest } from 'vectora'
+import { definePlugin, type Reply, type ResponseInfo, type VectoraRequest } from 'vectora'
 import { loadOtelApi, requireOtelApi } from './api.js'
 import { createMetrics, newRegistry, type Metrics } from './metrics.js'
 import { serveMetrics } from './metrics-server.js'
 import { resolveOptions, type OtelOptions } from './options.js'
-import { addServerTimingHooks, markStart } from './server-timing.js'
+import { addPhaseMarks, addServerTimingHeader, markStart, timingMark, type MarkListener } from './server-timing.js'
 import { createTracing, useApi, type Tracing } from './tracing.js'
 
 const VERSION = '0.1.0'
 /** First in onRequest (before request ids, CORS preflights at -1000, rate limits): the span covers them all. */
 const START_STAGE = -100_000
+/** Last in onSend (with the Server-Timing header): the onSend phase span ends there, before the write. */
+const END_PHASES_STAGE = 100_000
 
 /**
  * The OpenTelemetry plugin: server spans through `@opentelemetry/api` (optional peer), Prometheus metrics on its
@@ -33,11 +36,16 @@ export const otel = definePlugin<OtelOptions | undefined>({
   setup(app, options) {
     const config = resolveOptions(options)
     let tracing: Tracing | undefined
+    let phaseSpans = false
     if (config.tracing !== false) {
       const api = config.tracing === 'auto' ? loadOtelApi() : requireOtelApi()
       if (api !== undefined) {
         useApi(api)
-        tracing = createTracing(api, config.tracing === 'auto' ? {} : config.tracing)
+        const t = config.tracing === 'auto' ? {} : config.tracing
+        tracing = createTracing(api, t)
+        // Only when asked: without an instrument the kernel compiles hooks unwrapped.
+        if (t.hookSpans === true) app.instrumentHooks(tracing.instrumentHook)
+        phaseSpans = t.phaseSpans === true
       }
     }
     let metrics: Metrics | undefined
@@ -55,26 +63,50 @@ export const otel = definePlugin<OtelOptions | undefined>({
     if (tracing === undefined && metrics === undefined && timing === false) return
 
     const phases = timing !== false && timing.phases
-    app.addHook('onRequest', startHook(tracing, metrics, timing !== false, phases), { name: 'start', stage: START_STAGE })
-    if (tracing !== undefined || metrics !== undefined) app.addHook('onResponse', endHook(tracing, metrics), { name: 'end' })
-    if (timing !== false) addServerTimingHooks(app, phases)
+    const spans = phaseSpans ? tracing : undefined
+    app.addHook('onRequest', startHook(tracing, metrics, timing !== false, phases, spans), { name: 'start', stage: START_STAGE })
+    if (tracing !== undefined || metrics !== undefined) app.addHook('onResponse', endHook(tracing, metrics, spans), { name: 'end' })
+    const listener = markListener(phases, spans)
+    if (listener !== undefined) addPhaseMarks(app, listener)
+    if (spans !== undefined) app.addHook('onSend', endPhaseHook(spans), { name: 'endPhases', stage: END_PHASES_STAGE })
+    if (timing !== false) addServerTimingHeader(app)
   },
 })
 
+/** What the phase-boundary hooks do: note the time (Server-Timing phases), switch phase spans, both, or nothing. */
+function markListener(phases: boolean, spans: Tracing | undefined): MarkListener | undefined {
+  if (spans === undefined) return phases ? timingMark : undefined
+  if (!phases) return (req, index) => spans.phase(req, index)
+  return (req, index) => {
+    timingMark(req, index)
+    spans.phase(req, index)
+  }
+}
+
 /** The onRequest hook, specialized once for what is on: no per-request branching on options beyond these. */
-function startHook(tracing: Tracing | undefined, metrics: Metrics | undefined, timing: boolean, phases: boolean) {
+function startHook(tracing: Tracing | undefined, metrics: Metrics | undefined, timing: boolean, phases: boolean, spans: Tracing | undefined) {
   return function start(req: VectoraRequest<any>): undefined {
     if (timing) markStart(req, phases)
     metrics?.started()
     tracing?.start(req)
+    spans?.phase(req, 0)
     return undefined
   }
 }
 
-function endHook(tracing: Tracing | undefined, metrics: Metrics | undefined) {
+function endHook(tracing: Tracing | undefined, metrics: Metrics | undefined, spans: Tracing | undefined) {
   return function end(req: VectoraRequest<any>, info: ResponseInfo): undefined {
     metrics?.finished(req, info)
+    spans?.endPhase(req)
     tracing?.end(req, info)
+    return undefined
+  }
+}
+
+/** The last onSend hook with phase spans: ends the onSend span (the write to the socket is not a phase). */
+function endPhaseHook(spans: Tracing) {
+  return function endPhases(_reply: Reply, req: VectoraRequest<any>): undefined {
+    spans.endPhase(req)
     return undefined
   }
 }

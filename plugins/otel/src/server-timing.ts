@@ -20,16 +20,25 @@ const FIRST = -100_000
 /** Last in onSend (the total includes the other onSend hooks), last in preHandler (the handler's start). */
 const LAST = 100_000
 
-/** Adds the onSend hook that writes the header and, with `phases`, the hooks that mark each phase's start. */
-export function addServerTimingHooks(app: PluginApp, phases: boolean): void {
-  if (phases) {
-    for (let i = 1; i < REQUEST_PHASES.length; i++) {
-      const phase = REQUEST_PHASES[i]
-      app.addHook(phase, phaseMark(i), { name: `mark${phase[0].toUpperCase()}${phase.slice(1)}`, stage: FIRST })
-    }
-    app.addHook('preHandler', phaseMark(REQUEST_PHASES.length), { name: 'markHandler', stage: LAST })
-    app.addHook('onSend', sendMark, { name: 'markSend', stage: FIRST })
+/** What a phase-boundary hook does at mark `index` (an index into MARKS): Server-Timing's, phase spans', or both. */
+export type MarkListener = (req: VectoraRequest<any>, index: number) => void
+
+/**
+ * The phase-boundary hooks, shared by `serverTiming.phases` and `tracing.phaseSpans` (added once for both): one at
+ * the start of each request phase after onRequest (stage -100000), one right before the handler (preHandler, stage
+ * 100000) and one at the start of onSend; each calls `listener(req, index)`. Mark 0 is the plugin's onRequest hook.
+ */
+export function addPhaseMarks(app: PluginApp, listener: MarkListener): void {
+  for (let i = 1; i < REQUEST_PHASES.length; i++) {
+    const phase = REQUEST_PHASES[i]
+    app.addHook(phase, requestMark(i, listener), { name: `mark${phase[0].toUpperCase()}${phase.slice(1)}`, stage: FIRST })
   }
+  app.addHook('preHandler', requestMark(REQUEST_PHASES.length, listener), { name: 'markHandler', stage: LAST })
+  app.addHook('onSend', sendMark(listener), { name: 'markSend', stage: FIRST })
+}
+
+/** Adds the onSend hook that writes the header (last of onSend, so `total` includes the other onSend hooks). */
+export function addServerTimingHeader(app: PluginApp): void {
   app.addHook('onSend', serverTimingHeader, { name: 'serverTiming', stage: LAST })
 }
 
@@ -45,20 +54,26 @@ export function markStart(req: VectoraRequest<any>, phases: boolean): void {
   }
 }
 
-/** A hook that notes the start of mark `index` (created once per registration, not per request). */
-export function phaseMark(index: number): (req: VectoraRequest<any>) => undefined {
+/** Server-Timing's listener: notes the time mark `index` was reached. */
+export function timingMark(req: VectoraRequest<any>, index: number): void {
+  const marks = req.otelTiming
+  if (marks !== undefined) marks[index] = performance.now()
+}
+
+/** A request-phase hook that reports mark `index` (created once per registration, not per request). */
+function requestMark(index: number, listener: MarkListener): (req: VectoraRequest<any>) => undefined {
   return function mark(req) {
-    const marks = req.otelTiming
-    if (marks !== undefined) marks[index] = performance.now()
+    listener(req, index)
     return undefined
   }
 }
 
-/** The first onSend hook with `phases`: the handler (or short-circuit, or error mapping) is over. */
-export function sendMark(_reply: Reply, req: VectoraRequest<any>): undefined {
-  const marks = req.otelTiming
-  if (marks !== undefined) marks[SEND] = performance.now()
-  return undefined
+/** The first onSend hook: the handler (or short-circuit, or error mapping) is over. */
+function sendMark(listener: MarkListener): (reply: Reply, req: VectoraRequest<any>) => undefined {
+  return function markSend(_reply, req) {
+    listener(req, SEND)
+    return undefined
+  }
 }
 
 /** The last onSend hook: appends the header (after other onSend hooks, whose work `total` includes). */

@@ -1,14 +1,21 @@
 /**
  * @module @vectora/otel/tracing — one SERVER span per request: started in onRequest (from the incoming W3C trace
- * context), ended in onResponse with the status and outcome. Stable HTTP semantic-convention attributes.
+ * context), ended in onResponse with the status and outcome. Stable HTTP semantic-convention attributes. Opt-in
+ * INTERNAL children: one per hook call (`hookSpans`, through `app.instrumentHooks`) and one per phase
+ * (`phaseSpans`, from the phase-boundary hooks Server-Timing uses).
  */
 import type { Attributes, Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api'
-import type { ResponseInfo, VectoraRequest } from 'vectora'
+import { HttpError, type HookInfo, type HookInstrument, type ResponseInfo, type VectoraRequest } from 'vectora'
 import type { OtelApi } from './api.js'
 import { normalizeMethod, parseHost } from './http-attributes.js'
 import type { AttachingContextManager, TracingOptions } from './options.js'
+import { MARKS } from './server-timing.js'
 
 const VERSION = '0.1.0'
+/** The plugin's own hooks get no hook spans (the server span covers them). */
+const OWNER = '@vectora/otel'
+/** Phase span names by mark index: the pipeline's phase names, with `handler` for the handler (and onError). */
+const PHASE_NAMES = MARKS.map((mark) => (mark === 'send' ? 'onSend' : mark))
 
 /** Reads headers off `req.headers` (lower-case names, repeats joined). */
 const HEADER_GETTER: TextMapGetter<Readonly<Record<string, string>>> = {
@@ -22,6 +29,12 @@ export interface Tracing {
   start(req: VectoraRequest<any>): void
   /** Ends the span; call from the plugin's onResponse hook. */
   end(req: VectoraRequest<any>, info: ResponseInfo): void
+  /** `hookSpans`: the instrument for `app.instrumentHooks`, a child span per hook call of other plugins and the app. */
+  readonly instrumentHook: HookInstrument
+  /** `phaseSpans`: ends the open phase span, if any, and starts the one of mark `index` (of MARKS). */
+  phase(req: VectoraRequest<any>, index: number): void
+  /** `phaseSpans`: ends the open phase span, if any (end of onSend, or onResponse when onSend did not run). */
+  endPhase(req: VectoraRequest<any>): void
 }
 
 /** The tracing half of the plugin, bound to a tracer and a propagator. */
@@ -31,6 +44,16 @@ export function createTracing(api: OtelApi, options: TracingOptions): Tracing {
   const manager: AttachingContextManager | undefined = options.contextManager
   const { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } = api
   const tokens = new WeakMap<VectoraRequest<any>, { dispose(): void }>()
+  const phaseSpans = new WeakMap<VectoraRequest<any>, Span>()
+  const phaseAttributes: Attributes[] = PHASE_NAMES.map((phase) => ({ 'vectora.phase': phase }))
+  /** Name and attributes per hook, built at its first call (the kernel passes one HookInfo per hook). */
+  const hookNames = new WeakMap<HookInfo, { name: string; attributes: Attributes }>()
+
+  /** The parent of child spans: none without a server span, or when it records nothing (unsampled, no SDK) or ended. */
+  const parentOf = (req: VectoraRequest<any>): Context | undefined => {
+    const span = req.otelSpan
+    return span !== undefined && span.isRecording() ? req.otelContext : undefined
+  }
 
   return {
     start(req) {
@@ -83,7 +106,55 @@ export function createTracing(api: OtelApi, options: TracingOptions): Tracing {
       }
       span.end()
     },
+
+    instrumentHook(hook, req) {
+      if (hook.plugin === OWNER) return undefined
+      const parent = parentOf(req)
+      if (parent === undefined) return undefined
+      let named = hookNames.get(hook)
+      if (named === undefined) {
+        named = {
+          name: `${hook.phase} ${hook.plugin}:${hook.name}`,
+          attributes: { 'vectora.hook.phase': hook.phase, 'vectora.hook.plugin': hook.plugin, 'vectora.hook.name': hook.name },
+        }
+        hookNames.set(hook, named)
+      }
+      const span = tracer.startSpan(named.name, { kind: SpanKind.INTERNAL, attributes: named.attributes }, parent)
+      // end() on success, end(error) on failure (the error may itself be undefined: a `throw undefined`).
+      return (...failure: unknown[]) => {
+        if (failure.length > 0) {
+          const error = failure[0]
+          recordError(span, error)
+          // An HttpError 4xx is how a hook answers the client (a 401 from authenticate), not a fault of the hook.
+          if (!isClientError(error)) span.setStatus({ code: SpanStatusCode.ERROR })
+        }
+        span.end()
+      }
+    },
+
+    phase(req, index) {
+      const open = phaseSpans.get(req)
+      if (open !== undefined) open.end()
+      const parent = parentOf(req)
+      if (parent === undefined) {
+        if (open !== undefined) phaseSpans.delete(req)
+        return
+      }
+      const name = PHASE_NAMES[index]
+      phaseSpans.set(req, tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: phaseAttributes[index] }, parent))
+    },
+
+    endPhase(req) {
+      const open = phaseSpans.get(req)
+      if (open === undefined) return
+      open.end()
+      phaseSpans.delete(req)
+    },
   }
+}
+
+function isClientError(error: unknown): boolean {
+  return error instanceof HttpError && error.status < 500
 }
 
 function recordError(span: Span, error: unknown): void {
