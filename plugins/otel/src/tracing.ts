@@ -52,7 +52,7 @@ export function createTracing(api: OtelApi, options: TracingOptions): Tracing {
   /** The parent of child spans: none without a server span, or when it records nothing (unsampled, no SDK) or ended. */
   const parentOf = (req: VectoraRequest<any>): Context | undefined => {
     const span = req.otelSpan
-    return span !== undefined && span.isRecording() ? req.otelContext : undefined
+    return span?.isRecording() ? req.otelContext : undefined
   }
 
   return {
@@ -120,10 +120,9 @@ export function createTracing(api: OtelApi, options: TracingOptions): Tracing {
         hookNames.set(hook, named)
       }
       const span = tracer.startSpan(named.name, { kind: SpanKind.INTERNAL, attributes: named.attributes }, parent)
-      // end() on success, end(error) on failure (the error may itself be undefined: a `throw undefined`).
-      return (...failure: unknown[]) => {
-        if (failure.length > 0) {
-          const error = failure[0]
+      // The kernel passes the hook's error, undefined on success (so a `throw undefined` counts as a success).
+      return (error?: unknown) => {
+        if (error !== undefined) {
           recordError(span, error)
           // An HttpError 4xx is how a hook answers the client (a 401 from authenticate), not a fault of the hook.
           if (!isClientError(error)) span.setStatus({ code: SpanStatusCode.ERROR })
