@@ -1,7 +1,7 @@
-/** @module kernel/test/unit/proxy — trustProxy: which X-Forwarded-For hops req.ip believes. */
+/** @module kernel/test/unit/proxy — trustProxy: which X-Forwarded-For hops req.ip believes, and when req.protocol believes X-Forwarded-Proto. */
 import assert from 'node:assert/strict'
 import { createApp } from 'vectora'
-import { createClientIp } from '../../ts/http/proxy.js'
+import { createClientIp, createProtocol } from '../../ts/http/proxy.js'
 
 describe('trustProxy', () => {
   it('ignores X-Forwarded-For by default: the client IP is the TCP peer', () => {
@@ -25,17 +25,30 @@ describe('trustProxy', () => {
     assert.equal(createClientIp(true)('10.0.0.1', 'not-an-ip, 203.0.113.9'), '203.0.113.9')
   })
 
+  it('believes X-Forwarded-Proto only from a trusted peer, and only its right-most value', () => {
+    assert.equal(createProtocol(false)('10.0.0.1', 'https'), 'http')
+    const proto = createProtocol(['10.0.0.0/8'])
+    assert.equal(proto('10.0.0.5', 'https'), 'https')
+    assert.equal(proto('10.0.0.5', 'https, http'), 'http', 'the nearest proxy appended http')
+    assert.equal(proto('10.0.0.5', 'HTTPS'), 'https')
+    assert.equal(proto('10.0.0.5', 'gopher'), 'http')
+    assert.equal(proto('203.0.113.9', 'https'), 'http', 'an untrusted peer cannot claim https')
+    assert.equal(proto('10.0.0.5', undefined), 'http')
+    assert.equal(createProtocol(1)('192.0.2.1', 'https'), 'https')
+  })
+
   it('refuses an invalid trustProxy with VEC_ERR_INVALID_OPTION', () => {
     assert.throws(() => createApp({ trustProxy: ['10.0.0.0/99'] as string[] }), { code: 'VEC_ERR_INVALID_OPTION' })
     assert.throws(() => createApp({ trustProxy: -1 }), { code: 'VEC_ERR_INVALID_OPTION' })
   })
 
-  it('gives req.ip through the real dispatch path', async () => {
+  it('gives req.ip and req.protocol through the real dispatch path', async () => {
     const app = createApp({ trustProxy: ['127.0.0.1'], handleSignals: false })
-    app.get('/ip', (req) => ({ ip: req.ip, peer: req.peerIp }))
+    app.get('/ip', (req) => ({ ip: req.ip, peer: req.peerIp, protocol: req.protocol }))
     try {
-      const res = await app.inject({ url: '/ip', headers: { 'x-forwarded-for': '1.2.3.4, 203.0.113.9' } })
-      assert.deepEqual(res.json(), { ip: '203.0.113.9', peer: '127.0.0.1' })
+      const res = await app.inject({ url: '/ip', headers: { 'x-forwarded-for': '1.2.3.4, 203.0.113.9', 'x-forwarded-proto': 'https' } })
+      assert.deepEqual(res.json(), { ip: '203.0.113.9', peer: '127.0.0.1', protocol: 'https' })
+      assert.equal((await app.inject({ url: '/ip' })).json().protocol, 'http')
     } finally {
       await app.close()
     }

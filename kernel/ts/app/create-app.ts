@@ -6,7 +6,7 @@ import { createDispatcher, type DispatchState } from '../server/dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from '../base/catalogue.js'
 import { installCrashPolicy } from '../lifecycle/crash.js'
 import { healthRoutes } from '../lifecycle/health.js'
-import { createClientIp } from '../http/proxy.js'
+import { createClientIp, createProtocol } from '../http/proxy.js'
 import { contractStep } from '../contracts/step.js'
 import { PluginHost } from '../host/host.js'
 import type { Group, HostApi, PluginApp } from '../host/types.js'
@@ -77,6 +77,7 @@ export function createApp(options?: AppOptions): App {
   // thread's server (workers/thread.ts).
   const role = claimWorkerRole()
   const clientIp = config.trustProxy === false ? undefined : createClientIp(config.trustProxy)
+  const protocol = config.trustProxy === false ? undefined : createProtocol(config.trustProxy)
   const table = new RouteTable()
   const services = new Services()
   let log = config.logger
@@ -153,6 +154,7 @@ export function createApp(options?: AppOptions): App {
       unmatched,
       createScope: () => services.createScope(),
       clientIp,
+      protocol,
     }
     const dispatcher = createDispatcher(s)
     abortPending = dispatcher.abortPending

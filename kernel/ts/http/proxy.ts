@@ -1,4 +1,4 @@
-/** @module http/proxy — `trustProxy`: which X-Forwarded-For hops to believe when telling the client's IP. */
+/** @module http/proxy — `trustProxy`: which X-Forwarded-For hops to believe for the client's IP, and whether to believe X-Forwarded-Proto. */
 import { invalid } from '../base/check.js'
 import { BlockList, isIP } from 'node:net'
 
@@ -40,6 +40,29 @@ export function createClientIp(trust: TrustProxy): ClientIpResolver {
       if (!isTrusted(address, i)) return address
     }
     return chain[chain.length - 1]
+  }
+}
+
+/** Tells the scheme the client used from the peer address and the X-Forwarded-Proto header. */
+export type ProtocolResolver = (peer: string | undefined, forwardedProto: string | undefined) => 'http' | 'https'
+
+/**
+ * Builds the scheme resolver once at createApp(). The kernel serves plain HTTP, so the scheme is `http` unless the
+ * TCP peer is a trusted proxy (hop 0 of `trustProxy`) that says otherwise: then the right-most X-Forwarded-Proto
+ * value (the one the nearest proxy added), when it is `http` or `https`.
+ *
+ * @example
+ * createProtocol(['10.0.0.0/8'])('10.0.0.5', 'https') // 'https'
+ * createProtocol(['10.0.0.0/8'])('203.0.113.9', 'https') // 'http': the peer is not a trusted proxy
+ */
+export function createProtocol(trust: TrustProxy): ProtocolResolver {
+  if (trust === false) return () => 'http'
+  const isTrusted = trustCheck(trust)
+  return (peer, forwardedProto) => {
+    if (peer === undefined || forwardedProto === undefined || !isTrusted(peer, 0)) return 'http'
+    const comma = forwardedProto.lastIndexOf(',')
+    const last = (comma === -1 ? forwardedProto : forwardedProto.slice(comma + 1)).trim().toLowerCase()
+    return last === 'https' ? 'https' : 'http'
   }
 }
 

@@ -10,6 +10,8 @@ export interface RequestContext {
   readonly idPrefix: string
   /** Tells the client IP from the peer and X-Forwarded-For (`trustProxy`); absent = the peer. */
   readonly clientIp?: (peer: string | undefined, forwarded: string | undefined) => string | undefined
+  /** Tells the scheme from the peer and X-Forwarded-Proto (`trustProxy`); absent = `http`. */
+  readonly protocol?: (peer: string | undefined, forwardedProto: string | undefined) => 'http' | 'https'
   /** Creates the request scope of the app's container (set once the plugin host is ready). */
   readonly createScope?: () => RequestServices
 }
@@ -194,6 +196,15 @@ export class VectoraRequest<P extends object = Record<string, string>> {
   get ip(): string | undefined {
     const resolve = this.#ctx.clientIp
     return resolve === undefined ? this.peerIp : resolve(this.peerIp, this.header('x-forwarded-for'))
+  }
+
+  /**
+   * The scheme the client used: `http` (the kernel serves plain HTTP), or what a trusted proxy (`trustProxy`)
+   * says in X-Forwarded-Proto — `https` behind a TLS-terminating load balancer.
+   */
+  get protocol(): 'http' | 'https' {
+    const resolve = this.#ctx.protocol
+    return resolve === undefined ? 'http' : resolve(this.peerIp, this.header('x-forwarded-proto'))
   }
 
   /** The request id, `<prefix>-<base36 n>`: the same id the kernel puts in its own replies and logs. */

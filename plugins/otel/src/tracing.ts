@@ -64,7 +64,7 @@ export function createTracing(api: OtelApi, options: TracingOptions): Tracing {
       const attributes: Attributes = {
         'http.request.method': known,
         'url.path': req.path,
-        'url.scheme': 'http',
+        'url.scheme': req.protocol,
       }
       if (known !== method) attributes['http.request.method_original'] = method
       if (route !== undefined) attributes['http.route'] = route

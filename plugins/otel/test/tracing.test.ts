@@ -42,6 +42,20 @@ describe('@vectora/otel: tracing', () => {
       assert.equal(a['error.type'], undefined)
     })
 
+    it('url.scheme is https behind a trusted proxy that says so in X-Forwarded-Proto, http otherwise', async () => {
+      const { provider, spans } = sdk()
+      const app = createTestApp({ trustProxy: ['127.0.0.1', '::1', '::ffff:127.0.0.1'] })
+      app.register(otel, { tracing: { tracerProvider: provider, propagator }, metrics: false })
+      app.get('/', () => 'ok')
+      await t.request(app, { url: '/', headers: { 'x-forwarded-proto': 'https' } })
+      await t.request(app, { url: '/' })
+      await until(() => spans().length === 2)
+      assert.deepEqual(
+        spans().map((s) => s.attributes['url.scheme']),
+        ['https', 'http'],
+      )
+    })
+
     it('a 500 is an ERROR span with error.type "500" and the exception recorded', async () => {
       const { app, spans } = tracedApp()
       app.get('/boom', () => {
