@@ -25,12 +25,7 @@ const observed = process.env.BENCH_OBSERVED ?? ''
 if (observed === '1' || observed === 'logger') {
   const { logger } = await import('@vectora/logger')
   const { createWriteStream } = await import('node:fs')
-  const { Writable } = await import('node:stream')
-  const sink =
-    process.env.BENCH_LOG_FILE === 'null-stream'
-      ? new Writable({ write: (c, e, cb) => cb(), writev: (c, cb) => cb() })
-      : createWriteStream(process.env.BENCH_LOG_FILE ?? '/dev/null')
-  app.register(logger, { destination: sink, format: 'json' })
+  app.register(logger, { destination: createWriteStream(process.env.BENCH_LOG_FILE ?? '/dev/null'), format: 'json' })
 }
 if (observed === '1' || observed === 'metrics') {
   const { otel } = await import('@vectora/otel')
