@@ -18,6 +18,7 @@ use crate::bridge::{Bridge, Job, JsReply, RequestJob};
 use crate::error::KernelError;
 use crate::kernel::{Kernel, Reply};
 use crate::limits::Limits;
+use crate::problem;
 use crate::router::Lookup;
 use crate::stats::Stats;
 use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND};
@@ -198,19 +199,41 @@ impl Kernel {
         if !matches!(*req.method(), Method::GET | Method::HEAD) || (path != ready && path != live) {
             return None;
         }
-        if path == ready && !self.serving.load(Ordering::Acquire) {
-            return Some(self.problem(&KernelError::NotReady, path, n));
-        }
-        let body: &'static [u8] = if path == ready {
-            br#"{"status":"ready"}"#
+        let checks = if path == ready {
+            self.checks.read().unwrap_or_else(|e| e.into_inner()).clone()
         } else {
-            br#"{"status":"live"}"#
+            None
+        };
+        if path == ready && !self.serving.load(Ordering::Acquire) {
+            let mut reply = self.problem(&KernelError::NotReady, path, n);
+            if let Some(checks) = checks {
+                // The problem body with the checks as an extension member: `{...,"checks":{...}}`.
+                let body = problem::body(&KernelError::NotReady, Some((path, &self.request_id(n))));
+                let mut out = Vec::with_capacity(body.len() + checks.len() + 12);
+                out.extend_from_slice(&body.as_bytes()[..body.len() - 1]);
+                out.extend_from_slice(br#","checks":"#);
+                out.extend_from_slice(&checks);
+                out.push(b'}');
+                *reply.body_mut() = Full::new(Bytes::from(out));
+            }
+            return Some(reply);
+        }
+        let body = match (path == ready, checks) {
+            (true, Some(checks)) => {
+                let mut out = Vec::with_capacity(checks.len() + 32);
+                out.extend_from_slice(br#"{"status":"ready","checks":"#);
+                out.extend_from_slice(&checks);
+                out.push(b'}');
+                Bytes::from(out)
+            }
+            (true, None) => Bytes::from_static(br#"{"status":"ready"}"#),
+            (false, _) => Bytes::from_static(br#"{"status":"live"}"#),
         };
         let headers = "content-type:application/json; charset=utf-8\n".to_owned();
         to_response(JsReply {
             status: 200,
             headers,
-            body: Bytes::from_static(body),
+            body,
         })
     }
 }

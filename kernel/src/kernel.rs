@@ -43,6 +43,9 @@ pub(crate) struct Kernel {
     pub(crate) probes: OnceLock<[String; 2]>,
     /// What readiness answers; JavaScript keeps it in step with the lifecycle (ready or listening).
     pub(crate) serving: AtomicBool,
+    /// The readiness checks' JSON object (`{"db":{"status":"up",...}}`), when the app registered any: the
+    /// probe's body carries it as `checks`, ready or not.
+    pub(crate) checks: RwLock<Option<Bytes>>,
     /// Connections, refusals and timeouts, for `serverStats`.
     pub(crate) stats: Stats,
 }
@@ -64,6 +67,7 @@ impl Kernel {
             body_readers: AtomicUsize::new(0),
             probes: OnceLock::new(),
             serving: AtomicBool::new(false),
+            checks: RwLock::new(None),
             stats: Stats::default(),
         }
     }

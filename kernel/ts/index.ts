@@ -12,6 +12,8 @@ export type { App, CloseOptions, ListenOptions } from './app/create-app.js'
 export { definePlugin } from './host/plugin.js'
 export type { Plugin, PluginDefinition } from './host/types.js'
 export type { AddHook, Group, GroupOptions, HostApi, PluginApp, RouteInfo } from './host/types.js'
+export type { ApiContribution, ApiContributionEntry, DescribedParameter, DescribedResponse, OperationContribution } from './host/types.js'
+export type { DocumentedResponse, RouteDocs } from './routing/docs.js'
 export { PHASES, REQUEST_PHASES } from './pipeline/compile.js'
 export type {
   ErrorHook,
@@ -35,6 +37,8 @@ export type { ControllerOptions, RouteDecoratorOptions } from './controllers/dec
 export type { Contract, Infer, InferIn, RouteSchema, ValidationIssue } from './contracts/types.js'
 export type { Lifetime, RequestScope, ServiceDefinition } from './services/container.js'
 export type { LifecycleState, ShutdownReport } from './lifecycle/lifecycle.js'
+export type { HealthOptions } from './lifecycle/health.js'
+export type { CheckReport, HealthCheck, HealthCheckOptions } from './lifecycle/readiness.js'
 export type { MatchedRoute, RequestDecorations, RequestServices } from './http/request.js'
 export type { AppOptions, ResolvedOptions } from './app/options.js'
 export type { TrustProxy } from './http/proxy.js'

@@ -4,6 +4,7 @@
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
+use bytes::Bytes;
 use neon::prelude::*;
 
 use super::throw;
@@ -178,10 +179,18 @@ pub(super) fn server_ready(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     Ok(cx.undefined())
 }
 
-/// What the readiness probe answers from now on: 200 while `serving`, else 503.
+/// What the readiness probe answers from now on: 200 while `serving`, else 503; `checks` (optional, a JSON
+/// object as text) is the readiness checks' report the probe's body carries.
 pub(super) fn server_serving(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     let this: Server = cx.argument(0)?;
     let serving = cx.argument::<JsBoolean>(1)?.value(&mut cx);
+    let checks = match cx.argument_opt(2) {
+        Some(v) if v.is_a::<JsString, _>(&mut cx) => {
+            Some(Bytes::from(v.downcast_or_throw::<JsString, _>(&mut cx)?.value(&mut cx)))
+        }
+        _ => None,
+    };
+    *this.kernel.checks.write().unwrap_or_else(|e| e.into_inner()) = checks;
     this.kernel
         .serving
         .store(serving, std::sync::atomic::Ordering::Release);

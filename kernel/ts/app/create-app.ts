@@ -5,7 +5,8 @@ import { ControllerRegistry } from '../controllers/register.js'
 import { createDispatcher, type DispatchState } from '../server/dispatch.js'
 import { isErrorCode, VectoraError, type ErrorCode } from '../base/catalogue.js'
 import { installCrashPolicy } from '../lifecycle/crash.js'
-import { healthRoutes } from '../lifecycle/health.js'
+import { checkTimings, healthRoutes } from '../lifecycle/health.js'
+import { Readiness } from '../lifecycle/readiness.js'
 import { createClientIp, createProtocol } from '../http/proxy.js'
 import { contractStep } from '../contracts/step.js'
 import { PluginHost } from '../host/host.js'
@@ -89,8 +90,29 @@ export function createApp(options?: AppOptions): App {
     log: { error: (m, x) => log.error(m, x), warn: (m, x) => log.warn(m, x), info: (m, x) => log.info(m, x) },
     // The kernel answers the readiness probe itself (ahead of queued requests) from this flag; the main
     // thread's lifecycle alone sets it.
-    onState: (now) => role === undefined && state?.kernel.serverServing(state.handle, now === 'ready' || now === 'listening'),
+    onState: (now) => {
+      if (now !== 'ready' && now !== 'listening') readiness.stop()
+      tellServing()
+    },
   })
+  // Readiness checks services register (app.healthCheck): their last report rides on the probe's answer.
+  let checksReport: string | undefined
+  const readiness = new Readiness({
+    ...checkTimings(config.health),
+    development: config.development,
+    log: () => log,
+    onReport: (_healthy, report) => {
+      checksReport = report
+      tellServing()
+    },
+  })
+  /** Tells the kernel what readiness answers: the lifecycle's state, and every critical check up. The main thread's app alone does. */
+  function tellServing(): void {
+    if (role !== undefined || state === undefined) return
+    const now = lifecycle.state
+    const up = (now === 'ready' || now === 'listening') && (readiness.size === 0 || readiness.healthy)
+    state.kernel.serverServing(state.handle, up, checksReport)
+  }
   const controllers = new ControllerRegistry(table, services)
   let state: DispatchState | undefined
   let abortPending: (reason: number) => number = () => 0
@@ -113,6 +135,7 @@ export function createApp(options?: AppOptions): App {
     },
     stats: () => app.stats(),
     threads: config.workers,
+    addHealthCheck: (name, check, options, owner) => readiness.add(name, check, options, owner),
     addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
     routesFor: (self, scope, owner) => {
       const site = { scope, prefix: scope.prefix, owner }
@@ -128,7 +151,11 @@ export function createApp(options?: AppOptions): App {
 
   // The kernel answers the probes' paths itself (serverReady); the routes stay in the table so that no user
   // route takes their paths, app.routes() lists them, and their handlers say what the kernel answers.
-  const probes = healthRoutes(config.health, () => lifecycle.state)
+  const probes = healthRoutes(
+    config.health,
+    () => lifecycle.state,
+    () => readiness.size === 0 || readiness.healthy,
+  )
   for (const route of probes) {
     table.add({ method: route.method, path: route.path, handler: route.handler }, { scope: host.root, prefix: '', owner: 'vectora' })
   }
@@ -179,6 +206,11 @@ export function createApp(options?: AppOptions): App {
     host.flushLifecycle()
     await lifecycle.start()
     controllers.bindAll()
+    if (role === undefined && readiness.size > 0) {
+      // The first round decides readiness before the app listens; then a round every health.interval ms.
+      await readiness.runOnce()
+      readiness.start()
+    }
   }
 
   const ready = (): Promise<void> => (readyPromise ??= boot())

@@ -5,6 +5,7 @@ import { VectoraError } from '../base/catalogue.js'
 import type { KernelOptions } from '../internal/native.js'
 import { createLogger, isLogger, type Logger } from '../base/logger.js'
 import { didYouMean } from '../base/suggest.js'
+import type { HealthOptions } from '../lifecycle/health.js'
 
 /**
  * Options of `createApp()`. Sizes are bytes, durations milliseconds; for limits, 0 turns the limit off.
@@ -75,8 +76,12 @@ export interface AppOptions {
    * proxy addresses/CIDRs, or true (every hop; only behind a proxy that overwrites the header). See proxy.ts.
    */
   trustProxy?: boolean | number | readonly string[]
-  /** Readiness/liveness routes: paths, or false for none. Default `/health/ready` and `/health/live`. */
-  health?: { ready?: string | false; live?: string | false } | false
+  /**
+   * Readiness/liveness routes: paths, or false for none (default `/health/ready` and `/health/live`), and the
+   * cadence of the readiness checks services register: `interval` (ms, default 5 000) and the default
+   * per-check `timeout` (ms, default 2 000). See docs/deploy.md#readiness.
+   */
+  health?: HealthOptions | false
 }
 
 /** Options after defaults and validation. */
@@ -145,7 +150,7 @@ export function resolveOptions(input: AppOptions | undefined): ResolvedOptions {
   if (handleSignals !== undefined && typeof handleSignals !== 'boolean') throw invalid('handleSignals', 'a boolean', handleSignals)
   if (handleUncaught !== undefined && typeof handleUncaught !== 'boolean') throw invalid('handleUncaught', 'a boolean', handleUncaught)
   if (health !== undefined && health !== false && (typeof health !== 'object' || health === null)) {
-    throw invalid('health', 'false or an object { ready?, live? } of paths', health)
+    throw invalid('health', 'false or an object { ready?, live?, interval?, timeout? }', health)
   }
   out.handleSignals = handleSignals ?? true
   out.handleUncaught = handleUncaught ?? true

@@ -3,6 +3,7 @@ import { checkInteger, describe, invalid } from '../base/check.js'
 import type { RouteSchema } from '../contracts/types.js'
 import { VectoraError } from '../base/catalogue.js'
 import type { Guard } from '../pipeline/guards.js'
+import type { RouteDocs } from '../routing/docs.js'
 
 /** Options of `@Controller(prefix, options)`; they apply to every route of the class. */
 export interface ControllerOptions {
@@ -24,6 +25,8 @@ export interface RouteDecoratorOptions {
   bodyLimit?: number
   /** Handler deadline, ms (0 = none). */
   timeout?: number
+  /** What an API description says about the route (checked when the controller is registered). */
+  docs?: RouteDocs
 }
 
 /** One route of a controller, as `readController()` lists it. */
@@ -76,7 +79,7 @@ let seq = 0
 const controllers = new WeakMap<Function, ControllerDefinition>()
 
 const CONTROLLER_KEYS = new Set(['guards', 'inject'])
-const ROUTE_KEYS = new Set(['guards', 'schema', 'inject', 'bodyLimit', 'timeout'])
+const ROUTE_KEYS = new Set(['guards', 'schema', 'inject', 'bodyLimit', 'timeout', 'docs'])
 
 /**
  * Marks a class as a controller: its decorated methods become routes under `prefix`.
@@ -243,6 +246,7 @@ function checkRouteOptions(method: string, options: unknown): RouteDecoratorOpti
     ...(o.inject !== undefined && { inject: checkTokens('inject', o.inject) }),
     ...(o.bodyLimit !== undefined && { bodyLimit: checkInteger('bodyLimit', o.bodyLimit, 0) }),
     ...(o.timeout !== undefined && { timeout: checkInteger('timeout', o.timeout, 0) }),
+    ...(o.docs !== undefined && { docs: o.docs as RouteDocs }),
   })
 }
 

@@ -9,6 +9,7 @@ import { isLogger, type Logger } from '../base/logger.js'
 import type { KernelStats } from '../internal/native.js'
 import { VectoraRequest } from '../http/request.js'
 import type { LifecycleHook } from '../lifecycle/lifecycle.js'
+import type { HealthCheck, HealthCheckOptions } from '../lifecycle/readiness.js'
 import { PHASES, type CompiledPipeline, type HookInstrument, type HookOptions, type Phase, type PlanEntry } from '../pipeline/compile.js'
 import { orderHooks } from '../pipeline/order.js'
 import type { RouteStep } from '../pipeline/steps.js'
@@ -17,7 +18,7 @@ import type { Services } from '../services/container.js'
 import { flattenRoutes, type Registration, type ScopedHook } from './flatten.js'
 import { PluginRegistry } from './plugin.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
-import type { Group, GroupOptions, HostApi, Plugin, PluginApp, Scope } from './types.js'
+import type { ApiContributionEntry, Group, GroupOptions, HostApi, Plugin, PluginApp, RouteInfo, Scope } from './types.js'
 
 /** What the host needs from the app it serves. */
 export interface HostEnv {
@@ -36,6 +37,8 @@ export interface HostEnv {
   stats(): KernelStats
   /** JavaScript threads answering the app's requests (createApp's `workers`). */
   readonly threads: number
+  /** Registers a readiness check (lifecycle/readiness.ts); throws on a bad or taken name. */
+  addHealthCheck(name: string, check: HealthCheck, options: HealthCheckOptions | undefined, owner: string): void
   /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
   routesFor<Self>(self: () => Self, scope: Scope, owner: string): Routes<Self>
 }
@@ -56,6 +59,8 @@ export class PluginHost {
   /** Registration slots: the app's calls take one each; a plugin takes one at register() for all its calls. */
   /** Hook instruments (`instrumentHooks`), compiled into the pipelines at ready. */
   readonly #instruments: HookInstrument[] = []
+  /** `describeApi()` contributions with the scope each applies to. */
+  readonly #contributions: Array<ApiContributionEntry & { scope: Scope }> = []
   #slots = 0
   #scopes = 0
   #frozen = false
@@ -108,13 +113,40 @@ export class PluginHost {
         return host.#env.services.resolve(token)
       },
       routes() {
-        return host.#env.table.routes.map((r) => ({
-          method: r.method,
-          path: r.path,
-          owner: r.owner,
-          schema: r.schema as RouteSchema | undefined,
-          contract: r.contract as Contract | undefined,
-        }))
+        return host.#env.table.routes.map((r) => host.#info(r))
+      },
+      describeApi(contribution) {
+        host.#open('describeApi')
+        if (typeof contribution !== 'object' || contribution === null) {
+          throw new VectoraError(
+            'VEC_ERR_PLUGIN_INVALID',
+            `${owner} passed describeApi() ${describe(contribution)}: give an object { securitySchemes?, operation? }.`,
+          )
+        }
+        const { securitySchemes, operation, ...rest } = contribution
+        const unknown = Object.keys(rest)
+        if (unknown.length > 0) {
+          throw new VectoraError(
+            'VEC_ERR_PLUGIN_INVALID',
+            `${owner} passed describeApi() an unknown key "${unknown[0]}": it takes securitySchemes and operation.`,
+          )
+        }
+        if (securitySchemes !== undefined && (typeof securitySchemes !== 'object' || securitySchemes === null)) {
+          throw new VectoraError('VEC_ERR_PLUGIN_INVALID', `${owner}: describeApi() securitySchemes must be an object of Security Scheme Objects by name.`)
+        }
+        if (operation !== undefined && typeof operation !== 'function') {
+          throw new VectoraError('VEC_ERR_PLUGIN_INVALID', `${owner}: describeApi() operation must be a function (route) => contribution | undefined.`)
+        }
+        host.#contributions.push({ plugin: owner, contribution, scope })
+        return self
+      },
+      apiContributions() {
+        return host.#contributions.map(({ plugin, contribution }) => ({ plugin, contribution }))
+      },
+      healthCheck(name, check, options) {
+        host.#open(`add health check ${String(name)}`)
+        host.#env.addHealthCheck(name, check, options, owner)
+        return self
       },
       onReady(fn, options) {
         host.#open('onReady')
@@ -171,6 +203,22 @@ export class PluginHost {
       host.#env.routesFor(() => self, scope, owner),
     )
     return self
+  }
+
+  /** What `routes()` shows of `route`. */
+  #info(route: Route): RouteInfo {
+    const chain: Scope[] = []
+    for (let scope = route.scope as Scope | undefined; scope !== undefined; scope = scope.parent) chain.unshift(scope)
+    return {
+      method: route.method,
+      path: route.path,
+      owner: route.owner,
+      schema: route.schema as RouteSchema | undefined,
+      contract: route.contract as Contract | undefined,
+      docs: route.docs,
+      guards: [...chain.flatMap((scope) => scope.guards), ...route.guards],
+      contributions: this.#contributions.filter((c) => chain.includes(c.scope)).map(({ plugin, contribution }) => ({ plugin, contribution })),
+    }
   }
 
   /** Waits for async plugin setups, in registration order; a failure names the plugin. */

@@ -10,6 +10,8 @@ import type { Guard } from '../pipeline/guards.js'
 import type { ErrorHook, HookInstrument, HookOptions, RequestHook, RequestPhase, ResponseHook, SendHook } from '../pipeline/compile.js'
 import type { Routes } from '../routing/route.js'
 import type { ServiceDefinition } from '../services/container.js'
+import type { HealthCheck, HealthCheckOptions } from '../lifecycle/readiness.js'
+import type { RouteDocs } from '../routing/docs.js'
 
 /** A path prefix with its own hooks, guards and plugins; hooks never leak to sibling scopes. */
 export interface Scope {
@@ -59,6 +61,22 @@ export interface HostApi<Self> {
    * from an onReady hook: before ready, contracts are not compiled yet.
    */
   routes(): RouteInfo[]
+  /**
+   * What this plugin adds to the API description (OpenAPI) of the routes in this scope and its children:
+   * security schemes, and per route security requirements, responses, parameters and tags. The extension
+   * point @vectora/jwt and @vectora/rate-limit use; an API description plugin reads the contributions from
+   * `routes()` and `apiContributions()`. Before ready.
+   */
+  describeApi(contribution: ApiContribution): Self
+  /** Every `describeApi()` contribution of the app, in registration order (for components such as security schemes). */
+  apiContributions(): readonly ApiContributionEntry[]
+  /**
+   * Adds a readiness check: `/health/ready` answers 503 while a critical check is down, and its body names
+   * each check with its status (docs/deploy.md#readiness). Checks run together every `health.interval` ms
+   * from ready on, each under its timeout; the first round runs before the app listens. Names are unique
+   * in the app. Before ready.
+   */
+  healthCheck(name: string, check: HealthCheck, options?: HealthCheckOptions): Self
   /** Runs when the app starts (in plugin dependency order), before it listens. */
   onReady(fn: () => unknown, options?: { timeout?: number }): Self
   /** Runs at shutdown, after drain, in reverse order. */
@@ -94,6 +112,63 @@ export interface RouteInfo {
   readonly schema: RouteSchema | undefined
   /** The compiled contract (JSON Schema of each part via `toJsonSchema()`), set at ready. */
   readonly contract: Contract | undefined
+  /** The route's `docs` option. */
+  readonly docs: RouteDocs | undefined
+  /** The guards the route runs: the enclosing groups' (outermost first), then its own. */
+  readonly guards: readonly Guard[]
+  /** The `describeApi()` contributions registered in the route's scope or an enclosing one, in registration order. */
+  readonly contributions: readonly ApiContributionEntry[]
+}
+
+/** A contribution to the API description and the plugin (or `app`) that made it. */
+export interface ApiContributionEntry {
+  readonly plugin: string
+  readonly contribution: ApiContribution
+}
+
+/**
+ * What a plugin says about the API it shapes. `operation` is asked once per documented route in the
+ * contribution's scope and returns what it adds to that route's operation, or undefined for nothing.
+ *
+ * @example
+ * app.describeApi({
+ *   securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' } },
+ *   operation: () => ({ security: [{ apiKey: [] }], responses: { 401: { description: 'No or a wrong API key', problem: true } } }),
+ * })
+ */
+export interface ApiContribution {
+  /** Entries of `components.securitySchemes` (OpenAPI Security Scheme Objects), by name. */
+  readonly securitySchemes?: Readonly<Record<string, object>>
+  readonly operation?: (route: RouteInfo) => OperationContribution | undefined
+}
+
+/** What a contribution adds to one operation. */
+export interface OperationContribution {
+  /** Security requirements (alternatives): `[{ bearer: [] }]`; add `{}` for "or anonymous". */
+  readonly security?: ReadonlyArray<Readonly<Record<string, readonly string[]>>>
+  /** Responses by status; `problem: true` documents the problem+json body. */
+  readonly responses?: Readonly<Record<string, DescribedResponse>>
+  readonly parameters?: readonly DescribedParameter[]
+  readonly tags?: readonly string[]
+}
+
+/** A response a plugin may send, for the API description. */
+export interface DescribedResponse {
+  readonly description: string
+  /** Response headers: name -> description and JSON Schema. */
+  readonly headers?: Readonly<Record<string, { readonly description?: string; readonly schema: object }>>
+  /** The body is Vectora's problem+json (RFC 9457). */
+  readonly problem?: boolean
+}
+
+/** A request parameter a plugin reads, for the API description. */
+export interface DescribedParameter {
+  readonly name: string
+  readonly in: 'header' | 'query' | 'cookie'
+  readonly required?: boolean
+  readonly description?: string
+  /** JSON Schema of the value. */
+  readonly schema: object
 }
 
 /** A group's facade: the host API plus routes, under the group's prefix. */

@@ -113,8 +113,11 @@ export interface NativeKernel {
    * `serverServing`, liveness always 200.
    */
   serverReady(h: ServerHandle, dispatchUnmatched: boolean, readyPath: string, livePath: string): void
-  /** What readiness answers from now on: 200 while `serving` (the app is ready or listening), else 503 VEC_ERR_NOT_READY. */
-  serverServing(h: ServerHandle, serving: boolean): void
+  /**
+   * What readiness answers from now on: 200 while `serving` (the app is ready or listening and its critical
+   * checks are up), else 503 VEC_ERR_NOT_READY; `checks` (JSON object text), when given, is the body's `checks` member.
+   */
+  serverServing(h: ServerHandle, serving: boolean, checks?: string): void
   serverListen(h: ServerHandle, host: string, port: number): Promise<ListenResult>
   /**
    * Answers request `id`; `headers` uses the same block format, one `name:value\n` line per field (JS always
@@ -181,7 +184,7 @@ export const native: NativeKernel = {
   serverNew: (options, dispatch, abort) => loadNative().serverNew(options, dispatch, abort),
   serverRoute: (h, method, pattern, routeId, bodyLimit, timeout) => loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout),
   serverReady: (h, dispatchUnmatched, readyPath, livePath) => loadNative().serverReady(h, dispatchUnmatched, readyPath, livePath),
-  serverServing: (h, serving) => loadNative().serverServing(h, serving),
+  serverServing: (h, serving, checks) => loadNative().serverServing(h, serving, checks),
   serverListen: (h, host, port) => loadNative().serverListen(h, host, port),
   serverRespond: (h, id, status, headers, body) => loadNative().serverRespond(h, id, status, headers, body),
   serverPeer: (h, id) => loadNative().serverPeer(h, id),

@@ -5,6 +5,7 @@ import { METHODS } from '../internal/native.js'
 import type { Contract, Infer, RouteSchema } from '../contracts/types.js'
 import type { Guard } from '../pipeline/guards.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
+import { checkRouteDocs, type RouteDocs } from './docs.js'
 import type { VectoraRequest } from '../http/request.js'
 
 type Segments<P extends string> = P extends `${infer Head}/${infer Rest}` ? Head | Segments<Rest> : P
@@ -90,6 +91,8 @@ export interface RouteOptions<
   schema?: S
   /** Service tokens resolved from the request scope and handed to the handler as its second argument. */
   inject?: I
+  /** What an API description (@vectora/openapi) says about the route: summary, tags, operationId, more responses. */
+  docs?: RouteDocs
 }
 
 /** The object form of a route, for `app.route()`. */
@@ -154,6 +157,7 @@ export interface Route {
   readonly guards: readonly Guard[]
   readonly schema: object | undefined
   readonly inject: readonly string[]
+  readonly docs: RouteDocs | undefined
   /** The scope the route was declared in (host.ts `Scope`); its hooks and guards apply. */
   readonly scope: unknown
   /** Who declared it: `app` or a plugin name. */
@@ -177,7 +181,7 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Query and fragment are never part of a route; controls and spaces are never valid in a path.
 const BAD_PATH_CHARS = /[?#\s\x00-\x1f\x7f]/
 // The plugin host extends this set with the route options plugins declare (contracts, config...).
-const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'timeout', 'guards', 'schema', 'inject'])
+const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'timeout', 'guards', 'schema', 'inject', 'docs'])
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
@@ -269,6 +273,7 @@ export class RouteTable {
     if (def.schema !== undefined && (typeof def.schema !== 'object' || def.schema === null)) {
       throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: schema must be an object of arktype types.`)
     }
+    const docs = checkRouteDocs(fullPath, def.docs)
     const bodyLimit = def.bodyLimit === undefined ? -1 : checkInteger('bodyLimit', def.bodyLimit, 0)
     const timeout = def.timeout === undefined ? -1 : checkInteger('timeout', def.timeout, 0)
     const methods = typeof def.method === 'string' ? [def.method] : def.method
@@ -301,6 +306,7 @@ export class RouteTable {
         guards: [...guards],
         schema: def.schema,
         inject: [...inject],
+        docs,
         scope: where.scope,
         owner: where.owner,
         contract: undefined,
