@@ -36,7 +36,7 @@ interface Entry {
   readonly owner: string
   readonly check: HealthCheck
   readonly timeout: number
-  readonly critical: boolean
+  critical: boolean
 }
 
 /** Options of `new Readiness()`. */
@@ -79,7 +79,10 @@ export class Readiness {
     return this.#healthy
   }
 
-  /** Registers a check; throws VEC_ERR_INVALID_OPTION for a bad name, function or option, or a name taken. */
+  /**
+   * Registers a check; throws VEC_ERR_INVALID_OPTION for a bad name, function or option, or a name taken by
+   * another check (the same function under the same name is one check).
+   */
   add(name: string, check: HealthCheck, options: HealthCheckOptions | undefined, owner: string): void {
     if (typeof name !== 'string' || !NAME.test(name)) {
       throw new VectoraError('VEC_ERR_INVALID_OPTION', `${owner}: healthCheck() name ${describe(name)} must be 1-64 characters from [A-Za-z0-9_.:-].`)
@@ -88,6 +91,12 @@ export class Readiness {
       throw new VectoraError('VEC_ERR_INVALID_OPTION', `${owner}: healthCheck("${name}") needs a function (signal) => unknown, got ${describe(check)}.`)
     }
     const taken = this.#entries.find((e) => e.name === name)
+    // The same check under the same name again (one store behind two registrations of a plugin) is one check,
+    // critical if either registration says so.
+    if (taken !== undefined && taken.check === check) {
+      taken.critical ||= options?.critical ?? true
+      return
+    }
     if (taken !== undefined) {
       throw new VectoraError(
         'VEC_ERR_INVALID_OPTION',

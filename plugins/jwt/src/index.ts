@@ -18,6 +18,7 @@ export type { JwtOptions } from './config.js'
 export type { JwksOptions } from './jwks.js'
 export type { JwtAlgorithm, KeyInput } from './keys.js'
 export type { JwtErrorCode } from './errors.js'
+export { BEARER_SCHEME, COOKIE_SCHEME } from './describe.js'
 export { createSigner } from './sign.js'
 export type { Signer, SignerOptions, SignOptions } from './sign.js'
 

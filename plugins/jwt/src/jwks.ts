@@ -136,6 +136,16 @@ export class JwksCache implements KeyResolver {
     return this.#lookupLoaded(kid)
   }
 
+  /**
+   * The readiness check (`jwt:jwks`): up while the set has keys; a stale set is refreshed first (within the
+   * cooldown), and a failed refresh that kept the previous keys is still up — tokens verify with them. Down
+   * (throws) only while there are no keys at all: every token would get 503.
+   */
+  async health(): Promise<void> {
+    if (this.#keys === undefined || this.#clock() - this.#loadedAt >= this.#o.maxAge) await this.#refresh()
+    if (this.#keys === undefined) throw new Error(`the JWKS at ${this.#url.href} has not been fetched yet`)
+  }
+
   #lookupLoaded(kid: string | undefined): Lookup | Promise<Lookup> {
     const found = this.#find(kid)
     // A kid we do not know may be a key the provider just rotated in: refetch, within the cooldown.

@@ -8,7 +8,9 @@ import jsonwebtoken from 'jsonwebtoken'
 import { defineGuard, definePlugin, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
 import { typMatches } from './claims.js'
 import { resolveConfig, type JwtOptions, type ResolvedJwt } from './config.js'
+import { describeJwt } from './describe.js'
 import { invalidToken, keysUnavailable, missingToken } from './errors.js'
+import { JwksCache } from './jwks.js'
 import type { JwtAlgorithm, Lookup } from './keys.js'
 
 /** What `req.auth` holds once a token was verified. Frozen: handlers and policies read it, never change it. */
@@ -57,6 +59,10 @@ export const jwt = definePlugin({
     }
     if (config.signer !== undefined && config.service !== false) app.provideValue(config.service, config.signer)
     app.addHook('authenticate', createAuthenticate(config, skip), { name: 'onAuthenticate' })
+    const jwks = config.keys instanceof JwksCache ? config.keys : undefined
+    app.describeApi(describeJwt(config, requireAuth, jwks !== undefined))
+    // Readiness waits for the key set: without keys every token would get 503.
+    if (jwks !== undefined) app.healthCheck('jwt:jwks', () => jwks.health())
   },
 })
 

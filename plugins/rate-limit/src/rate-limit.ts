@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module'
 import { definePlugin, HttpError, type PluginApp, type Reply, type VectoraRequest } from 'vectora'
 import { createGcraPolicy, optionError, toDecision, type GcraPolicy, type GcraStep, type RateLimitDecision } from './gcra.js'
+import { describeRateLimit } from './describe.js'
 import { limitItem, listField, policyItem, POLICY_NAME, strictest } from './headers.js'
 import { createKeyOf, type KeyStrategy } from './key.js'
 import { memoryStore } from './memory-store.js'
@@ -37,6 +38,25 @@ export interface RateLimitOptions {
   skip?: (req: VectoraRequest<any>) => boolean
   /** Where the limiter's hook runs among the phase's other hooks (see docs/pipeline.md). */
   order?: { before?: string | readonly string[]; after?: string | readonly string[]; stage?: number }
+}
+
+/** Each store's readiness check: one name and one function per store, which the app counts once. */
+const checks = new WeakMap<RateLimitStore, { name: string; fn: (signal: AbortSignal) => Promise<unknown> }>()
+
+const checkNames = new Map<string, number>()
+
+function storeCheck(store: RateLimitStore, policyName: string) {
+  if (store.check === undefined) return undefined
+  let check = checks.get(store)
+  if (check === undefined) {
+    const run = store.check.bind(store)
+    // Two stores under one policy name (two Redis servers) get two names: rate-limit:api, rate-limit:api-2.
+    const seen = (checkNames.get(policyName) ?? 0) + 1
+    checkNames.set(policyName, seen)
+    const name = seen === 1 ? `rate-limit:${policyName}` : `rate-limit:${policyName}-${seen}`
+    checks.set(store, (check = { name, fn: (signal) => run(signal) }))
+  }
+  return check
 }
 
 /** The 429 problem type (draft-ietf-httpapi-ratelimit-headers §5.1). */
@@ -179,6 +199,10 @@ export const rateLimit = definePlugin({
 
     app.addHook(config.phase, onRateLimit, { ...config.order, name: 'rate-limit' })
     app.addHook('onSend', onRateLimitHeaders, { name: 'rate-limit-headers' })
+    app.describeApi(describeRateLimit(policyName, onStoreError === 'closed'))
+    // One readiness check per store (several policies may share one), critical when a limit on it fails closed.
+    const check = storeCheck(store, policyName)
+    if (check !== undefined) app.healthCheck(check.name, check.fn, { critical: onStoreError === 'closed' })
     app.onReady(async () => {
       for (const warning of store.warnings ?? []) app.log.warn(`rate limit: ${warning}`, { plugin: '@vectora/rate-limit', policy: policyName })
       // Each JavaScript thread of createApp({ workers }) has its own copy of an in-memory store.

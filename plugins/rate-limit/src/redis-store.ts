@@ -147,6 +147,10 @@ export function redisStore(options: RedisStoreOptions): RedisStore {
         client.once('ready', onReady)
       })
     },
+    async check() {
+      // PING through the same client and under the same deadline as a rate-limit step.
+      await deadline(client.ping(), timeout)
+    },
     async close() {
       if (!owned || closed) return
       closed = true

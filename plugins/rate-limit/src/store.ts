@@ -18,6 +18,12 @@ export interface RateLimitStore {
   take(key: string, policy: GcraPolicy): GcraStep | Promise<GcraStep>
   /** Called from the app's onReady: connect, warm up. A failure is logged, never fatal (see onStoreError). */
   ready?(): Promise<void>
+  /**
+   * A readiness check (`app.healthCheck`): resolves while the store answers, throws when it does not. A store
+   * in another process (Redis) has one; the plugin registers it as `rate-limit:<policyName>`, critical only
+   * with `onStoreError: 'closed'` (with `'open'` requests pass while the store is down).
+   */
+  check?(signal: AbortSignal): Promise<unknown>
   /** Called from the app's onClose: release timers and connections the store owns. Idempotent. */
   close?(): void | Promise<void>
   /** Configuration problems worth a warning at startup (e.g. a Redis client with an offline queue). */
