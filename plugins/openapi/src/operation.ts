@@ -8,7 +8,7 @@ import type { OperationContribution, RouteInfo, RouteSchema } from 'vectora'
 import { OpenApiDocumentError } from './errors.js'
 import type { PathParam } from './paths.js'
 import { frameworkErrorsOf, problemResponse } from './problem.js'
-import { allowsUndefined, propertiesOf, type JsonSchema, type SchemaComponents, typeToJsonSchema, withoutAbsentBranch } from './schema.js'
+import { allowsUndefined, type JsonSchema, propertiesOf, type SchemaComponents, typeToJsonSchema, withoutAbsentBranch } from './schema.js'
 
 type Security = Record<string, string[]>
 type Parts = ReturnType<NonNullable<RouteInfo['contract']>['toJsonSchema']>
@@ -33,7 +33,7 @@ export interface OperationContext {
  * toOperation(route, { operationId: 'getUsersById', pathParams, components }).responses['200']
  */
 export function toOperation(route: RouteInfo, context: OperationContext): JsonSchema {
-  const parts = partsOf(route, context.components)
+  const parts = partsOf(route, context)
   const contributed = contributionsOf(route)
   const docs = route.docs
   const tags = unique([...(docs?.tags ?? []), ...contributed.tags])
@@ -47,16 +47,18 @@ export function toOperation(route: RouteInfo, context: OperationContext): JsonSc
     ...(docs?.deprecated === true && { deprecated: true }),
     ...(parameters.length > 0 && { parameters }),
     ...(requestBody !== undefined && { requestBody }),
-    responses: responsesOf(route, parts.response, contributed.responses, context.components),
+    responses: responsesOf(route, parts.response, contributed.responses, context),
     ...(contributed.security !== undefined && { security: contributed.security }),
   }
 }
 
 /** The JSON Schema of each contract part, embedded: from the compiled contract, or (before ready) from the Types. */
-function partsOf(route: RouteInfo, components: SchemaComponents): Parts {
+function partsOf(route: RouteInfo, { components, operationId }: OperationContext): Parts {
   const raw: Parts = route.contract?.toJsonSchema() ?? fromTypes(route.schema)
   const parts: Parts = {}
-  for (const [name, schema] of Object.entries(raw)) if (schema !== undefined) parts[name as keyof Parts] = components.embed(schema as JsonSchema)
+  for (const [name, schema] of Object.entries(raw)) {
+    if (schema !== undefined) parts[name as keyof Parts] = components.embed(schema as JsonSchema, operationId + name[0]!.toUpperCase() + name.slice(1))
+  }
   return parts
 }
 
@@ -94,11 +96,18 @@ function requestBodyOf(route: RouteInfo, body: object | undefined): JsonSchema |
 }
 
 /** The responses, by status in ascending order: the success, the framework's errors, contributions, then `docs.responses`. */
-function responsesOf(route: RouteInfo, response: object | undefined, contributed: Record<string, JsonSchema>, components: SchemaComponents): JsonSchema {
+function responsesOf(
+  route: RouteInfo,
+  response: object | undefined,
+  contributed: Record<string, JsonSchema>,
+  { components, operationId }: OperationContext,
+): JsonSchema {
   const docs = route.docs
   const status = String(docs?.status ?? 200)
+  // 204 and 304 never carry a body (RFC 9110 §15.3.5, §15.4.5), whatever the contract says.
+  const content = response !== undefined && status !== '204' && status !== '304'
   const responses: Record<string, JsonSchema> = {
-    [status]: { description: reason(status), ...(response !== undefined && { content: { [JSON_TYPE]: mediaType(response, docs?.examples, 'response') } }) },
+    [status]: { description: reason(status), ...(content && { content: { [JSON_TYPE]: mediaType(response, docs?.examples, 'response') } }) },
     ...frameworkErrorsOf(route),
     ...contributed,
   }
@@ -106,7 +115,7 @@ function responsesOf(route: RouteInfo, response: object | undefined, contributed
     const content =
       documented.schema === undefined
         ? responses[code]?.content
-        : { [documented.contentType ?? JSON_TYPE]: { schema: components.embed(typeToJsonSchema(documented.schema)) } }
+        : { [documented.contentType ?? JSON_TYPE]: { schema: components.embed(typeToJsonSchema(documented.schema), `${operationId}Response${code}`) } }
     responses[code] = { description: documented.description, ...(content !== undefined && { content }) }
   }
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)))

@@ -1,6 +1,6 @@
 /**
  * @module @vectora/openapi/schema — JSON Schema (2020-12) as OpenAPI 3.1 embeds it: arktype Types converted with
- * the framework's fallbacks, `$defs` hoisted into `components.schemas`, object parts split into parameters, and
+ * the framework's fallbacks (the same as kernel/ts/contracts/contract.ts jsonSchemaOf), `$defs` hoisted into `components.schemas`, object parts split into parameters, and
  * the absent-body branch of an optional body dropped.
  */
 import type { Type } from 'arktype'
@@ -22,7 +22,7 @@ const COMPONENT_NAME = /[^A-Za-z0-9._-]/g
 export function typeToJsonSchema(type: Type, side: 'in' | 'out' = 'out'): JsonSchema {
   const note = (code: string): string => `vectora: approximated, arktype cannot express this ${code} in JSON Schema`
   try {
-    return type[side].toJsonSchema({
+    const schema = type[side].toJsonSchema({
       target: 'draft-2020-12',
       dialect: null,
       fallback: {
@@ -30,6 +30,9 @@ export function typeToJsonSchema(type: Type, side: 'in' | 'out' = 'out'): JsonSc
         default: (ctx) => ({ ...ctx.base, $comment: note(ctx.code) }),
       },
     }) as JsonSchema
+    // The output of a morph is opaque unless it is piped into a Type: arktype says `{}` without a word.
+    if (side === 'out' && Object.keys(schema).length === 0) schema.$comment = `${note('morph output')} (pipe it into a Type)`
+    return schema
   } catch (error) {
     return { $comment: `${note('type')}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }
   }
@@ -49,26 +52,29 @@ export class SchemaComponents {
   }
 
   /**
-   * `schema` ready to embed: its `$defs` moved to `components.schemas`, every `#/$defs/x` rewritten to
-   * `#/components/schemas/x`. The same recursive type used by several routes lands once; a different schema
-   * under a taken name gets a suffix (`node_2`). Returns a copy when there was something to move.
+   * `schema` ready to embed: its `$defs` moved to `components.schemas` under `name`, `name_2`, ... (in their
+   * order; names taken by the document's own schemas get a further suffix), every `#/$defs/x` rewritten to
+   * `#/components/schemas/<name>`. Names come from the operation (`getTreeResponse`), not from arktype's
+   * internal ids, so they stay put when other routes change. Returns a copy when there was something to move.
    *
    * @example
-   * components.embed({ $ref: '#/$defs/node', $defs: { node: { ... } } }) // { $ref: '#/components/schemas/node' }
+   * components.embed({ $ref: '#/$defs/node12', $defs: { node12: { ... } } }, 'getTreeResponse') // { $ref: '#/components/schemas/getTreeResponse' }
    */
-  embed(schema: JsonSchema): JsonSchema {
+  embed(schema: JsonSchema, name: string): JsonSchema {
     if (schema.$defs === null || typeof schema.$defs !== 'object') return schema
     const { $defs, ...rest } = schema
     const defs = $defs as Record<string, JsonSchema>
-    for (let i = 1; ; i++) {
-      const names = new Map(Object.keys(defs).map((name) => [name, name.replace(COMPONENT_NAME, '_') + (i === 1 ? '' : `_${i}`)]))
-      const copy = rewriteRefs(structuredClone({ rest, defs }), names)
-      const fits = [...names].every(([from, to]) => !(to in this.schemas) || JSON.stringify(this.schemas[to]) === JSON.stringify(copy.defs[from]))
-      if (fits) {
-        for (const [from, to] of names) this.schemas[to] = copy.defs[from]!
-        return copy.rest
-      }
+    const base = name.replace(COMPONENT_NAME, '_')
+    const names = new Map<string, string>()
+    for (const def of Object.keys(defs)) {
+      let candidate = names.size === 0 ? base : `${base}_${names.size + 1}`
+      while (candidate in this.schemas) candidate += '_'
+      names.set(def, candidate)
+      this.schemas[candidate] = {} // reserved now, filled below
     }
+    const copy = rewriteRefs(structuredClone({ rest, defs }), names)
+    for (const [from, to] of names) this.schemas[to] = copy.defs[from]!
+    return copy.rest
   }
 }
 
