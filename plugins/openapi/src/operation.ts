@@ -112,10 +112,12 @@ function responsesOf(
     ...contributed,
   }
   for (const [code, documented] of Object.entries(docs?.responses ?? {})) {
+    // Without a schema: what a contribution said of that status, else an error status is the problem+json
+    // reply a thrown HttpError becomes (the usual way a handler answers 404 or 409).
     const content =
-      documented.schema === undefined
-        ? responses[code]?.content
-        : { [documented.contentType ?? JSON_TYPE]: { schema: components.embed(typeToJsonSchema(documented.schema), `${operationId}Response${code}`) } }
+      documented.schema !== undefined
+        ? { [documented.contentType ?? JSON_TYPE]: { schema: components.embed(typeToJsonSchema(documented.schema), `${operationId}Response${code}`) } }
+        : (responses[code]?.content ?? (Number(code) >= 400 ? problemResponse('').content : undefined))
     responses[code] = { description: documented.description, ...(content !== undefined && { content }) }
   }
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b)))

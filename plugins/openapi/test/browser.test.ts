@@ -117,6 +117,16 @@ suite(title, () => {
     assert.match((await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '', /"text": "note 7"/)
   })
 
+  it('shows the schemas section (JSON Schema 2020-12 view) and expands the Problem schema', async () => {
+    const schemas = page.locator('section.models article.json-schema-2020-12[data-json-schema-level="0"]')
+    await schemas.first().waitFor()
+    const titles = await schemas.locator('> .json-schema-2020-12-head .json-schema-2020-12__title').allTextContents()
+    assert.ok(titles.includes('Problem') && titles.includes('ValidationIssue'), titles.join(', '))
+    const problem = schemas.filter({ hasText: 'Problem' }).first()
+    await problem.locator('.json-schema-2020-12-expand-deep-button').first().click()
+    await problem.getByText('requestId').first().waitFor()
+  })
+
   it('fires no Content-Security-Policy violation, and the page requests nothing but the app', async () => {
     assert.deepEqual(await violations(), [])
     assert.ok(requests.length >= 5, `requests: ${requests.join(', ')}`)

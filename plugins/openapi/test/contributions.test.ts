@@ -14,10 +14,8 @@ const bearer = definePlugin({
   name: 'acme-bearer',
   version: '1.0.0',
   setup(app, options: { optional?: boolean }) {
-    app.describeApi({
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      operation: () => ({ security: options.optional ? [{ bearer: ['read'] }, {}] : [{ bearer: ['read'] }] }),
-    })
+    const security: Array<Record<string, string[]>> = options.optional ? [{ bearer: ['read'] }, {}] : [{ bearer: ['read'] }]
+    app.describeApi({ securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, operation: () => ({ security }) })
   },
 })
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { type } from 'arktype'
-import { reply } from 'vectora'
+import { type Guard, reply } from 'vectora'
 import { createTestApp, useCleanup } from 'vectora/testing'
 import { defaultFilter, generateDocument, type OpenApiDocument, OpenApiConfigError } from '@vectora/openapi'
 import { deriveOperationId } from '../src/paths.js'
@@ -168,12 +168,13 @@ describe('@vectora/openapi: the document', () => {
   })
 
   it('describes with components.schemas.Problem the problem+json replies the framework really sends', async () => {
+    const denyWithHeader: Guard = (req) => req.header('x-deny') === undefined
     const app = createTestApp()
     app.post(
       '/items/:id',
       {
         schema: { params: type({ id: 'string.integer.parse' }), body: type({ name: 'string' }) },
-        guards: [(req) => req.header('x-deny') === undefined],
+        guards: [denyWithHeader],
         bodyLimit: 64,
       },
       () => ({}),
@@ -218,7 +219,7 @@ describe('@vectora/openapi: the document', () => {
     assert.deepEqual(doc.tags, [{ name: 'users' }, { name: 'admin' }])
   })
 
-  it('adds docs.responses: a schema is documented as application/json, or under its contentType', async () => {
+  it('adds docs.responses: a schema is documented as application/json or its contentType; an error status without one as problem+json', async () => {
     const app = createTestApp()
     app.get(
       '/report',
@@ -239,7 +240,11 @@ describe('@vectora/openapi: the document', () => {
       'application/json': { schema: { type: 'object', properties: { code: { type: 'string' }, hint: { type: 'string' } }, required: ['code'] } },
     })
     assert.deepEqual(responses['406'].content, { 'text/plain': { schema: { type: 'string' } } })
-    assert.deepEqual(responses['429'], { description: 'Slow down' })
+    // No schema on an error status: the problem+json reply of a thrown HttpError.
+    assert.deepEqual(responses['429'], {
+      description: 'Slow down',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    })
     assert.deepEqual(Object.keys(responses), ['200', '404', '406', '429', '500'])
   })
 
