@@ -1,6 +1,7 @@
 /** @module playground/app — builds the playground app: its routes only, no socket (tests import it). */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type } from 'arktype'
+import { openapi } from '@vectora/openapi'
 import { createApp, definePlugin, HttpError, reply, type App, type Guard } from 'vectora'
 
 /** A stand-in for a database table; the db plugin replaces it in a later issue. */
@@ -13,12 +14,13 @@ const users = new Map([
  * The playground's routes:
  * - `GET /` hello JSON
  * - `GET /users/:id` a user, or 404 problem+json (`USER_NOT_FOUND`) through HttpError
- * - `POST /echo` answers the JSON body with 201; bodies over 1 KiB get 413 from the kernel
+ * - `POST /echo` answers `{ message }` with 201; bodies over 16 KiB get 413 from the kernel
  * - `GET /slow?ms=2000` waits, cancelled through `req.signal` when the client leaves or the 5 s route
  *   timeout passes (then the kernel answers 503)
  * - `GET /items/:id?detail=true` a typed contract (id coerced to a number)
  * - `GET /admin/stats` behind a guard (`x-admin-key: playground`), 403 otherwise
  * - `GET /health/ready`, `GET /health/live` the lifecycle probes
+ * - `GET /openapi.json` the OpenAPI 3.1 document of these routes, `GET /docs` its Swagger UI page
  *
  * @example
  * const app = buildApp()
@@ -27,15 +29,22 @@ const users = new Map([
 export function buildApp(): App {
   const app = createApp({ bodyLimit: 1_048_576 })
 
-  app.get('/', () => ({ hello: 'world' }))
+  app.register(openapi, { info: { title: 'Vectora playground', version: '0.1.0' } })
 
-  app.get('/users/:id', (req) => {
+  app.get('/', { schema: { response: type({ hello: 'string' }) }, docs: { summary: 'Hello' } }, () => ({ hello: 'world' }))
+
+  app.get('/users/:id', { schema: { response: type({ id: 'string', name: 'string' }) }, docs: { summary: 'One user', responses: { 404: { description: 'No such user (USER_NOT_FOUND)' } } } }, (req) => {
     const user = users.get(req.params.id)
     if (user === undefined) throw new HttpError(404, 'no such user', { code: 'USER_NOT_FOUND' })
     return user
   })
 
-  app.post('/echo', { bodyLimit: 1024 }, async (req) => reply.json(await req.json(), { status: 201 }))
+  // A body contract: the document then says what the body is (without one, clients could not know that
+  // anything but JSON gets 415 — schemathesis found that). Bodies over 16 KiB get 413 from the kernel.
+  const message = type({ message: 'string <= 280' })
+  app.post('/echo', { bodyLimit: 16_384, schema: { body: message, response: message }, docs: { status: 201, summary: 'Echo a message' } }, (req) =>
+    reply.json({ message: req.body.message }, { status: 201 }),
+  )
 
   app.get('/slow', { timeout: 5_000 }, async (req) => {
     const raw = req.query.ms

@@ -1,0 +1,49 @@
+/**
+ * @module test/schemathesis — a real API fuzzer against the playground: schemathesis (PyPI) reads its
+ * /openapi.json and sends generated requests, valid and invalid, with its default checks (no 5xx, status
+ * codes and content types as documented, responses conforming to their schemas, invalid data rejected).
+ * Any failure is a bug in the document or the app. Under CI=true a missing schemathesis fails the test
+ * (`.ci/run` installs it); elsewhere the test is skipped with the install command.
+ */
+import assert from 'node:assert/strict'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
+
+describe('schemathesis against the playground', function () {
+  this.timeout(180_000)
+  let child: ChildProcess | undefined
+  afterEach(() => {
+    if (child !== undefined && child.exitCode === null) child.kill('SIGKILL')
+  })
+
+  it('finds no failure in 30 s of generated requests', async function () {
+    const version = spawnSync('schemathesis', ['--version'], { encoding: 'utf8' })
+    if (version.error !== undefined || version.status !== 0) {
+      if (process.env.CI === 'true') assert.fail('schemathesis is not installed: pip install schemathesis (.ci/run does)')
+      this.skip()
+    }
+    child = spawn(tsx, ['src/main.ts'], { cwd: `${root}playground`, env: { ...process.env, PORT: '0', NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const url = await new Promise<string>((resolve, reject) => {
+      child!.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        const match = /listening on (http:\/\/\S+)/.exec(output)
+        if (match) resolve(match[1]!)
+      })
+      child!.once('exit', (code) => reject(new Error(`the playground exited with ${code} before listening: ${output}`)))
+    })
+    const run = spawn('schemathesis', ['run', `${url}/openapi.json`, '--max-time', '30', '--workers', '2', '--no-color'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let report = ''
+    run.stdout!.on('data', (chunk: Buffer) => (report += chunk.toString()))
+    run.stderr!.on('data', (chunk: Buffer) => (report += chunk.toString()))
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve))
+    assert.equal(code, 0, `schemathesis reported failures:\n${report.slice(-6_000)}`)
+    assert.match(report, /passed/, report.slice(-2_000))
+    // The run exercised every documented operation of the playground.
+    assert.match(report, /Tested: [1-9]/, report.slice(-2_000))
+  })
+})
