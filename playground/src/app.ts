@@ -33,11 +33,18 @@ export function buildApp(): App {
 
   app.get('/', { schema: { response: type({ hello: 'string' }) }, docs: { summary: 'Hello' } }, () => ({ hello: 'world' }))
 
-  app.get('/users/:id', { schema: { response: type({ id: 'string', name: 'string' }) }, docs: { summary: 'One user', responses: { 404: { description: 'No such user (USER_NOT_FOUND)' } } } }, (req) => {
-    const user = users.get(req.params.id)
-    if (user === undefined) throw new HttpError(404, 'no such user', { code: 'USER_NOT_FOUND' })
-    return user
-  })
+  app.get(
+    '/users/:id',
+    {
+      schema: { response: type({ id: 'string', name: 'string' }) },
+      docs: { summary: 'One user', responses: { 404: { description: 'No such user (USER_NOT_FOUND)' } } },
+    },
+    (req) => {
+      const user = users.get(req.params.id)
+      if (user === undefined) throw new HttpError(404, 'no such user', { code: 'USER_NOT_FOUND' })
+      return user
+    },
+  )
 
   // A body contract: the document then says what the body is (without one, clients could not know that
   // anything but JSON gets 415 — schemathesis found that). Bodies over 16 KiB get 413 from the kernel.

@@ -115,7 +115,8 @@ describe('@vectora/db: queries', () => {
       await app.ready()
       const database = app.resolve<Database>('db')
       const at = new Date('2025-01-02T03:04:05.000Z')
-      const row = await database.one`select ${true} as yes, ${false} as no, ${at} as at, ${{ a: [1] }} as obj, ${[1, 'x']} as arr, ${undefined} as missing, ${Buffer.from('hi')} as bytes`
+      const row =
+        await database.one`select ${true} as yes, ${false} as no, ${at} as at, ${{ a: [1] }} as obj, ${[1, 'x']} as arr, ${undefined} as missing, ${Buffer.from('hi')} as bytes`
       assert.deepEqual(row, { yes: 1, no: 0, at: '2025-01-02T03:04:05.000Z', obj: '{"a":[1]}', arr: '[1,"x"]', missing: null, bytes: Buffer.from('hi') })
     })
   })
