@@ -15,8 +15,17 @@ const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url))
 describe('schemathesis against the playground', function () {
   this.timeout(180_000)
   let child: ChildProcess | undefined
-  afterEach(() => {
-    if (child !== undefined && child.exitCode === null) child.kill('SIGKILL')
+  afterEach(async () => {
+    // SIGTERM reaches the app through tsx (it drains and exits); SIGKILL would kill tsx alone and leave its
+    // node child holding our pipes open, so mocha would never exit.
+    if (child === undefined || child.exitCode !== null) return
+    const exited = new Promise((resolve) => child!.once('exit', resolve))
+    child.kill('SIGTERM')
+    const timer = setTimeout(() => child!.kill('SIGKILL'), 10_000)
+    await exited
+    clearTimeout(timer)
+    child.stdout?.destroy()
+    child.stderr?.destroy()
   })
 
   it('finds no failure in 30 s of generated requests', async function () {
