@@ -146,6 +146,18 @@ function isArkType(value: unknown): value is Type {
 // ---------------------------------------------------------------------------------------------------
 // JSON Schema: for the OpenAPI plugin and, at compile time, for the coercion plans.
 
+/**
+ * The JSON Schema (draft 2020-12, no `$schema`: ready for OpenAPI 3.1) of an arktype Type, input or output
+ * side, with the fallbacks every contract uses: a Date is its ISO string, what JSON Schema cannot say keeps
+ * arktype's closest schema with a `$comment`, at worst `{ $comment }`. Never throws. A fresh object per call.
+ *
+ * @example
+ * toJsonSchema(type({ at: 'Date' })) // { type: 'object', properties: { at: { type: 'string', format: 'date-time' } }, required: ['at'] }
+ */
+export function toJsonSchema(type: Type, side: 'in' | 'out' = 'out'): Record<string, unknown> {
+  return jsonSchemaOf(type, side)
+}
+
 /** A part's JSON Schema; never throws. Fallbacks keep arktype's closest expressible schema and say so. */
 function jsonSchemaOf(type: Type, side: 'in' | 'out'): JsonSchemaLike {
   const note = (code: string): string => `vectora: approximated, arktype cannot express this ${code} in JSON Schema`

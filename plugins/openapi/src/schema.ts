@@ -1,9 +1,10 @@
 /**
  * @module @vectora/openapi/schema — JSON Schema (2020-12) as OpenAPI 3.1 embeds it: arktype Types converted with
- * the framework's fallbacks (the same as kernel/ts/contracts/contract.ts jsonSchemaOf), `$defs` hoisted into `components.schemas`, object parts split into parameters, and
+ * the framework's fallbacks (vectora's `toJsonSchema`, what contracts use), `$defs` hoisted into `components.schemas`, object parts split into parameters, and
  * the absent-body branch of an optional body dropped.
  */
 import type { Type } from 'arktype'
+import { toJsonSchema } from 'vectora'
 
 /** A JSON Schema object, as arktype and the contracts produce it. */
 export type JsonSchema = Record<string, unknown>
@@ -20,22 +21,7 @@ const COMPONENT_NAME = /[^A-Za-z0-9._-]/g
  * typeToJsonSchema(type({ error: 'string' })) // { type: 'object', properties: { error: { type: 'string' } }, required: ['error'] }
  */
 export function typeToJsonSchema(type: Type, side: 'in' | 'out' = 'out'): JsonSchema {
-  const note = (code: string): string => `vectora: approximated, arktype cannot express this ${code} in JSON Schema`
-  try {
-    const schema = type[side].toJsonSchema({
-      target: 'draft-2020-12',
-      dialect: null,
-      fallback: {
-        date: (ctx) => ({ ...ctx.base, type: 'string', format: 'date-time' }),
-        default: (ctx) => ({ ...ctx.base, $comment: note(ctx.code) }),
-      },
-    }) as JsonSchema
-    // The output of a morph is opaque unless it is piped into a Type: arktype says `{}` without a word.
-    if (side === 'out' && Object.keys(schema).length === 0) schema.$comment = `${note('morph output')} (pipe it into a Type)`
-    return schema
-  } catch (error) {
-    return { $comment: `${note('type')}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` }
-  }
+  return toJsonSchema(type, side)
 }
 
 /**
