@@ -12,7 +12,7 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../', import.meta.url))
-const PACKAGES = ['kernel', 'plugins/cors', 'plugins/jwt', 'plugins/logger', 'plugins/otel', 'plugins/policy', 'plugins/rate-limit']
+const PACKAGES = ['kernel', 'plugins/cors', 'plugins/db', 'plugins/jwt', 'plugins/logger', 'plugins/openapi', 'plugins/otel', 'plugins/policy', 'plugins/rate-limit']
 
 /** The paths `npm pack` would put in the tarball of the workspace at `dir`. */
 async function packedFiles(dir: string): Promise<Set<string>> {

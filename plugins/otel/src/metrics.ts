@@ -66,22 +66,14 @@ export function createMetrics(registry: Registry, stats: () => KernelStats, defa
 
 /** Gauges and counters whose values come from `stats()` when the registry is scraped. */
 function kernelMetrics(registry: Registry, stats: () => KernelStats): void {
-  // A native call per collect callback (a few per scrape): cheaper than any cache would be to keep right.
-  // One native read per scrape, not one per metric: the snapshot is kept until the scrape's turn ends.
-  let snapshot: KernelStats | undefined
-  let fresh = false
+  // A native call per collect callback (a few per scrape, each well under a microsecond). A snapshot kept for
+  // the scrape's turn was tried and reverted: two scrapes in one turn (a test, two exporters) saw stale counts.
   const read = (): KernelStats | undefined => {
-    if (fresh) return snapshot
-    fresh = true
-    setImmediate(() => {
-      fresh = false
-    })
     try {
-      snapshot = stats()
+      return stats()
     } catch {
-      snapshot = undefined // not ready yet (or closed): report nothing rather than fail the scrape
+      return undefined // not ready yet (or closed): report nothing rather than fail the scrape
     }
-    return snapshot
   }
   const gauge = (name: string, help: string, pick: (s: KernelStats) => number) =>
     new Gauge({
