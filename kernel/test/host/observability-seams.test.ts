@@ -10,6 +10,17 @@ import { createTestApp, listen, useCleanup } from 'vectora/testing'
 describe('observability seams', () => {
   useCleanup()
 
+  it("a plugin's app tells the app's development mode and thread count", async () => {
+    const seen: Array<[boolean, number]> = []
+    const probe = definePlugin({ name: 'probe', version: '1.0.0', setup: (app) => void seen.push([app.development, app.threads]) })
+    createTestApp({ development: true }).register(probe)
+    createTestApp({ development: false }).register(probe)
+    assert.deepEqual(seen, [
+      [true, 1],
+      [false, 1],
+    ])
+  })
+
   it('req.route is the declared pattern (with the group prefix); undefined for an unmatched request', async () => {
     const seen: Array<string | undefined> = []
     const app = createTestApp()

@@ -135,6 +135,7 @@ export function createApp(options?: AppOptions): App {
     },
     stats: () => app.stats(),
     threads: config.workers,
+    development: config.development,
     addHealthCheck: (name, check, options, owner) => readiness.add(name, check, options, owner),
     addLifecycle: (kind, hook) => (kind === 'ready' ? lifecycle.addReady(hook) : lifecycle.addClose(hook)),
     routesFor: (self, scope, owner) => {

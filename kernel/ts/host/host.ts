@@ -37,6 +37,8 @@ export interface HostEnv {
   stats(): KernelStats
   /** JavaScript threads answering the app's requests (createApp's `workers`). */
   readonly threads: number
+  /** The app's development mode (createApp's `development`). */
+  readonly development: boolean
   /** Registers a readiness check (lifecycle/readiness.ts); throws on a bad or taken name. */
   addHealthCheck(name: string, check: HealthCheck, options: HealthCheckOptions | undefined, owner: string): void
   /** Builds the route methods of a facade for a scope (app.ts owns route registration). */
@@ -197,6 +199,7 @@ export class PluginHost {
         return self
       },
       threads: host.#env.threads,
+      development: host.#env.development,
     }
     self = Object.assign(
       api,

@@ -101,6 +101,11 @@ export interface HostApi<Self> {
    * its own copy of the app: what a plugin keeps in memory is per thread. 1 without workers.
    */
   readonly threads: number
+  /**
+   * The app's development mode (`createApp({ development })`, default `NODE_ENV === 'development'`): what a
+   * plugin's defaults may follow (a cookie's `Secure`, a pretty log) so an app has one switch, not one per plugin.
+   */
+  readonly development: boolean
 }
 
 /** What `routes()` shows of a route. */
