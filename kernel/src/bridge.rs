@@ -32,19 +32,58 @@ pub(crate) struct RequestJob {
     pub(crate) headers: String,
     pub(crate) body: Option<Bytes>,
     pub(crate) params: Vec<String>,
+    /// The body is not in `body`: it streams (`serverBodyPull`, `BodyChunk` events).
+    pub(crate) streamed: bool,
+}
+
+/// What happened to a streamed body, for the request's JavaScript side (`StreamFn` in internal/native.ts).
+pub(crate) enum StreamEvent {
+    /// A full reply pipe went under its low-water mark: write again.
+    Drain,
+    /// A streamed or file reply ended: every byte handed to hyper (true), or cut (false).
+    Done(bool),
+    /// A chunk of a streamed request body, sent after a `serverBodyPull`.
+    BodyChunk(Bytes),
+    /// The streamed request body ended.
+    BodyEnd,
+    /// The streamed request body failed (too large, too slow, malformed).
+    BodyError(KernelError),
+}
+
+impl StreamEvent {
+    /// The event's number in JavaScript (`STREAM_*` in internal/native.ts).
+    fn kind(&self) -> u8 {
+        match self {
+            Self::Drain => 0,
+            Self::Done(_) => 1,
+            Self::BodyChunk(_) => 2,
+            Self::BodyEnd => 3,
+            Self::BodyError(_) => 4,
+        }
+    }
 }
 
 /// Work for the JavaScript thread.
 pub(crate) enum Job {
     Request(RequestJob),
     Abort { id: u64, reason: AbortReason },
+    Stream { id: u64, event: StreamEvent },
+}
+
+/// The body of JavaScript's answer.
+pub(crate) enum ReplyBody {
+    Whole(Bytes),
+    /// Chunks JavaScript writes into the pipe (`serverRespondStream`).
+    Pipe(std::sync::Arc<crate::body::Pipe>),
+    /// `len` bytes of the file at `path` from `start`, read by the kernel (`serverRespondFile`).
+    File { path: String, start: u64, len: u64 },
 }
 
 /// JavaScript's answer: status, a `name:value\n` header block and the body.
 pub(crate) struct JsReply {
     pub(crate) status: u16,
     pub(crate) headers: String,
-    pub(crate) body: Bytes,
+    pub(crate) body: ReplyBody,
 }
 
 struct Pending {
@@ -66,6 +105,7 @@ pub(crate) struct Bridge {
     channel: Channel,
     dispatch: Root<JsFunction>,
     abort: Root<JsFunction>,
+    stream: Root<JsFunction>,
     queue: Mutex<Queue>,
     pending: Mutex<FxHashMap<u64, Pending>>,
     /// `pending.len()`, readable without the lock: the kernel sends a request to the bridge with the fewest.
@@ -82,12 +122,14 @@ impl Bridge {
         channel: Channel,
         dispatch: Root<JsFunction>,
         abort: Root<JsFunction>,
+        stream: Root<JsFunction>,
     ) -> Self {
         Self {
             id,
             channel,
             dispatch,
             abort,
+            stream,
             queue: Mutex::default(),
             pending: Mutex::default(),
             in_flight: AtomicUsize::new(0),
@@ -258,7 +300,12 @@ impl Bridge {
                     Some(m) => cx.string(m).upcast(),
                     None => undefined.upcast(),
                 };
-                let args: [Handle<JsValue>; 8] = [
+                let streamed: Handle<JsValue> = if r.streamed {
+                    cx.boolean(true).upcast()
+                } else {
+                    undefined.upcast()
+                };
+                let args: [Handle<JsValue>; 9] = [
                     cx.number(r.id as f64).upcast(),
                     cx.number(r.route_id).upcast(),
                     cx.number(r.method).upcast(),
@@ -267,6 +314,7 @@ impl Bridge {
                     body,
                     params,
                     other,
+                    streamed,
                 ];
                 f.call(cx, undefined, args)?;
             }
@@ -276,6 +324,18 @@ impl Bridge {
                     cx.number(id as f64).upcast(),
                     cx.number(reason as u8).upcast(),
                 ];
+                f.call(cx, undefined, args)?;
+            }
+            Job::Stream { id, event } => {
+                let f = self.stream.to_inner(cx);
+                let kind = cx.number(event.kind());
+                let data: Handle<JsValue> = match event {
+                    StreamEvent::Drain | StreamEvent::BodyEnd => undefined.upcast(),
+                    StreamEvent::Done(completed) => cx.boolean(completed).upcast(),
+                    StreamEvent::BodyChunk(bytes) => JsBuffer::from_slice(cx, &bytes)?.upcast(),
+                    StreamEvent::BodyError(error) => cx.string(error.code()).upcast(),
+                };
+                let args: [Handle<JsValue>; 3] = [cx.number(id as f64).upcast(), kind.upcast(), data];
                 f.call(cx, undefined, args)?;
             }
         }

@@ -9,18 +9,20 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 use hyper::body::Body;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
-use crate::bridge::{Bridge, Job, JsReply, RequestJob};
+use crate::body::{EndNotice, FileBody, KernelBody, PipeBody};
+use crate::bridge::{Bridge, Job, JsReply, ReplyBody, RequestJob, lock};
 use crate::error::KernelError;
 use crate::kernel::{Kernel, Reply};
 use crate::limits::Limits;
 use crate::problem;
 use crate::router::Lookup;
 use crate::stats::Stats;
+use crate::upload;
 use crate::wire::{self, AbortReason, METHOD_OTHER, ROUTE_METHOD_NOT_ALLOWED, ROUTE_NOT_FOUND};
 
 impl Kernel {
@@ -72,14 +74,18 @@ impl Kernel {
         }
         let method = wire::method_code(req.method().as_str());
         let unmatched_to_js = self.dispatch_unmatched.load(Ordering::Relaxed);
+        let mut stream_body = false;
         let (route_id, body_limit, timeout, params) = match router.lookup(method, req.uri().path())
         {
-            Lookup::Found { route, params } => (
-                route.id as i32,
-                route.body_limit.unwrap_or(self.limits.body_limit),
-                route.timeout.or(self.limits.request_timeout),
-                params,
-            ),
+            Lookup::Found { route, params } => {
+                stream_body = route.stream_body;
+                (
+                    route.id as i32,
+                    route.body_limit.unwrap_or(self.limits.body_limit),
+                    route.timeout.or(self.limits.request_timeout),
+                    params,
+                )
+            }
             Lookup::NotFound if !unmatched_to_js => {
                 return self.problem(&KernelError::NotFound, req.uri().path(), n);
             }
@@ -104,6 +110,8 @@ impl Kernel {
             ),
         };
 
+        // 0 is "no limit" (createApp's and the route's `bodyLimit`).
+        let body_limit = if body_limit == 0 { u64::MAX } else { body_limit };
         let (parts, body) = req.into_parts();
         let declared = parts
             .headers
@@ -113,18 +121,24 @@ impl Kernel {
             return self.problem(&KernelError::BodyTooLarge, parts.uri.path(), n);
         }
         // Bodies are read under a bound of their own, before the request takes a place in the queue for
-        // JavaScript: clients trickling bodies must not fill that queue and starve every route.
+        // JavaScript: clients trickling bodies must not fill that queue and starve every route. A streamed
+        // body keeps its reader's place while JavaScript reads it.
+        let mut streamed = None;
         let body = if body.is_end_stream() {
             None
         } else {
-            let Some(_reading) = Slot::take(&self.body_readers, self.limits.max_body_readers)
-            else {
+            let Some(reading) = Slot::take(&self.body_readers, self.limits.max_body_readers) else {
                 Stats::bump(&self.stats.refused_body_readers);
                 return self.problem(&KernelError::TooManyBodyReaders, parts.uri.path(), n);
             };
-            match read_body(body, body_limit, &self.limits).await {
-                Ok(b) => b,
-                Err(e) => return self.problem(&e, parts.uri.path(), n),
+            if stream_body {
+                streamed = Some((body, reading));
+                None
+            } else {
+                match read_body(body, body_limit, &self.limits).await {
+                    Ok(b) => b,
+                    Err(e) => return self.problem(&e, parts.uri.path(), n),
+                }
             }
         };
         // Backpressure: a bounded number of requests, read whole, wait for JavaScript.
@@ -157,18 +171,40 @@ impl Kernel {
             headers: wire::encode_headers(&parts.headers),
             body,
             params,
+            streamed: streamed.is_some(),
         }));
 
-        let answer = match timeout {
-            Some(t) => tokio::time::timeout(t, rx).await.ok(),
-            None => Some(rx.await),
+        let waiting = async {
+            match timeout {
+                Some(t) => tokio::time::timeout(t, rx).await.ok(),
+                None => Some(rx.await),
+            }
+        };
+        let answer = match streamed {
+            None => waiting.await,
+            Some((body, _reading)) => {
+                // The body is fed to JavaScript while its answer is awaited; an answer ends the feeding.
+                let pull = Arc::new(tokio::sync::Notify::new());
+                lock(&self.pulls).insert(n, pull.clone());
+                let _forget = Forget(|| {
+                    lock(&self.pulls).remove(&n);
+                });
+                let feeding = upload::pump(body, body_limit, &self.limits, n, &bridge, &pull);
+                tokio::pin!(waiting, feeding);
+                let mut fed = false;
+                loop {
+                    tokio::select! {
+                        answer = &mut waiting => break answer,
+                        () = &mut feeding, if !fed => fed = true,
+                    }
+                }
+            }
         };
         guard.done = true;
         match answer {
             Some(Ok(reply)) => {
                 self.drain.count_completed();
-                to_response(reply)
-                    .unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
+                self.reply_of(reply, n, &bridge, parts.uri.path()).await.unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
             }
             // The deadline passed: answer 503 and tell JavaScript, unless it answered meanwhile.
             None => {
@@ -214,7 +250,7 @@ impl Kernel {
                 out.extend_from_slice(br#","checks":"#);
                 out.extend_from_slice(&checks);
                 out.push(b'}');
-                *reply.body_mut() = Full::new(Bytes::from(out));
+                *reply.body_mut() = KernelBody::whole(Bytes::from(out));
             }
             return Some(reply);
         }
@@ -230,11 +266,40 @@ impl Kernel {
             (false, _) => Bytes::from_static(br#"{"status":"live"}"#),
         };
         let headers = "content-type:application/json; charset=utf-8\n".to_owned();
-        to_response(JsReply {
-            status: 200,
-            headers,
-            body,
-        })
+        head(200, &headers).map(|res| res.map(|()| KernelBody::whole(body)))
+    }
+
+    /// The response of JavaScript's answer: its head, and its body — whole, the pipe JavaScript writes into,
+    /// or the file opened now. None when the head is invalid; a file that cannot be opened (removed since
+    /// JavaScript looked at it) is a 404, and JavaScript hears that the reply was cut.
+    async fn reply_of(&self, reply: JsReply, n: u64, bridge: &Arc<Bridge>, path: &str) -> Option<Reply> {
+        let res = head(reply.status, &reply.headers)?;
+        let body = match reply.body {
+            ReplyBody::Whole(bytes) => KernelBody::whole(bytes),
+            ReplyBody::Pipe(pipe) => {
+                KernelBody::Pipe(PipeBody::new(pipe, EndNotice::new(n, bridge.clone()), None))
+            }
+            ReplyBody::File {
+                path: file,
+                start,
+                len,
+            } => {
+                match FileBody::open(&file, start, len, EndNotice::new(n, bridge.clone())).await {
+                    Ok(file) => KernelBody::File(file),
+                    Err(_) => return Some(self.problem(&KernelError::NotFound, path, n)),
+                }
+            }
+        };
+        Some(res.map(|()| body))
+    }
+}
+
+/// Runs a closure when dropped (cleanup on every exit of a future, cancellation included).
+struct Forget<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Forget<F> {
+    fn drop(&mut self) {
+        (self.0)();
     }
 }
 
@@ -359,12 +424,12 @@ fn head_size<B>(req: &Request<B>) -> usize {
     })
 }
 
-/// Builds the response from JavaScript's answer; None when JavaScript sent an invalid head.
-fn to_response(reply: JsReply) -> Option<Reply> {
-    let mut res = Response::new(Full::new(reply.body));
-    *res.status_mut() = StatusCode::from_u16(reply.status).ok()?;
+/// The head of JavaScript's answer (status and a `name:value\n` block); None when it is invalid.
+fn head(status: u16, block: &str) -> Option<Response<()>> {
+    let mut res = Response::new(());
+    *res.status_mut() = StatusCode::from_u16(status).ok()?;
     let headers = res.headers_mut();
-    for line in wire::header_lines(&reply.headers) {
+    for line in wire::header_lines(block) {
         let (name, value) = line.ok()?;
         headers.append(
             HeaderName::from_bytes(name.as_bytes()).ok()?,
@@ -374,41 +439,34 @@ fn to_response(reply: JsReply) -> Option<Reply> {
     Some(res)
 }
 
-/// HEAD answers keep the GET headers and the length of the body they do not send.
+/// HEAD answers keep the GET headers and the length of the body they do not send (a streamed body has
+/// none to give). The body is never read: a streamed or file reply ends as delivered.
 fn strip_body(res: &mut Reply) {
-    let len = res.body().size_hint().exact().unwrap_or(0);
-    if !res.headers().contains_key(header::CONTENT_LENGTH) {
-        res.headers_mut()
-            .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    let len = res.body().size_hint().exact();
+    if let Some(len) = len {
+        if !res.headers().contains_key(header::CONTENT_LENGTH) {
+            res.headers_mut()
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        }
     }
-    *res.body_mut() = Full::new(Bytes::new());
+    std::mem::replace(res.body_mut(), KernelBody::empty()).discard();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http_body_util::Full;
 
     #[test]
     fn js_reply_with_repeated_headers_becomes_a_response() {
-        let res = to_response(JsReply {
-            status: 201,
-            headers: "content-type:text/plain\nset-cookie:a=1\nset-cookie:b=2\n".into(),
-            body: Bytes::from_static(b"hi"),
-        })
-        .unwrap();
+        let res = head(201, "content-type:text/plain\nset-cookie:a=1\nset-cookie:b=2\n").unwrap();
         assert_eq!(res.status(), 201);
         assert_eq!(res.headers().get_all("set-cookie").iter().count(), 2);
     }
 
     #[test]
     fn js_reply_with_a_broken_head_is_rejected() {
-        let bad = |status, headers: &str| {
-            to_response(JsReply {
-                status,
-                headers: headers.into(),
-                body: Bytes::new(),
-            })
-        };
+        let bad = |status, headers: &str| head(status, headers);
         assert!(bad(200, "no colon here\n").is_none());
         assert!(bad(200, "bad name:x\n").is_none());
         assert!(bad(99, "").is_none());
@@ -539,7 +597,7 @@ mod tests {
 
     #[test]
     fn head_replies_keep_the_length_without_the_body() {
-        let mut res = Response::new(Full::new(Bytes::from_static(b"hello")));
+        let mut res = Response::new(KernelBody::whole(Bytes::from_static(b"hello")));
         strip_body(&mut res);
         assert_eq!(res.headers()["content-length"], "5");
         assert_eq!(res.body().size_hint().exact(), Some(0));

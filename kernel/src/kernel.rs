@@ -6,9 +6,11 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::Response;
+use rustc_hash::FxHashMap;
+use tokio::sync::Notify;
 
+use crate::body::{KernelBody, Pipe};
 use crate::bridge::{Bridge, lock};
 use crate::drain::Drain;
 use crate::error::KernelError;
@@ -17,8 +19,8 @@ use crate::router::{RouteInfo, Router};
 use crate::stats::{Snapshot, Stats};
 use crate::{problem, wire};
 
-/// A response as the kernel builds it: the body is always whole by now.
-pub(crate) type Reply = Response<Full<Bytes>>;
+/// A response as the kernel builds it: whole bytes, a pipe JavaScript writes into, or a file (body.rs).
+pub(crate) type Reply = Response<KernelBody>;
 
 /// Everything one server shares between its connections, injected requests and JavaScript.
 pub(crate) struct Kernel {
@@ -48,6 +50,10 @@ pub(crate) struct Kernel {
     pub(crate) checks: RwLock<Option<Bytes>>,
     /// Connections, refusals and timeouts, for `serverStats`.
     pub(crate) stats: Stats,
+    /// The pipes of streamed replies JavaScript is writing, by request id (`serverStreamWrite`).
+    pub(crate) pipes: Mutex<FxHashMap<u64, Arc<Pipe>>>,
+    /// The pull signals of streamed request bodies JavaScript is reading, by request id (`serverBodyPull`).
+    pub(crate) pulls: Mutex<FxHashMap<u64, Arc<Notify>>>,
 }
 
 impl Kernel {
@@ -69,6 +75,8 @@ impl Kernel {
             serving: AtomicBool::new(false),
             checks: RwLock::new(None),
             stats: Stats::default(),
+            pipes: Mutex::default(),
+            pulls: Mutex::default(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! serialization, validation — lives in TypeScript. This file creates the tokio runtime
 //! once per process and registers the exports (`js`).
 
+mod body;
 mod bridge;
 mod dispatch;
 mod drain;
@@ -17,6 +18,7 @@ mod problem;
 mod router;
 mod server;
 mod stats;
+mod upload;
 #[cfg(test)]
 mod ts_source;
 mod wire;
@@ -46,6 +48,7 @@ pub mod fuzzing {
                 id,
                 body_limit: None,
                 timeout: None,
+                stream_body: false,
             };
             self.0
                 .insert(method, pattern, info)

@@ -6,9 +6,9 @@
 use std::fmt::Write;
 
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::{Response, StatusCode, header};
 
+use crate::body::KernelBody;
 use crate::error::KernelError;
 
 const CONTENT_TYPE: &str = "application/problem+json";
@@ -54,8 +54,8 @@ pub(crate) fn response(
     error: &KernelError,
     instance: &str,
     request_id: &str,
-) -> Response<Full<Bytes>> {
-    let mut res = Response::new(Full::new(Bytes::from(body(
+) -> Response<KernelBody> {
+    let mut res = Response::new(KernelBody::whole(Bytes::from(body(
         error,
         Some((instance, request_id)),
     ))));

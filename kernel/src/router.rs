@@ -37,6 +37,8 @@ pub(crate) struct RouteInfo {
     pub(crate) id: u32,
     pub(crate) body_limit: Option<u64>,
     pub(crate) timeout: Option<Duration>,
+    /// The route reads its body as a stream (`body: 'stream'`): chunks go to JavaScript as they arrive.
+    pub(crate) stream_body: bool,
 }
 
 /// The outcome of a lookup.
@@ -149,6 +151,7 @@ mod tests {
             id,
             body_limit: None,
             timeout: None,
+            stream_body: false,
         }
     }
 

@@ -18,6 +18,11 @@ pub(crate) fn register(cx: &mut ModuleContext) -> NeonResult<()> {
     cx.export_function("serverServing", server::server_serving)?;
     cx.export_function("serverListen", server::server_listen)?;
     cx.export_function("serverRespond", request::server_respond)?;
+    cx.export_function("serverRespondStream", request::server_respond_stream)?;
+    cx.export_function("serverRespondFile", request::server_respond_file)?;
+    cx.export_function("serverStreamWrite", request::server_stream_write)?;
+    cx.export_function("serverStreamEnd", request::server_stream_end)?;
+    cx.export_function("serverBodyPull", request::server_body_pull)?;
     cx.export_function("serverPeer", request::server_peer)?;
     cx.export_function("serverInject", request::server_inject)?;
     cx.export_function("serverClose", server::server_close)?;

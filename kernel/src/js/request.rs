@@ -6,7 +6,8 @@ use neon::types::buffer::TypedArray;
 
 use super::server::Server;
 use super::{coded_error, throw};
-use crate::bridge::JsReply;
+use crate::body::{Pipe, Write};
+use crate::bridge::{JsReply, ReplyBody, lock};
 use crate::{inject, runtime};
 
 pub(super) fn server_respond(mut cx: FunctionContext) -> JsResult<JsBoolean> {
@@ -27,10 +28,104 @@ pub(super) fn server_respond(mut cx: FunctionContext) -> JsResult<JsBoolean> {
         JsReply {
             status,
             headers,
-            body,
+            body: ReplyBody::Whole(body),
         },
     );
     Ok(cx.boolean(sent))
+}
+
+/// The status JavaScript gave, or 500 outside 100..=999 (the kernel refuses it as a head anyway).
+fn status_of(status: f64) -> u16 {
+    if (100.0..=999.0).contains(&status) {
+        status as u16
+    } else {
+        500
+    }
+}
+
+/// `serverRespondStream(h, id, status, headers)`: answers request `id` with a body JavaScript writes next
+/// (`serverStreamWrite`, then `serverStreamEnd`). False when the request is gone (nothing to write to).
+pub(super) fn server_respond_stream(mut cx: FunctionContext) -> JsResult<JsBoolean> {
+    let this: Server = cx.argument(0)?;
+    let id = cx.argument::<JsNumber>(1)?.value(&mut cx) as u64;
+    let status = status_of(cx.argument::<JsNumber>(2)?.value(&mut cx));
+    let headers = cx.argument::<JsString>(3)?.value(&mut cx);
+    let pipe = std::sync::Arc::new(Pipe::default());
+    lock(&this.kernel.pipes).insert(id, pipe.clone());
+    let sent = this.bridge.respond(
+        id,
+        JsReply {
+            status,
+            headers,
+            body: ReplyBody::Pipe(pipe),
+        },
+    );
+    if !sent {
+        lock(&this.kernel.pipes).remove(&id);
+    }
+    Ok(cx.boolean(sent))
+}
+
+/// `serverRespondFile(h, id, status, headers, path, start, length)`: answers request `id` with `length`
+/// bytes of the file at `path` from `start`, read by the kernel. False when the request is gone.
+pub(super) fn server_respond_file(mut cx: FunctionContext) -> JsResult<JsBoolean> {
+    let this: Server = cx.argument(0)?;
+    let id = cx.argument::<JsNumber>(1)?.value(&mut cx) as u64;
+    let status = status_of(cx.argument::<JsNumber>(2)?.value(&mut cx));
+    let headers = cx.argument::<JsString>(3)?.value(&mut cx);
+    let path = cx.argument::<JsString>(4)?.value(&mut cx);
+    let start = cx.argument::<JsNumber>(5)?.value(&mut cx).max(0.0) as u64;
+    let len = cx.argument::<JsNumber>(6)?.value(&mut cx).max(0.0) as u64;
+    let sent = this.bridge.respond(
+        id,
+        JsReply {
+            status,
+            headers,
+            body: ReplyBody::File { path, start, len },
+        },
+    );
+    Ok(cx.boolean(sent))
+}
+
+/// `serverStreamWrite(h, id, chunk)`: 0 written, 1 written and the pipe is full (wait for the drain
+/// event), 2 the reply is gone (stop).
+pub(super) fn server_stream_write(mut cx: FunctionContext) -> JsResult<JsNumber> {
+    let this: Server = cx.argument(0)?;
+    let id = cx.argument::<JsNumber>(1)?.value(&mut cx) as u64;
+    let chunk_arg = cx.argument::<JsValue>(2)?;
+    let chunk = body_from_js(&mut cx, chunk_arg);
+    let pipe = lock(&this.kernel.pipes).get(&id).cloned();
+    let outcome = match pipe.map(|p| p.write(chunk)) {
+        Some(Write::Accepted) => 0,
+        Some(Write::Full) => 1,
+        Some(Write::Gone) | None => {
+            lock(&this.kernel.pipes).remove(&id);
+            2
+        }
+    };
+    Ok(cx.number(outcome))
+}
+
+/// `serverStreamEnd(h, id, failed)`: no more chunks; `failed` cuts the response instead of ending it.
+pub(super) fn server_stream_end(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+    let this: Server = cx.argument(0)?;
+    let id = cx.argument::<JsNumber>(1)?.value(&mut cx) as u64;
+    let failed = cx.argument::<JsBoolean>(2)?.value(&mut cx);
+    if let Some(pipe) = lock(&this.kernel.pipes).remove(&id) {
+        pipe.end(failed);
+    }
+    Ok(cx.undefined())
+}
+
+/// `serverBodyPull(h, id)`: send the next chunk of request `id`'s streamed body (a `BodyChunk` event, or
+/// `BodyEnd` / `BodyError`). A no-op once the body ended or the request is gone.
+pub(super) fn server_body_pull(mut cx: FunctionContext) -> JsResult<JsUndefined> {
+    let this: Server = cx.argument(0)?;
+    let id = cx.argument::<JsNumber>(1)?.value(&mut cx) as u64;
+    if let Some(pull) = lock(&this.kernel.pulls).get(&id) {
+        pull.notify_one();
+    }
+    Ok(cx.undefined())
 }
 
 /// A reply body: a string, a Buffer/Uint8Array, or nothing.

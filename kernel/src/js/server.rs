@@ -54,19 +54,18 @@ impl Finalize for ServerBox {}
 pub(super) type Server<'a> = Handle<'a, JsBox<ServerBox>>;
 
 impl ServerBox {
-    /// A handle for the current JavaScript thread: `dispatch` and `abort` are its callbacks.
+    /// A handle for the current JavaScript thread: `dispatch`, `abort` and `stream` are its callbacks.
     pub(super) fn on_this_thread(
         cx: &mut FunctionContext,
         kernel: Arc<Kernel>,
         server_id: u32,
-        dispatch: Root<JsFunction>,
-        abort: Root<JsFunction>,
+        [dispatch, abort, stream]: [Root<JsFunction>; 3],
     ) -> Self {
         let mut channel = cx.channel();
         channel.unref(cx);
         let mut liveness = cx.channel();
         liveness.unref(cx);
-        let bridge = Arc::new(Bridge::new(kernel.bridge_id(), channel, dispatch, abort));
+        let bridge = Arc::new(Bridge::new(kernel.bridge_id(), channel, dispatch, abort, stream));
         Self {
             kernel,
             bridge,
@@ -115,6 +114,7 @@ pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> 
     let opts = cx.argument::<JsObject>(0)?;
     let dispatch = cx.argument::<JsFunction>(1)?.root(&mut cx);
     let abort = cx.argument::<JsFunction>(2)?.root(&mut cx);
+    let stream = cx.argument::<JsFunction>(3)?.root(&mut cx);
     let limits = Limits {
         body_limit: num_opt(&mut cx, opts, "bodyLimit")?.max(0.0) as u64,
         request_timeout: millis(num_opt(&mut cx, opts, "requestTimeout")?),
@@ -141,7 +141,7 @@ pub(super) fn server_new(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox>> 
 
     let kernel = Arc::new(Kernel::new(limits, prefix));
     let server_id = number(&kernel);
-    let this = ServerBox::on_this_thread(&mut cx, kernel, server_id, dispatch, abort);
+    let this = ServerBox::on_this_thread(&mut cx, kernel, server_id, [dispatch, abort, stream]);
     // The creating thread takes requests from the start (worker threads enlist when they listen).
     this.kernel.enlist(this.bridge.clone());
     Ok(cx.boxed(this))
@@ -154,7 +154,12 @@ pub(super) fn server_route(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     let id = cx.argument::<JsNumber>(3)?.value(&mut cx);
     let body_limit = cx.argument::<JsNumber>(4)?.value(&mut cx);
     let timeout = cx.argument::<JsNumber>(5)?.value(&mut cx);
+    let stream_body = match cx.argument_opt(6) {
+        Some(v) => v.downcast::<JsBoolean, _>(&mut cx).is_ok_and(|b| b.value(&mut cx)),
+        None => false,
+    };
     let info = RouteInfo {
+        stream_body,
         id: id as u32,
         // -1 inherits the server's limit; a timeout of 0 means none, even if the server has one.
         body_limit: (body_limit >= 0.0).then_some(body_limit as u64),

@@ -27,10 +27,11 @@ pub(super) fn server_attach(mut cx: FunctionContext) -> JsResult<JsBox<ServerBox
     let id = cx.argument::<JsNumber>(0)?.value(&mut cx) as u32;
     let dispatch = cx.argument::<JsFunction>(1)?.root(&mut cx);
     let abort = cx.argument::<JsFunction>(2)?.root(&mut cx);
+    let stream = cx.argument::<JsFunction>(3)?.root(&mut cx);
     let Some(kernel) = server::numbered(id).filter(|k| !k.drain.is_draining()) else {
         return throw(&mut cx, KernelError::NoSuchServer(id));
     };
-    let this = ServerBox::on_this_thread(&mut cx, kernel, id, dispatch, abort);
+    let this = ServerBox::on_this_thread(&mut cx, kernel, id, [dispatch, abort, stream]);
     Ok(cx.boxed(this))
 }
 

@@ -186,17 +186,17 @@ export function createApp(options?: AppOptions): App {
     }
     const dispatcher = createDispatcher(s)
     abortPending = dispatcher.abortPending
-    const { dispatch, abort } = dispatcher
+    const { dispatch, abort, stream } = dispatcher
     if (role !== undefined) {
       // A worker thread's app answers the main thread's server: its routes, limits and probes are the main's.
-      s.handle = attachWorker(kernel, role, table.routes, dispatch, abort)
+      s.handle = attachWorker(kernel, role, table.routes, [dispatch, abort, stream])
       state = s
     } else {
-      s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort)
+      s.handle = kernel.serverNew(toKernelOptions(config), dispatch, abort, stream)
       state = s
       for (const route of table.routes) {
         try {
-          kernel.serverRoute(s.handle, route.method, route.pattern, route.id, route.bodyLimit, route.timeout)
+          kernel.serverRoute(s.handle, route.method, route.pattern, route.id, route.bodyLimit, route.timeout, route.streamBody)
         } catch (cause) {
           throw refused(route, cause)
         }

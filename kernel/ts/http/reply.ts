@@ -1,4 +1,5 @@
 /** @module http/reply — the Reply class, the `reply` helpers, and how handler return values become responses. */
+import { FileBody, isStreamSource, StreamBody, type StreamSource } from './body.js'
 import { httpError } from './errors.js'
 import {
   checkHeaderValue,
@@ -38,13 +39,17 @@ let jsonSourceFriend: (reply: Reply) => { readonly value: unknown; readonly body
  */
 export class Reply {
   status: number
-  body: string | Buffer | undefined
+  /**
+   * Bytes (a string is sent as utf-8), a `StreamBody` produced while it is sent, a `FileBody` the kernel reads,
+   * or undefined for none. onSend hooks may replace it (a compression hook wraps a stream's chunks).
+   */
+  body: ReplyBody
   /** The header fields in order, names lower-case. Use `header()` to change them (it validates). */
   readonly headerList: HeaderList
   /** What `json()` serialized (value and text), for the route's response contract; see `jsonSourceOf`. */
   #jsonSource: { readonly value: unknown; readonly body: string } | undefined
 
-  constructor(status = 200, body?: string | Buffer | Uint8Array, headers?: HeadersInit) {
+  constructor(status = 200, body?: string | Buffer | Uint8Array | StreamBody | FileBody, headers?: HeadersInit) {
     this.status = checkStatus(status, 200, 599)
     this.body = toBody(body)
     this.headerList = toResponseHeaderList(headers)
@@ -102,6 +107,9 @@ export class Reply {
       reply.headerList.push(['content-type', OCTET_TYPE])
     } else if (value === undefined) {
       throw httpError('VEC_ERR_NO_RESPONSE')
+    } else if (isStreamSource(value)) {
+      reply = new Reply(200, new StreamBody(value))
+      reply.headerList.push(['content-type', OCTET_TYPE])
     } else {
       reply = new Reply(200, serializeJson(value))
       reply.headerList.push(['content-type', JSON_TYPE])
@@ -150,7 +158,25 @@ export const reply = {
   empty: (status = 204): Reply => new Reply(status),
   /** An empty reply with `status`, to chain `.header()`, `.json()`... on. */
   status: (status: number): Reply => new Reply(status),
+  /**
+   * A streamed body: a Node Readable, a web ReadableStream or an async iterable of chunks (Buffers, Uint8Arrays,
+   * strings), sent chunked as it is produced, with backpressure (the producer waits while the client is slow).
+   * A client that goes away aborts `req.signal` and destroys the source. Default content-type
+   * application/octet-stream.
+   *
+   * @example
+   * app.get('/export.csv', () => reply.stream(rows(), { headers: { 'content-type': 'text/csv' } }))
+   */
+  stream(source: StreamSource, init?: ReplyInit): Reply {
+    const out = withInit(init)
+    out.body = new StreamBody(source)
+    if (!out.headerList.some(([name]) => name === 'content-type')) out.headerList.push(['content-type', OCTET_TYPE])
+    return out
+  },
 }
+
+/** What a reply's body may be. */
+export type ReplyBody = string | Buffer | StreamBody | FileBody | undefined
 
 function withInit(init: ReplyInit | undefined): Reply {
   return new Reply(init?.status ?? 200, undefined, init?.headers)
@@ -163,10 +189,11 @@ function checkStatus(status: number, min: number, max: number): number {
   return status
 }
 
-function toBody(body: string | Buffer | Uint8Array | undefined): string | Buffer | undefined {
+function toBody(body: string | Buffer | Uint8Array | StreamBody | FileBody | undefined): ReplyBody {
   if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) return body
+  if (body instanceof StreamBody || body instanceof FileBody) return body
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength)
-  throw new TypeError('Reply body must be a string, a Buffer, a Uint8Array or undefined.')
+  throw new TypeError('Reply body must be a string, a Buffer, a Uint8Array, a StreamBody, a FileBody or undefined.')
 }
 
 /** JSON.stringify that turns a failure (BigInt, cycle, nothing serializable) into 500 VEC_ERR_SERIALIZE. */
@@ -196,7 +223,7 @@ export function jsonSourceOf(reply: Reply): { readonly value: unknown } | undefi
 export interface Wire {
   status: number
   headers: string
-  body: string | Buffer | undefined
+  body: ReplyBody
 }
 
 /**
@@ -216,6 +243,12 @@ export function toWire(value: unknown, out: Wire): void {
       out.status = 200
       out.headers = OCTET_BLOCK
       out.body = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+      return
+    }
+    if (isStreamSource(value)) {
+      out.status = 200
+      out.headers = OCTET_BLOCK
+      out.body = new StreamBody(value)
       return
     }
   } else if (typeof value === 'string') {

@@ -1,4 +1,5 @@
 /** @module http/request — the request handed to handlers: built cheaply, every part parsed on first access. */
+import { Readable } from 'node:stream'
 import { httpError } from './errors.js'
 import { parseHeaderBlock } from './headers.js'
 import { METHODS, type NativeKernel, type ServerHandle } from '../internal/native.js'
@@ -59,6 +60,7 @@ let scopeFriend: (req: VectoraRequest<object>) => RequestServices | undefined
 let idFriend: (req: VectoraRequest<object>, id: string) => void
 let flowFriend: (req: VectoraRequest<object>, flow: unknown) => unknown
 let jsonBodyFriend: (req: VectoraRequest<object>) => unknown
+let streamFriend: (req: VectoraRequest<object>, stream: Readable) => void
 
 /**
  * An incoming request. Construction only stores what the kernel sent; `headers`, `query`, `params`,
@@ -82,7 +84,9 @@ export class VectoraRequest<P extends object = Record<string, string>> {
   readonly #method: number
   readonly #otherMethod: string | undefined
   readonly #headerBlock: string
-  readonly #body: Buffer | undefined
+  #body: Buffer | undefined
+  /** The body as it arrives, on a `body: 'stream'` route (server/stream.ts attaches it). */
+  #stream: Readable | undefined
   readonly #rawParams: string[] | undefined
   readonly #route: MatchedRoute
   /** An id a plugin assigned (a trusted incoming X-Request-Id): see `assignRequestId`. */
@@ -234,13 +238,44 @@ export class VectoraRequest<P extends object = Record<string, string>> {
     return this.#aborted
   }
 
-  /** The raw body (empty Buffer when there is none). The kernel already enforced the body limit. */
+  /**
+   * The raw body (empty Buffer when there is none). The kernel already enforced the body limit. On a
+   * `body: 'stream'` route it reads the whole stream first (still under the limit): prefer `stream()` there.
+   */
   buffer(): Promise<Buffer> {
+    if (this.#stream !== undefined) return this.#collect()
     return Promise.resolve(this.#body ?? EMPTY_BODY)
+  }
+
+  /**
+   * The body as a Node Readable of Buffers. On a `body: 'stream'` route the chunks come as the client sends
+   * them, under the route's body limit (the stream fails with 413 VEC_ERR_BODY_TOO_LARGE past it) and the body
+   * deadlines (408 VEC_ERR_BODY_TIMEOUT); the client is read only as fast as the stream is consumed. Elsewhere
+   * it is the buffered body as one chunk. Read it once.
+   *
+   * @example
+   * app.put('/upload', { body: 'stream' }, async (req) => {
+   *   await pipeline(req.stream(), fs.createWriteStream('/tmp/upload'))
+   *   return reply.empty()
+   * })
+   */
+  stream(): Readable {
+    if (this.#stream !== undefined) return this.#stream
+    return Readable.from(this.#body === undefined ? [] : [this.#body])
+  }
+
+  async #collect(): Promise<Buffer> {
+    const stream = this.#stream!
+    this.#stream = undefined
+    const chunks: Buffer[] = []
+    for await (const chunk of stream) chunks.push(chunk as Buffer)
+    this.#body = Buffer.concat(chunks)
+    return this.#body
   }
 
   /** The body as utf-8 text. Needs a text/*, JSON or +json content type (else 415) with a utf-8 charset. */
   async text(): Promise<string> {
+    if (this.#stream !== undefined) await this.#collect()
     if (this.#text === undefined) {
       const body = this.#body
       if (body !== undefined && body.length > 0) checkMediaType(this.header('content-type'), isTextual, 'req.text()', 'text/* or JSON')
@@ -254,6 +289,7 @@ export class VectoraRequest<P extends object = Record<string, string>> {
    * VEC_ERR_EMPTY_BODY) and valid JSON (else 400 VEC_ERR_MALFORMED_JSON). `__proto__` keys are dropped.
    */
   async json<T = unknown>(): Promise<T> {
+    if (this.#stream !== undefined) await this.#collect()
     return this.#parseJson() as T
   }
 
@@ -315,6 +351,9 @@ export class VectoraRequest<P extends object = Record<string, string>> {
       if (flow !== undefined) req.#flow = flow
       return req.#flow
     }
+    streamFriend = (req, stream) => {
+      req.#stream = stream
+    }
     jsonBodyFriend = (req) => (req.#body === undefined || req.#body.length === 0 ? undefined : req.#parseJson())
   }
 }
@@ -359,6 +398,11 @@ export function assignRequestId(req: VectoraRequest<object>, id: string): boolea
  */
 export function flowSlot(req: VectoraRequest<object>, flow?: unknown): unknown {
   return flowFriend(req, flow)
+}
+
+/** Gives a `body: 'stream'` request its body stream (server/stream.ts). */
+export function attachBodyStream(req: VectoraRequest<object>, stream: Readable): void {
+  streamFriend(req, stream)
 }
 
 /** Marks `req` aborted and fires its signal if one was created. Internal: only the dispatcher calls it. */

@@ -50,6 +50,8 @@ export type DispatchFn = (
   body: Buffer | undefined,
   params: string[] | undefined,
   otherMethod: string | undefined,
+  /** True for a `body: 'stream'` route's request with a body: it is not in `body`, JS pulls it (`serverBodyPull`). */
+  streamed?: boolean,
 ) => void
 
 /** The route ids of unmatched requests (the kernel's router sends them; kernel/src keeps the same values). */
@@ -61,6 +63,26 @@ export const ABORT_CLIENT = 0
 export const ABORT_DEADLINE = 1
 export const ABORT_DRAIN = 2
 export type AbortFn = (id: number, reason: number) => void
+
+/**
+ * Events of streamed bodies (kernel/src/bridge.rs `StreamEvent`), batched like requests:
+ * - STREAM_DRAIN: a reply pipe that `serverStreamWrite` reported full has room again;
+ * - STREAM_DONE: a streamed or file reply ended, `data` true when every byte was handed to the socket, false when
+ *   it was cut (client gone, drain deadline, a file that could not be read);
+ * - STREAM_BODY_CHUNK / STREAM_BODY_END / STREAM_BODY_ERROR: the next chunk (a Buffer) of a streamed request body,
+ *   its end, or its failure (`data` the kernel's code: VEC_ERR_BODY_TOO_LARGE, VEC_ERR_BODY_TIMEOUT, VEC_ERR_BAD_REQUEST).
+ */
+export const STREAM_DRAIN = 0
+export const STREAM_DONE = 1
+export const STREAM_BODY_CHUNK = 2
+export const STREAM_BODY_END = 3
+export const STREAM_BODY_ERROR = 4
+export type StreamFn = (id: number, kind: number, data: Buffer | string | boolean | undefined) => void
+
+/** What `serverStreamWrite` answers: written; written and the pipe is full (wait for STREAM_DRAIN); the reply is gone. */
+export const WRITE_ACCEPTED = 0
+export const WRITE_FULL = 1
+export const WRITE_GONE = 2
 
 /** Method codes used on the wire between Rust and JS. */
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
@@ -104,9 +126,12 @@ export interface KernelStats {
 }
 
 export interface NativeKernel {
-  serverNew(options: KernelOptions, dispatch: DispatchFn, abort: AbortFn): ServerHandle
-  /** Adds a route before ready. bodyLimit/timeout -1 = inherit the server's. Throws VEC_ERR_ROUTE_* errors. */
-  serverRoute(h: ServerHandle, method: string, pattern: string, routeId: number, bodyLimit: number, timeout: number): void
+  serverNew(options: KernelOptions, dispatch: DispatchFn, abort: AbortFn, stream: StreamFn): ServerHandle
+  /**
+   * Adds a route before ready. bodyLimit/timeout -1 = inherit the server's; `streamBody` hands its request
+   * bodies to JS as they arrive instead of whole. Throws VEC_ERR_ROUTE_* errors.
+   */
+  serverRoute(h: ServerHandle, method: string, pattern: string, routeId: number, bodyLimit: number, timeout: number, streamBody: boolean): void
   /**
    * Freezes the route table; `dispatchUnmatched` sends 404/405 to JS instead of answering in Rust. The kernel
    * answers GET/HEAD on `readyPath` and `livePath` ('' = none) itself, ahead of any queue: readiness from
@@ -125,6 +150,16 @@ export interface NativeKernel {
    * in JS. Returns false when the request is already gone (aborted, timed out, drained).
    */
   serverRespond(h: ServerHandle, id: number, status: number, headers: string, body: string | Buffer | undefined): boolean
+  /** Answers request `id` with a body written next through `serverStreamWrite` / `serverStreamEnd` (chunked unless `headers` has a content-length). False when the request is gone. */
+  serverRespondStream(h: ServerHandle, id: number, status: number, headers: string): boolean
+  /** Answers request `id` with `length` bytes of the file at `path` from `start`, read by the kernel; STREAM_DONE reports the end. False when the request is gone. */
+  serverRespondFile(h: ServerHandle, id: number, status: number, headers: string, path: string, start: number, length: number): boolean
+  /** Writes a chunk of request `id`'s streamed reply: WRITE_ACCEPTED, WRITE_FULL or WRITE_GONE. */
+  serverStreamWrite(h: ServerHandle, id: number, chunk: string | Buffer): number
+  /** Ends request `id`'s streamed reply; `failed` cuts it (the client sees an incomplete response) instead. */
+  serverStreamEnd(h: ServerHandle, id: number, failed: boolean): void
+  /** Asks for the next chunk of request `id`'s streamed body (one STREAM_BODY_* event answers). */
+  serverBodyPull(h: ServerHandle, id: number): void
   /** The peer address (`ip`) of a request still pending, or undefined. */
   serverPeer(h: ServerHandle, id: number): string | undefined
   /** Zero-network dispatch through the same router and limits. Resolves [status, headerBlock, body]. */
@@ -146,7 +181,7 @@ export interface NativeKernel {
    * On a worker thread: a handle on server `serverId` (created by another thread of this process) whose
    * requests this thread answers through `dispatch` / `abort`. Not enlisted yet. Throws VEC_ERR_WORKER_START.
    */
-  serverAttach(serverId: number, dispatch: DispatchFn, abort: AbortFn): ServerHandle
+  serverAttach(serverId: number, dispatch: DispatchFn, abort: AbortFn, stream: StreamFn): ServerHandle
   /** This thread takes requests from sockets from now on; returns its bridge id (what `serverDetach` takes). */
   serverEnlist(h: ServerHandle): number
   /** This thread takes no more requests; resolves once what it holds is answered, or at the deadline. */
@@ -181,18 +216,24 @@ export function loadNative(): NativeKernel {
  * and keep the object instead of going through this facade.
  */
 export const native: NativeKernel = {
-  serverNew: (options, dispatch, abort) => loadNative().serverNew(options, dispatch, abort),
-  serverRoute: (h, method, pattern, routeId, bodyLimit, timeout) => loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout),
+  serverNew: (options, dispatch, abort, stream) => loadNative().serverNew(options, dispatch, abort, stream),
+  serverRoute: (h, method, pattern, routeId, bodyLimit, timeout, streamBody) =>
+    loadNative().serverRoute(h, method, pattern, routeId, bodyLimit, timeout, streamBody),
   serverReady: (h, dispatchUnmatched, readyPath, livePath) => loadNative().serverReady(h, dispatchUnmatched, readyPath, livePath),
   serverServing: (h, serving, checks) => loadNative().serverServing(h, serving, checks),
   serverListen: (h, host, port) => loadNative().serverListen(h, host, port),
   serverRespond: (h, id, status, headers, body) => loadNative().serverRespond(h, id, status, headers, body),
+  serverRespondStream: (h, id, status, headers) => loadNative().serverRespondStream(h, id, status, headers),
+  serverRespondFile: (h, id, status, headers, path, start, length) => loadNative().serverRespondFile(h, id, status, headers, path, start, length),
+  serverStreamWrite: (h, id, chunk) => loadNative().serverStreamWrite(h, id, chunk),
+  serverStreamEnd: (h, id, failed) => loadNative().serverStreamEnd(h, id, failed),
+  serverBodyPull: (h, id) => loadNative().serverBodyPull(h, id),
   serverPeer: (h, id) => loadNative().serverPeer(h, id),
   serverInject: (h, method, url, headers, body, remoteAddress) => loadNative().serverInject(h, method, url, headers, body, remoteAddress),
   serverClose: (h, deadlineMs) => loadNative().serverClose(h, deadlineMs),
   serverStats: (h) => loadNative().serverStats(h),
   serverId: (h) => loadNative().serverId(h),
-  serverAttach: (serverId, dispatch, abort) => loadNative().serverAttach(serverId, dispatch, abort),
+  serverAttach: (serverId, dispatch, abort, stream) => loadNative().serverAttach(serverId, dispatch, abort, stream),
   serverEnlist: (h) => loadNative().serverEnlist(h),
   serverWithdraw: (h, deadlineMs) => loadNative().serverWithdraw(h, deadlineMs),
   serverDetach: (h, bridgeId) => loadNative().serverDetach(h, bridgeId),

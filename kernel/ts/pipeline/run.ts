@@ -11,6 +11,8 @@ import { httpError } from '../http/errors.js'
 import type { Logger } from '../base/logger.js'
 import { pluginOf, type CompiledPipeline, type Outcome, type ResponseInfo } from './compile.js'
 import { problemOf } from '../http/problem.js'
+import { isStreamSource } from '../http/body.js'
+import { resolveFileReply } from '../http/file.js'
 import { Reply } from '../http/reply.js'
 import { flowSlot, scopeOf, type VectoraRequest } from '../http/request.js'
 import { ROUTE_METHOD_NOT_ALLOWED } from '../internal/native.js'
@@ -21,8 +23,11 @@ type Req = VectoraRequest<any>
 export interface Sender {
   development: boolean
   log: Logger
-  /** Sends a reply; false when the kernel no longer waits for it (the request was aborted meanwhile). */
-  send(req: Req, reply: Reply): boolean
+  /**
+   * Sends a reply; false when the kernel no longer waits for it (the request was aborted meanwhile). A streamed
+   * or file body answers a Promise: true once its last byte went out, false when it was cut.
+   */
+  send(req: Req, reply: Reply): boolean | Promise<boolean>
   /**
    * Sends a handler-style value that is not a Reply (JSON, text, bytes) without building one: the status sent,
    * or 0 when the kernel no longer waits. Throws (VEC_ERR_SERIALIZE) before anything is sent.
@@ -130,11 +135,12 @@ function requestPhases(req: Req, state: FlowState, index: number, tap = 0): unkn
 /** A phase short-circuited or the handler answered: onSend, then the send. */
 function answered(req: Req, state: FlowState, answer: unknown): unknown {
   if (answer === ABORTED) return undefined
-  // No onSend hook to show a Reply to: a plain value goes out as the fast path sends it.
-  if (state.pipeline.onSend === null && !(answer instanceof Reply)) return deliverValue(req, state, answer)
+  // No onSend hook to show a Reply to: a plain value goes out as the fast path sends it (a stream needs the
+  // Reply path: its send settles later).
+  if (state.pipeline.onSend === null && !(answer instanceof Reply) && !isStreamSource(answer)) return deliverValue(req, state, answer)
   let reply: Reply
   try {
-    reply = Reply.from(answer)
+    reply = resolveFileReply(Reply.from(answer), req)
   } catch (error) {
     return failed(req, state, error)
   }
@@ -179,8 +185,11 @@ function deliver(req: Req, state: FlowState, reply: Reply, error: unknown): unkn
   if (state.finished) return undefined
   state.finished = true
   const sent = !req.aborted && state.host.send(req, reply)
-  if (!sent) return undefined // the abort path reports this request
-  return finish(req, state, error === undefined ? 'completed' : 'errored', reply.status, error)
+  if (sent === false) return undefined // the abort path reports this request
+  const outcome = error === undefined ? 'completed' : 'errored'
+  if (sent === true) return finish(req, state, outcome, reply.status, error)
+  // A streamed or file body: onResponse once its last byte went out, or once it was cut.
+  return sent.then((whole) => finish(req, state, whole ? outcome : 'aborted', reply.status, error))
 }
 
 /** `deliver` for a plain value (no onSend hooks): a value that cannot be serialized fails like a handler error. */

@@ -83,6 +83,12 @@ export interface RouteOptions<
 > {
   /** Largest request body for this route, bytes (0 = no limit). Default: the app's `bodyLimit`. */
   bodyLimit?: number
+  /**
+   * `'stream'`: the body is handed over as it arrives (`req.stream()`), for uploads larger than memory, still
+   * under `bodyLimit` and the body deadlines. Default `'buffer'`: the kernel reads it whole first. A streamed
+   * body cannot have a `schema.body` contract (it would have to be read whole to be checked).
+   */
+  body?: 'buffer' | 'stream'
   /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
   timeout?: number
   /** Guards run in the authorize phase after the enclosing groups' guards; false -> 403. What they establish (`Guard<N>`) types `req`. */
@@ -152,6 +158,8 @@ export interface Route {
   readonly handler: AnyHandler
   /** -1 = inherit the app's. */
   readonly bodyLimit: number
+  /** The kernel hands the body over as it arrives (`body: 'stream'`). */
+  readonly streamBody: boolean
   /** -1 = inherit the app's. */
   readonly timeout: number
   readonly guards: readonly Guard[]
@@ -181,7 +189,7 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Query and fragment are never part of a route; controls and spaces are never valid in a path.
 const BAD_PATH_CHARS = /[?#\s\x00-\x1f\x7f]/
 // The plugin host extends this set with the route options plugins declare (contracts, config...).
-const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'timeout', 'guards', 'schema', 'inject', 'docs'])
+const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'body', 'timeout', 'guards', 'schema', 'inject', 'docs'])
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
@@ -275,6 +283,16 @@ export class RouteTable {
     }
     const docs = checkRouteDocs(fullPath, def.docs)
     const bodyLimit = def.bodyLimit === undefined ? -1 : checkInteger('bodyLimit', def.bodyLimit, 0)
+    if (def.body !== undefined && def.body !== 'buffer' && def.body !== 'stream') {
+      throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: body must be 'buffer' or 'stream' (got ${JSON.stringify(def.body)}).`)
+    }
+    const streamBody = def.body === 'stream'
+    if (streamBody && (def.schema as { body?: unknown } | undefined)?.body !== undefined) {
+      throw new VectoraError(
+        'VEC_ERR_ROUTE_INVALID',
+        `Route ${fullPath}: a body: 'stream' route cannot have a schema.body contract (checking it needs the whole body). Validate what you read from req.stream(), or drop body: 'stream'.`,
+      )
+    }
     const timeout = def.timeout === undefined ? -1 : checkInteger('timeout', def.timeout, 0)
     const methods = typeof def.method === 'string' ? [def.method] : def.method
     if (!Array.isArray(methods) || methods.length === 0) {
@@ -302,6 +320,7 @@ export class RouteTable {
         paramNames: compiled.paramNames,
         handler: def.handler,
         bodyLimit,
+        streamBody,
         timeout,
         guards: [...guards],
         schema: def.schema,

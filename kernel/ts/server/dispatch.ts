@@ -1,14 +1,16 @@
 /** @module server/dispatch — the hot path: the DispatchFn and AbortFn handed to the kernel. */
 import { isThenable } from '../base/check.js'
 import { abortFlow, disposeScope, runFlow, unmatchedError, type Sender } from '../pipeline/run.js'
-import { ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle } from '../internal/native.js'
+import { ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle, type StreamFn } from '../internal/native.js'
 import type { Logger } from '../base/logger.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import { toProblem } from '../http/problem.js'
-import { toWire, type Wire } from '../http/reply.js'
+import { resolveFileReply } from '../http/file.js'
+import { Reply, toWire, type Wire } from '../http/reply.js'
 import { abortRequest, scopeOf, type VectoraRequest, type RequestContext } from '../http/request.js'
 import { invokerOf, noResponse } from '../routing/invoke.js'
 import type { Route } from '../routing/route.js'
+import { createStreams } from './stream.js'
 
 /** What the dispatcher reads from its app. `handle` is set right after `serverNew` returns. */
 export interface DispatchState extends RequestContext {
@@ -37,15 +39,24 @@ const FALLBACK_BODY = '{"type":"https://vectora.dev/docs/errors#vec_err_internal
  * const { dispatch, abort } = createDispatcher(state)
  * state.handle = kernel.serverNew(kernelOptions, dispatch, abort)
  */
-export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; abort: AbortFn; abortPending: (reason: number) => number } {
+export function createDispatcher(state: DispatchState): {
+  dispatch: DispatchFn
+  abort: AbortFn
+  stream: StreamFn
+  abortPending: (reason: number) => number
+} {
   const kernel = state.kernel
   // One response buffer, filled and sent synchronously (JS is single-threaded), so no per-request object.
   const wire: Wire = { status: 200, headers: '', body: undefined }
+  const streams = createStreams(() => state)
 
-  function send(req: VectoraRequest<object>): boolean {
+  /** Sends `wire`: true/false (sent, or the request was gone) for bytes; for a streamed or file body, a Promise of whether it was sent whole. */
+  function send(req: VectoraRequest<object>): boolean | Promise<boolean> {
     const { status, headers, body } = wire
     wire.body = undefined
+    streams.forget(req)
     try {
+      if (typeof body === 'object' && !Buffer.isBuffer(body)) return streams.send(req, status, headers, body) ?? false
       return kernel.serverRespond(state.handle, req.rawId, status, headers, body)
     } catch (error) {
       // The kernel refused the response (it validates too): say so, then answer with a fixed 500.
@@ -74,7 +85,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     },
     sendValue(req, value) {
       toWire(value, wire) // throws before anything is sent
-      return send(req) ? wire.status : 0
+      return send(req) !== false ? wire.status : 0
     },
   }
 
@@ -109,7 +120,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
 
   function respond(req: VectoraRequest<object>, value: unknown): void {
     try {
-      toWire(value, wire)
+      toWire(value instanceof Reply ? resolveFileReply(value, req) : value, wire)
     } catch (error) {
       fail(req, error)
       return
@@ -146,9 +157,10 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     )
   }
 
-  const dispatch: DispatchFn = (id, routeId, method, url, headers, body, params, otherMethod) => {
+  const dispatch: DispatchFn = (id, routeId, method, url, headers, body, params, otherMethod, streamed) => {
     const route = routeId >= 0 ? state.routes[routeId] : undefined
     const req = new state.RequestClass<object>(state, id, method, url, headers, body, params, route, otherMethod)
+    if (streamed === true) streams.incoming(req)
     if (route === undefined) {
       // Unmatched requests reach JS only when app-wide hooks exist (CORS, logs and metrics see them).
       // (Without them the kernel answers 404/405 itself; the fallback below keeps JS correct regardless.)
@@ -185,6 +197,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     const req = state.pending.get(id)
     if (req === undefined) return
     state.pending.delete(id)
+    streams.forget(req)
     try {
       abortRequest(req, abortReason(reason))
     } catch (error) {
@@ -206,7 +219,7 @@ export function createDispatcher(state: DispatchState): { dispatch: DispatchFn; 
     return ids.length
   }
 
-  return { dispatch, abort, abortPending }
+  return { dispatch, abort, stream: streams.events, abortPending }
 }
 
 function abortReason(reason: number): DOMException {

@@ -4,7 +4,7 @@
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { VectoraError } from '../base/catalogue.js'
-import type { AbortFn, DispatchFn, ListenResult, NativeKernel, ServerHandle } from '../internal/native.js'
+import type { AbortFn, DispatchFn, ListenResult, NativeKernel, ServerHandle, StreamFn } from '../internal/native.js'
 import type { ShutdownReport } from '../lifecycle/lifecycle.js'
 import type { Route } from '../routing/route.js'
 import { isWorkerRole, routeSignature, WORKER_DATA_KEY, type ToMain, type ToWorker, type WorkerRole } from './protocol.js'
@@ -27,7 +27,12 @@ export function claimWorkerRole(): WorkerRole | undefined {
  * Attaches this thread's app to the main thread's server. Throws VEC_ERR_WORKER_START when its routes differ
  * from the main thread's (the kernel routes by id: both must mean the same route), or the server is gone.
  */
-export function attachWorker(kernel: NativeKernel, role: WorkerRole, routes: readonly Route[], dispatch: DispatchFn, abort: AbortFn): ServerHandle {
+export function attachWorker(
+  kernel: NativeKernel,
+  role: WorkerRole,
+  routes: readonly Route[],
+  [dispatch, abort, stream]: [DispatchFn, AbortFn, StreamFn],
+): ServerHandle {
   const mine = routeSignature(routes)
   const at = Math.max(mine.length, role.routes.length)
   for (let i = 0; i < at; i++) {
@@ -39,7 +44,7 @@ export function attachWorker(kernel: NativeKernel, role: WorkerRole, routes: rea
     }
   }
   try {
-    return kernel.serverAttach(role.server, dispatch, abort)
+    return kernel.serverAttach(role.server, dispatch, abort, stream)
   } catch (cause) {
     throw new VectoraError('VEC_ERR_WORKER_START', `Worker thread ${role.index} could not attach to the main thread's server.`, { cause })
   }

@@ -1,0 +1,81 @@
+/**
+ * @module http/body — reply bodies that are not bytes in memory: a stream of chunks JavaScript produces
+ * (`StreamBody`), or a region of a file the kernel reads and sends itself (`FileBody`).
+ *
+ * A handler returns either through the `reply` helpers (`reply.stream`, `reply.file`, `reply.sse`) or by
+ * returning a Node `Readable`, a web `ReadableStream` or any async iterable of chunks. onSend hooks see them as
+ * `reply.body` and may replace them (a compression hook wraps `body.chunks()` in a transform); the dispatcher
+ * then sends them through the kernel's stream crossing with backpressure (server/stream.ts).
+ */
+import { createReadStream } from 'node:fs'
+import { Readable } from 'node:stream'
+
+/** One chunk of a streamed body: bytes, or text sent as utf-8. */
+export type StreamChunk = Uint8Array | string
+
+/** What a streamed body reads from. */
+export type StreamSource = Readable | ReadableStream<StreamChunk> | AsyncIterable<StreamChunk>
+
+/**
+ * A body of chunks produced while it is sent. Sent chunked unless the reply has a `content-length`.
+ *
+ * @example
+ * const csv = reply.status(200).header('content-type', 'text/csv')
+ * csv.body = new StreamBody(rowsAsCsv())
+ */
+export class StreamBody {
+  readonly source: StreamSource
+  readonly #cancel: (() => void) | undefined
+
+  /** `cancel` runs when the reply is cut (the client went away): a producer waiting for its next value stops then. */
+  constructor(source: StreamSource, options?: { cancel?: () => void }) {
+    if (!isStreamSource(source)) throw new TypeError('A StreamBody reads a Readable, a ReadableStream or an async iterable of chunks.')
+    this.source = source
+    this.#cancel = options?.cancel
+  }
+
+  /** The reply was cut: tells the producer (the `cancel` option). The iterator is `return()`ed too. */
+  cancel(): void {
+    this.#cancel?.()
+  }
+
+  /** The chunks, as one async iterable whatever the source is. Read it once. */
+  chunks(): AsyncIterable<StreamChunk> {
+    return this.source as AsyncIterable<StreamChunk>
+  }
+}
+
+/**
+ * `length` bytes of the file at `path` from `start`, read and written by the kernel: the bytes never enter
+ * JavaScript. `reply.file()` builds it (with the file's validators); `stream()` gives the same bytes as a Node
+ * stream for an onSend hook that must transform them.
+ *
+ * @example
+ * const body = reply.body instanceof FileBody ? body.stream() : undefined
+ */
+export class FileBody {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly start = 0,
+    readonly length = size - start,
+  ) {}
+
+  /** The same region as a Node stream (an onSend transform reads this; the kernel is then not the reader). */
+  stream(): Readable {
+    if (this.length === 0) return Readable.from([])
+    return createReadStream(this.path, { start: this.start, end: this.start + this.length - 1 })
+  }
+
+  /** This file's region `[start, start + length)`. */
+  slice(start: number, length: number): FileBody {
+    return new FileBody(this.path, this.size, start, length)
+  }
+}
+
+/** True for what a handler may return as a streamed body: a Readable, a ReadableStream, an async iterable. */
+export function isStreamSource(value: unknown): value is StreamSource {
+  if (typeof value !== 'object' || value === null) return false
+  if (value instanceof Readable || value instanceof ReadableStream) return true
+  return typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function'
+}

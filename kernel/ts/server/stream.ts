@@ -1,0 +1,220 @@
+/**
+ * @module server/stream — streamed bodies across the kernel, on the JavaScript side: replies JavaScript
+ * produces (a `StreamBody`, written chunk by chunk with backpressure) or the kernel reads (a `FileBody`), and
+ * request bodies read as they arrive (`body: 'stream'` routes).
+ *
+ * Reply side: `serverRespondStream` sends the head, then the pump reads the source one chunk at a time and
+ * writes it (`serverStreamWrite`); when the kernel's pipe is full (about 64 KiB) the pump waits for its drain
+ * event, so a slow reader stops the producer and nothing queues without bound. The kernel reports how the body
+ * ended (STREAM_DONE): all sent, or cut (the client went away, the drain's deadline) — then `req.signal`
+ * aborts and the source is destroyed (`return()` on its iterator: a Readable is destroyed, a ReadableStream
+ * cancelled, a generator's `finally` runs). The promise a send returns settles then, so onResponse runs after
+ * the last byte or the cut.
+ *
+ * Request side: a Readable whose `_read` asks the kernel for one more chunk (`serverBodyPull`); the kernel reads
+ * the client only then, so an upload flows at the speed it is consumed, under the route's limit and deadlines.
+ */
+import { Readable } from 'node:stream'
+import type { Logger } from '../base/logger.js'
+import type { HttpErrorCode } from '../base/catalogue.js'
+import { FileBody, type StreamBody, type StreamChunk } from '../http/body.js'
+import { httpError } from '../http/errors.js'
+import { abortRequest, attachBodyStream, type VectoraRequest } from '../http/request.js'
+import {
+  type NativeKernel,
+  type ServerHandle,
+  STREAM_BODY_CHUNK,
+  STREAM_BODY_END,
+  STREAM_BODY_ERROR,
+  STREAM_DONE,
+  STREAM_DRAIN,
+  type StreamFn,
+  WRITE_FULL,
+  WRITE_GONE,
+} from '../internal/native.js'
+
+/** What the streams need of their app (read when used: the handle exists only after serverNew). */
+export interface StreamHost {
+  readonly kernel: NativeKernel
+  readonly handle: ServerHandle
+  readonly log: Logger
+}
+
+/** A reply being sent. */
+interface Outgoing {
+  readonly req: VectoraRequest<object>
+  readonly body: StreamBody | FileBody
+  /** Resolves the pump's wait for room in the pipe. */
+  drain: (() => void) | undefined
+  /** Settles the send's promise: true when every byte went out. */
+  readonly settle: (completed: boolean) => void
+  /** The kernel cut the reply: stop producing. */
+  cut: boolean
+  iterator: AsyncIterator<StreamChunk> | undefined
+}
+
+/** The stream crossing of one app: `send` for streamed and file replies, `incoming` for request bodies, `events` for the kernel. */
+export interface Streams {
+  /** Sends `body` as the reply of `req`; resolves true once sent whole, false when cut. Undefined when the request is gone. */
+  send(req: VectoraRequest<object>, status: number, headers: string, body: StreamBody | FileBody): Promise<boolean> | undefined
+  /** Gives a `body: 'stream'` request its body stream. */
+  incoming(req: VectoraRequest<object>): void
+  /** The request was answered or ended: its unread body stream (if any) is closed. */
+  forget(req: VectoraRequest<object>): void
+  /** The kernel's callback (`StreamFn`). */
+  readonly events: StreamFn
+}
+
+const CLIENT_GONE = (): DOMException => new DOMException('client closed', 'AbortError')
+
+/**
+ * The streams of one app.
+ *
+ * @example
+ * const streams = createStreams(() => state)
+ * state.handle = kernel.serverNew(options, dispatch, abort, streams.events)
+ */
+export function createStreams(host: () => StreamHost): Streams {
+  const outgoing = new Map<number, Outgoing>()
+  const incoming = new Map<number, Readable>()
+
+  function track(req: VectoraRequest<object>, body: StreamBody | FileBody): [Outgoing, Promise<boolean>] {
+    let settle!: (completed: boolean) => void
+    const done = new Promise<boolean>((resolve) => {
+      settle = resolve
+    })
+    const entry: Outgoing = { req, body, drain: undefined, settle, cut: false, iterator: undefined }
+    outgoing.set(req.rawId, entry)
+    return [entry, done]
+  }
+
+  async function pump(id: number, entry: Outgoing, body: StreamBody): Promise<void> {
+    const { kernel, handle, log } = host()
+    let iterator: AsyncIterator<StreamChunk> | undefined
+    try {
+      iterator = body.chunks()[Symbol.asyncIterator]()
+      entry.iterator = iterator
+      while (!entry.cut) {
+        const next = await iterator.next()
+        if (next.done === true || entry.cut) break
+        const written = kernel.serverStreamWrite(handle, id, toChunk(next.value))
+        if (written === WRITE_GONE) entry.cut = true
+        else if (written === WRITE_FULL && !entry.cut) {
+          await new Promise<void>((resolve) => {
+            entry.drain = resolve
+          })
+        }
+      }
+      if (entry.cut) await iterator.return?.()
+      else kernel.serverStreamEnd(handle, id, false)
+    } catch (error) {
+      // The producer failed mid-reply: the status is sent, so the response is cut (the client sees it incomplete).
+      if (!entry.cut) {
+        log.error('a streamed reply failed; the response was cut', { requestId: entry.req.id, err: error })
+        kernel.serverStreamEnd(handle, id, true)
+      }
+      try {
+        await iterator?.return?.()
+      } catch {}
+    }
+  }
+
+  const events: StreamFn = (id, kind, data) => {
+    switch (kind) {
+      case STREAM_DRAIN: {
+        const entry = outgoing.get(id)
+        const drain = entry?.drain
+        if (entry !== undefined) entry.drain = undefined
+        drain?.()
+        return
+      }
+      case STREAM_DONE: {
+        const entry = outgoing.get(id)
+        if (entry === undefined) return
+        outgoing.delete(id)
+        if (data !== true) {
+          entry.cut = true
+          const { kernel, handle, log } = host()
+          kernel.serverStreamEnd(handle, id, true) // frees the kernel's pipe
+          try {
+            abortRequest(entry.req, CLIENT_GONE())
+          } catch (error) {
+            log.error('an abort listener threw', { requestId: entry.req.id, err: error })
+          }
+          const drain = entry.drain
+          entry.drain = undefined
+          drain?.()
+          // A Readable is destroyed, a ReadableStream cancelled, now (a generator only after its pending step,
+          // which the body's cancel hook cuts short for reply.sse()).
+          if (!(entry.body instanceof FileBody)) entry.body.cancel()
+          entry.iterator?.return?.().then(undefined, () => {})
+        }
+        entry.settle(data === true)
+        return
+      }
+      case STREAM_BODY_CHUNK:
+        incoming.get(id)?.push(data as Buffer)
+        return
+      case STREAM_BODY_END: {
+        const body = incoming.get(id)
+        incoming.delete(id)
+        body?.push(null)
+        return
+      }
+      case STREAM_BODY_ERROR: {
+        const body = incoming.get(id)
+        incoming.delete(id)
+        body?.destroy(httpError(data as HttpErrorCode))
+        return
+      }
+    }
+  }
+
+  return {
+    send(req, status, headers, body) {
+      const { kernel, handle } = host()
+      const id = req.rawId
+      if (body instanceof FileBody) {
+        if (!kernel.serverRespondFile(handle, id, status, headers, body.path, body.start, body.length)) return undefined
+        return track(req, body)[1]
+      }
+      if (!kernel.serverRespondStream(handle, id, status, headers)) {
+        const iterator = body.chunks()[Symbol.asyncIterator]()
+        iterator.return?.().then(undefined, () => {})
+        return undefined
+      }
+      const [entry, done] = track(req, body)
+      void pump(id, entry, body)
+      return done
+    },
+    incoming(req) {
+      const id = req.rawId
+      const body = new Readable({
+        highWaterMark: 64 * 1024,
+        read() {
+          const { kernel, handle } = host()
+          kernel.serverBodyPull(handle, id)
+        },
+        destroy(error, callback) {
+          incoming.delete(id)
+          callback(error)
+        },
+      })
+      incoming.set(id, body)
+      attachBodyStream(req, body)
+    },
+    forget(req) {
+      const body = incoming.get(req.rawId)
+      if (body === undefined) return
+      incoming.delete(req.rawId)
+      body.destroy()
+    },
+    events,
+  }
+}
+
+function toChunk(value: StreamChunk): string | Buffer {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  throw new TypeError(`A streamed reply yields strings or bytes (Buffer, Uint8Array); got ${value === null ? 'null' : typeof value}.`)
+}
