@@ -45,6 +45,13 @@ export function resolveOptions(options: CookiePluginOptions | undefined, develop
     if (!KNOWN.includes(key)) throw new CookieError('COOKIE_CONFIG_INVALID', `unknown option "${key}" (known: ${KNOWN.join(', ')}).`)
   }
   const { secret, defaults } = options
+  if ('secret' in options && secret === undefined) {
+    // `secret: process.env.COOKIE_SECRET` with the variable unset: refuse now, not at the first signed cookie.
+    throw new CookieError(
+      'COOKIE_SECRET_INVALID',
+      'secret is undefined: is the environment variable it is read from set? Leave the option out for an app without signed cookies.',
+    )
+  }
   if (defaults !== undefined && (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults))) {
     throw new CookieError('COOKIE_CONFIG_INVALID', `defaults is an object of cookie attributes ({ sameSite: 'strict', ... }), got ${show(defaults)}.`)
   }

@@ -102,7 +102,7 @@ export function signCookieValue(name: string, value: string, secret: CookieSecre
  * with a key not listed, or signed for another cookie name). Constant-time comparison.
  *
  * @example
- * verifyCookieValue('sid', req.header('cookie') ... , [newSecret, oldSecret]) // 'abc' or undefined
+ * verifyCookieValue('sid', signedValue, [newSecret, oldSecret]) // 'abc', or undefined when tampered with
  */
 export function verifyCookieValue(name: string, signed: string, secrets: CookieSecret | readonly CookieSecret[]): string | undefined {
   return unsign(toKeys(secrets), name, signed)
