@@ -80,8 +80,12 @@ impl Body for KernelBody {
 
     fn size_hint(&self) -> SizeHint {
         match self {
-            Self::Whole(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
-            Self::Pipe(pipe) => pipe.length.map_or_else(SizeHint::default, SizeHint::with_exact),
+            Self::Whole(bytes) => {
+                SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            Self::Pipe(pipe) => pipe
+                .length
+                .map_or_else(SizeHint::default, SizeHint::with_exact),
             Self::File(file) => SizeHint::with_exact(file.remaining),
         }
     }
@@ -156,7 +160,11 @@ impl Pipe {
                 return Write::Gone;
             }
             if chunk.is_empty() {
-                return if s.blocked { Write::Full } else { Write::Accepted };
+                return if s.blocked {
+                    Write::Full
+                } else {
+                    Write::Accepted
+                };
             }
             s.queued += chunk.len();
             s.chunks.push_back(chunk);
@@ -270,7 +278,12 @@ pub(crate) struct FileBody {
 
 impl FileBody {
     /// Opens `path` at `start` for `len` bytes.
-    pub(crate) async fn open(path: &str, start: u64, len: u64, notice: EndNotice) -> io::Result<Self> {
+    pub(crate) async fn open(
+        path: &str,
+        start: u64,
+        len: u64,
+        notice: EndNotice,
+    ) -> io::Result<Self> {
         let mut file = tokio::fs::File::open(path).await?;
         if start > 0 {
             file.seek(io::SeekFrom::Start(start)).await?;

@@ -76,7 +76,11 @@ pub(crate) enum ReplyBody {
     /// Chunks JavaScript writes into the pipe (`serverRespondStream`).
     Pipe(std::sync::Arc<crate::body::Pipe>),
     /// `len` bytes of the file at `path` from `start`, read by the kernel (`serverRespondFile`).
-    File { path: String, start: u64, len: u64 },
+    File {
+        path: String,
+        start: u64,
+        len: u64,
+    },
 }
 
 /// JavaScript's answer: status, a `name:value\n` header block and the body.
@@ -335,7 +339,8 @@ impl Bridge {
                     StreamEvent::BodyChunk(bytes) => JsBuffer::from_slice(cx, &bytes)?.upcast(),
                     StreamEvent::BodyError(error) => cx.string(error.code()).upcast(),
                 };
-                let args: [Handle<JsValue>; 3] = [cx.number(id as f64).upcast(), kind.upcast(), data];
+                let args: [Handle<JsValue>; 3] =
+                    [cx.number(id as f64).upcast(), kind.upcast(), data];
                 f.call(cx, undefined, args)?;
             }
         }

@@ -111,7 +111,11 @@ impl Kernel {
         };
 
         // 0 is "no limit" (createApp's and the route's `bodyLimit`).
-        let body_limit = if body_limit == 0 { u64::MAX } else { body_limit };
+        let body_limit = if body_limit == 0 {
+            u64::MAX
+        } else {
+            body_limit
+        };
         let (parts, body) = req.into_parts();
         let declared = parts
             .headers
@@ -204,7 +208,9 @@ impl Kernel {
         match answer {
             Some(Ok(reply)) => {
                 self.drain.count_completed();
-                self.reply_of(reply, n, &bridge, parts.uri.path()).await.unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
+                self.reply_of(reply, n, &bridge, parts.uri.path())
+                    .await
+                    .unwrap_or_else(|| self.problem(&KernelError::Internal, parts.uri.path(), n))
             }
             // The deadline passed: answer 503 and tell JavaScript, unless it answered meanwhile.
             None => {
@@ -236,7 +242,10 @@ impl Kernel {
             return None;
         }
         let checks = if path == ready {
-            self.checks.read().unwrap_or_else(|e| e.into_inner()).clone()
+            self.checks
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone()
         } else {
             None
         };
@@ -272,7 +281,13 @@ impl Kernel {
     /// The response of JavaScript's answer: its head, and its body — whole, the pipe JavaScript writes into,
     /// or the file opened now. None when the head is invalid; a file that cannot be opened (removed since
     /// JavaScript looked at it) is a 404, and JavaScript hears that the reply was cut.
-    async fn reply_of(&self, reply: JsReply, n: u64, bridge: &Arc<Bridge>, path: &str) -> Option<Reply> {
+    async fn reply_of(
+        &self,
+        reply: JsReply,
+        n: u64,
+        bridge: &Arc<Bridge>,
+        path: &str,
+    ) -> Option<Reply> {
         let res = head(reply.status, &reply.headers)?;
         let body = match reply.body {
             ReplyBody::Whole(bytes) => KernelBody::whole(bytes),
@@ -283,12 +298,10 @@ impl Kernel {
                 path: file,
                 start,
                 len,
-            } => {
-                match FileBody::open(&file, start, len, EndNotice::new(n, bridge.clone())).await {
-                    Ok(file) => KernelBody::File(file),
-                    Err(_) => return Some(self.problem(&KernelError::NotFound, path, n)),
-                }
-            }
+            } => match FileBody::open(&file, start, len, EndNotice::new(n, bridge.clone())).await {
+                Ok(file) => KernelBody::File(file),
+                Err(_) => return Some(self.problem(&KernelError::NotFound, path, n)),
+            },
         };
         Some(res.map(|()| body))
     }
@@ -459,7 +472,11 @@ mod tests {
 
     #[test]
     fn js_reply_with_repeated_headers_becomes_a_response() {
-        let res = head(201, "content-type:text/plain\nset-cookie:a=1\nset-cookie:b=2\n").unwrap();
+        let res = head(
+            201,
+            "content-type:text/plain\nset-cookie:a=1\nset-cookie:b=2\n",
+        )
+        .unwrap();
         assert_eq!(res.status(), 201);
         assert_eq!(res.headers().get_all("set-cookie").iter().count(), 2);
     }

@@ -18,9 +18,9 @@ mod problem;
 mod router;
 mod server;
 mod stats;
-mod upload;
 #[cfg(test)]
 mod ts_source;
+mod upload;
 mod wire;
 
 /// The kernel's pure parts, as the fuzz targets in kernel/fuzz reach them. Not an API: hidden,

@@ -65,7 +65,13 @@ impl ServerBox {
         channel.unref(cx);
         let mut liveness = cx.channel();
         liveness.unref(cx);
-        let bridge = Arc::new(Bridge::new(kernel.bridge_id(), channel, dispatch, abort, stream));
+        let bridge = Arc::new(Bridge::new(
+            kernel.bridge_id(),
+            channel,
+            dispatch,
+            abort,
+            stream,
+        ));
         Self {
             kernel,
             bridge,
@@ -155,7 +161,9 @@ pub(super) fn server_route(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     let body_limit = cx.argument::<JsNumber>(4)?.value(&mut cx);
     let timeout = cx.argument::<JsNumber>(5)?.value(&mut cx);
     let stream_body = match cx.argument_opt(6) {
-        Some(v) => v.downcast::<JsBoolean, _>(&mut cx).is_ok_and(|b| b.value(&mut cx)),
+        Some(v) => v
+            .downcast::<JsBoolean, _>(&mut cx)
+            .is_ok_and(|b| b.value(&mut cx)),
         None => false,
     };
     let info = RouteInfo {
@@ -190,12 +198,16 @@ pub(super) fn server_serving(mut cx: FunctionContext) -> JsResult<JsUndefined> {
     let this: Server = cx.argument(0)?;
     let serving = cx.argument::<JsBoolean>(1)?.value(&mut cx);
     let checks = match cx.argument_opt(2) {
-        Some(v) if v.is_a::<JsString, _>(&mut cx) => {
-            Some(Bytes::from(v.downcast_or_throw::<JsString, _>(&mut cx)?.value(&mut cx)))
-        }
+        Some(v) if v.is_a::<JsString, _>(&mut cx) => Some(Bytes::from(
+            v.downcast_or_throw::<JsString, _>(&mut cx)?.value(&mut cx),
+        )),
         _ => None,
     };
-    *this.kernel.checks.write().unwrap_or_else(|e| e.into_inner()) = checks;
+    *this
+        .kernel
+        .checks
+        .write()
+        .unwrap_or_else(|e| e.into_inner()) = checks;
     this.kernel
         .serving
         .store(serving, std::sync::atomic::Ordering::Release);
