@@ -136,7 +136,7 @@ describe('@vectora/cookie: writing cookies', () => {
       const app = cookieApp()
       const values = ['a b;c,d"e\\f', '✓ naïve 😀', '100%', 'x=y', '']
       app.get('/set', (req) => {
-        values.forEach((value, i) => req.cookies.set(`v${i}`, value))
+        for (const [i, value] of values.entries()) req.cookies.set(`v${i}`, value)
         return { ok: true }
       })
       app.get('/read', (req) => values.map((_, i) => req.cookies.get(`v${i}`)))
