@@ -101,9 +101,7 @@ async function* eventStream(
   signal: AbortSignal,
 ): AsyncGenerator<string> {
   const iterator = events[Symbol.asyncIterator]()
-  const stopped = new Promise<'stop'>((resolve) =>
-    signal.aborted ? resolve('stop') : signal.addEventListener('abort', () => resolve('stop'), { once: true }),
-  )
+  const stopped = new Promise<'stop'>((resolve) => (signal.aborted ? resolve('stop') : signal.addEventListener('abort', () => resolve('stop'), { once: true })))
   try {
     if (retry !== undefined) yield `retry: ${retry}\n\n`
     let next = iterator.next()
