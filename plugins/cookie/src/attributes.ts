@@ -82,23 +82,24 @@ const PRIORITY: readonly string[] = ['low', 'medium', 'high']
 
 /**
  * Checks every attribute of `options` on its own and returns the given ones (undefined fields dropped), so that a
- * spread over defaults never overrides a default with undefined. `label` prefixes option names in messages
- * (`defaults.` at register). Throws a CookieError naming the first problem.
+ * spread over defaults never overrides a default with undefined. Messages start with `subject` (`cookie "sid": `, or
+ * '' for the plugin's defaults) and name options with `prefix` (`defaults.` at register). Throws a CookieError
+ * naming the first problem.
  *
  * @example
- * checkAttributes({ maxAge: 3600 }, COOKIE_OPTION_KEYS, '') // { maxAge: 3600 }
- * checkAttributes({ maxAge: 3600 * 1000 * 24 * 30 }, COOKIE_OPTION_KEYS, '') // throws COOKIE_MAX_AGE_INVALID
+ * checkAttributes({ maxAge: 3600 }, COOKIE_OPTION_KEYS, '', 'cookie "sid": ') // { maxAge: 3600 }
+ * checkAttributes({ maxAge: 3600 * 1000 * 24 * 30 }, COOKIE_OPTION_KEYS, '', 'cookie "sid": ') // throws COOKIE_MAX_AGE_INVALID
  */
-export function checkAttributes(options: unknown, allowed: readonly (keyof CookieOptions)[], label: string): CookieOptions {
+export function checkAttributes(options: unknown, allowed: readonly (keyof CookieOptions)[], prefix: string, subject: string): CookieOptions {
   if (options === undefined) return {}
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new CookieError('COOKIE_OPTION_INVALID', `${label || 'cookie options'} must be an object of attributes, got ${show(options)}.`)
+    throw new CookieError('COOKIE_OPTION_INVALID', `${subject}${prefix ? 'defaults' : 'the options'} must be an object of attributes, got ${show(options)}.`)
   }
   const out: CookieOptions = {}
   for (const [key, value] of Object.entries(options)) {
-    if (!(allowed as readonly string[]).includes(key)) throw unknownOption(key, allowed, label)
+    if (!(allowed as readonly string[]).includes(key)) throw unknownOption(key, allowed, prefix, subject)
     if (value === undefined) continue
-    ;(out as Record<string, unknown>)[key] = checkAttribute(key as keyof CookieOptions, value, label + key)
+    ;(out as Record<string, unknown>)[key] = checkAttribute(key as keyof CookieOptions, value, subject + prefix + key)
   }
   return out
 }
@@ -149,7 +150,8 @@ function checkPath(value: unknown, name: string): string {
 }
 
 function checkDomain(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length > 254 || !DOMAIN.test(value)) {
+  // 253: the longest DNS name (RFC 1035), not counting the leading dot browsers ignore.
+  if (typeof value !== 'string' || value.replace(/^\./, '').length > 253 || !DOMAIN.test(value)) {
     throw new CookieError(
       'COOKIE_DOMAIN_INVALID',
       `${name} is a host name such as "example.com" (letters, digits, hyphens and dots, no port or scheme; an ` +
@@ -181,9 +183,9 @@ function checkExpires(value: unknown, name: string): Date {
   return value as Date
 }
 
-function unknownOption(key: string, allowed: readonly string[], label: string): CookieError {
+function unknownOption(key: string, allowed: readonly string[], prefix: string, subject: string): CookieError {
   const near = allowed.find((known) => known.toLowerCase() === key.toLowerCase())
   const cleared = !allowed.includes('maxAge') && (key === 'maxAge' || key === 'expires')
   const hint = near !== undefined ? ` Did you mean "${near}"?` : cleared ? ' clear() sets the expiry itself.' : ''
-  return new CookieError('COOKIE_OPTION_INVALID', `unknown cookie option "${label}${key}" (known: ${allowed.join(', ')}).${hint}`)
+  return new CookieError('COOKIE_OPTION_INVALID', `${subject}unknown cookie option "${prefix}${key}" (known: ${allowed.join(', ')}).${hint}`)
 }

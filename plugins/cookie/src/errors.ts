@@ -20,7 +20,7 @@ export type CookieErrorCode =
   | 'COOKIE_NAME_INVALID'
   /** The value is not a string, or cannot be encoded (a lone UTF-16 surrogate). */
   | 'COOKIE_VALUE_INVALID'
-  /** Domain is not a host name (letters, digits, hyphens, dots; punycode for IDNs), or longer than 1024 bytes. */
+  /** Domain is not a host name (letters, digits, hyphens, dots; punycode for IDNs; at most 253 characters). */
   | 'COOKIE_DOMAIN_INVALID'
   /** Path does not start with `/`, holds a control character or `;`, or is longer than 1024 bytes. */
   | 'COOKIE_PATH_INVALID'

@@ -94,6 +94,7 @@ export class RequestCookieJar implements CookieJar {
 
   /** Appends the queued fields to `reply`, one `Set-Cookie` each, in the order they were first queued. Once. */
   writeTo(reply: Reply): void {
+    if (this.#written) return
     this.#written = true
     if (this.#outgoing === undefined) return
     for (const line of this.#outgoing.values()) reply.header('set-cookie', line)

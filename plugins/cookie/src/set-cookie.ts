@@ -41,10 +41,10 @@ const EPOCH = new Date(0)
  * createDefaults(false, { sameSite: 'strict' }).attributes // { path: '/', httpOnly: true, sameSite: 'strict' }
  */
 export function createDefaults(development: boolean, defaults?: CookieOptions): CookieDefaults {
-  const given = checkAttributes(defaults, COOKIE_OPTION_KEYS, 'defaults.')
+  const given = checkAttributes(defaults, COOKIE_OPTION_KEYS, 'defaults.', '')
   const { secure, ...attributes } = { ...SECURE_ATTRIBUTES, ...given }
   const resolved: CookieDefaults = { attributes: Object.freeze(attributes), secure, development }
-  // A cookie without a prefix is the least a default applies to: it must pass the rules with nothing added.
+  // The rules that need no name, on the defaults alone: defaults no cookie could be set with fail at register().
   checkRules('defaults', { ...attributes, secure: secureFor('', attributes, resolved, undefined) }, undefined)
   return resolved
 }
@@ -78,7 +78,7 @@ export function serializeCookie(
       `the value of cookie "${name}" must be a string, got ${show(value)}. Convert it first (String(), JSON.stringify()).`,
     )
   }
-  const attributes = merge(name, checkAttributes(options, COOKIE_OPTION_KEYS, ''), defaults)
+  const attributes = merge(name, checkAttributes(options, COOKIE_OPTION_KEYS, '', `cookie "${name}": `), defaults)
   return write(name, sign === undefined ? value : sign(value), attributes)
 }
 
@@ -106,7 +106,7 @@ export function cookieIdentity(name: string, options: ClearCookieOptions | undef
  */
 export function serializeClear(name: string, options: ClearCookieOptions | undefined, defaults: CookieDefaults): string {
   checkName(name)
-  const attributes = merge(name, checkAttributes(options, CLEAR_OPTION_KEYS, ''), defaults)
+  const attributes = merge(name, checkAttributes(options, CLEAR_OPTION_KEYS, '', `cookie "${name}": `), defaults)
   return write(name, '', { ...attributes, maxAge: 0, expires: EPOCH })
 }
 

@@ -43,6 +43,11 @@ describe('@vectora/cookie: validation', () => {
         assert.throws(() => set('a', '1', { domain }), cookieError('COOKIE_DOMAIN_INVALID', /host name/), domain)
       }
       assert.equal(set('a', '1', { domain: '.xn--bcher-kva.example' })[0]![1], 'a=1; Domain=.xn--bcher-kva.example; Path=/; HttpOnly; Secure; SameSite=Lax')
+      // 253 characters is the longest DNS name: four labels of 63 and one of 1.
+      const longest = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`
+      assert.equal(longest.length, 253)
+      assert.equal(set('a', '1', { domain: `.${longest}` }).length, 1)
+      assert.throws(() => set('a', '1', { domain: `${longest}e` }), cookieError('COOKIE_DOMAIN_INVALID'))
     })
 
     it('refuses a Path that does not start with "/", holds ";" or a control character, or is over 1024 bytes', () => {
@@ -131,6 +136,21 @@ describe('@vectora/cookie: validation', () => {
       )
     })
 
+    it('names the cookie in every message', () => {
+      assert.throws(
+        () => set('sid', '1', { maxAge: 1.5 }),
+        cookieError('COOKIE_MAX_AGE_INVALID', /^@vectora\/cookie: cookie "sid": maxAge is a whole number of seconds, got number 1\.5\.$/),
+      )
+      assert.throws(
+        () => set('sid', '1', { Path: '/' } as CookieOptions),
+        cookieError('COOKIE_OPTION_INVALID', /^@vectora\/cookie: cookie "sid": unknown cookie option "Path"/),
+      )
+      assert.throws(
+        () => set('sid', '1', { sameSite: 'none', secure: false }),
+        cookieError('COOKIE_SAMESITE_NONE_INSECURE', /^@vectora\/cookie: cookie "sid": SameSite=None/),
+      )
+    })
+
     it('treats an option given as undefined as not given', () => {
       assert.equal(set('a', '1', { path: undefined, secure: undefined })[0]![1], 'a=1; Path=/; HttpOnly; Secure; SameSite=Lax')
     })
@@ -171,6 +191,13 @@ describe('@vectora/cookie: validation', () => {
       app.register(cookie, options as CookiePluginOptions)
       return app
     }
+
+    it('adds one onSend hook, late (stage 1000), and nothing to the request phases', async () => {
+      const app = register(undefined)
+      app.get('/', () => ({ ok: true }))
+      await app.ready()
+      assert.deepEqual(app.pipeline('GET', '/'), [{ phase: 'onSend', plugin: '@vectora/cookie', name: 'setCookie', stage: 1000 }])
+    })
 
     it('accepts no options, a 32-byte string or Buffer, and a list of them', () => {
       register(undefined)
