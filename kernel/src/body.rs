@@ -123,7 +123,7 @@ impl Drop for EndNotice {
     }
 }
 
-/// What `Pipe::write` did with a chunk.
+/// What `Pipe::write` did with a chunk (`WRITE_*` in internal/native.ts).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Write {
     /// Queued; write more.
@@ -132,6 +132,17 @@ pub(crate) enum Write {
     Full,
     /// The body is gone (client left, drain cut it): stop producing.
     Gone,
+}
+
+impl Write {
+    /// The number `serverStreamWrite` answers.
+    pub(crate) fn code(self) -> i64 {
+        match self {
+            Self::Accepted => 0,
+            Self::Full => 1,
+            Self::Gone => 2,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -327,5 +338,50 @@ impl FileBody {
                 Poll::Ready(Some(Ok(Frame::data(buf.freeze()))))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ts_source::{const_number, declaring};
+
+    #[test]
+    fn write_outcomes_and_stream_events_equal_native_ts() {
+        let (path, source) = declaring("export const STREAM_DRAIN =");
+        let bridge = |event: StreamEvent| i64::from(event.kind_for_tests());
+        let expected = [
+            ("WRITE_ACCEPTED", Write::Accepted.code()),
+            ("WRITE_FULL", Write::Full.code()),
+            ("WRITE_GONE", Write::Gone.code()),
+            ("STREAM_DRAIN", bridge(StreamEvent::Drain)),
+            ("STREAM_DONE", bridge(StreamEvent::Done(true))),
+            (
+                "STREAM_BODY_CHUNK",
+                bridge(StreamEvent::BodyChunk(Bytes::new())),
+            ),
+            ("STREAM_BODY_END", bridge(StreamEvent::BodyEnd)),
+            (
+                "STREAM_BODY_ERROR",
+                bridge(StreamEvent::BodyError(
+                    crate::error::KernelError::BadRequest,
+                )),
+            ),
+        ];
+        for (name, value) in expected {
+            assert_eq!(const_number(&source, name), Some(value), "{name} in {path}");
+        }
+    }
+
+    #[test]
+    fn a_pipe_is_full_past_its_high_water_mark_and_gone_once_ended() {
+        let pipe = Pipe::default();
+        assert_eq!(
+            pipe.write(Bytes::from(vec![0; HIGH_WATER - 1])),
+            Write::Accepted
+        );
+        assert_eq!(pipe.write(Bytes::from_static(b"x")), Write::Full);
+        pipe.end(false);
+        assert_eq!(pipe.write(Bytes::from_static(b"y")), Write::Gone);
     }
 }

@@ -51,6 +51,11 @@ pub(crate) enum StreamEvent {
 }
 
 impl StreamEvent {
+    #[cfg(test)]
+    pub(crate) fn kind_for_tests(&self) -> u8 {
+        self.kind()
+    }
+
     /// The event's number in JavaScript (`STREAM_*` in internal/native.ts).
     fn kind(&self) -> u8 {
         match self {

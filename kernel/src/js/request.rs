@@ -95,15 +95,11 @@ pub(super) fn server_stream_write(mut cx: FunctionContext) -> JsResult<JsNumber>
     let chunk_arg = cx.argument::<JsValue>(2)?;
     let chunk = body_from_js(&mut cx, chunk_arg);
     let pipe = lock(&this.kernel.pipes).get(&id).cloned();
-    let outcome = match pipe.map(|p| p.write(chunk)) {
-        Some(Write::Accepted) => 0,
-        Some(Write::Full) => 1,
-        Some(Write::Gone) | None => {
-            lock(&this.kernel.pipes).remove(&id);
-            2
-        }
-    };
-    Ok(cx.number(outcome))
+    let outcome = pipe.map_or(Write::Gone, |p| p.write(chunk));
+    if outcome == Write::Gone {
+        lock(&this.kernel.pipes).remove(&id);
+    }
+    Ok(cx.number(outcome.code() as f64))
 }
 
 /// `serverStreamEnd(h, id, failed)`: no more chunks; `failed` cuts the response instead of ending it.
