@@ -81,7 +81,12 @@ export async function readMultipart(req: VectoraRequest<any>, header: string, li
       if (typeof error === 'object' && error !== null && !isHttpError(error)) fromBusboy.add(error)
     })
     const field = name ?? ''
-    stream.once('limit', () => fail(formError('FORM_FILE_TOO_LARGE', `The file in field ${JSON.stringify(field)} is larger than ${limits.fileSize} bytes.`)))
+    stream.once('limit', () => {
+      const error = formError('FORM_FILE_TOO_LARGE', `The file in field ${JSON.stringify(field)} is larger than ${limits.fileSize} bytes.`)
+      // The part's consumer must see it fail, not end: busboy would end it cut short at the next boundary.
+      stream.destroy(error)
+      fail(error)
+    })
     const described = { field, filename: info.filename ?? '', mimeType: info.mimeType, encoding: info.encoding }
     if ('folder' in sink) {
       const slot = files.length
@@ -111,9 +116,16 @@ function createParser(header: string, limits: ResolvedLimits): busboy.Busboy {
   try {
     return busboy({
       headers: { 'content-type': header },
-      // busboy announces `parts` once that many parts ended, also when the form ends right there: one more,
-      // so that a form of exactly `parts` parts is accepted (the `parts` counter above refuses one more).
-      limits: { fieldSize: limits.fieldSize, fields: limits.fields, fileSize: limits.fileSize, files: limits.files, parts: limits.parts + 1 },
+      // busboy counts reaching a size as passing it (a file of exactly `fileSize` bytes is "truncated"), and
+      // announces `parts` once that many parts ended, also when the form ends right there: one more each, so a
+      // form at a limit is read (the `parts` counter above refuses the part past it as soon as it starts).
+      limits: {
+        fieldSize: limits.fieldSize + 1,
+        fields: limits.fields,
+        fileSize: limits.fileSize + 1,
+        files: limits.files,
+        parts: limits.parts + 1,
+      },
       // Browsers send file names as raw utf-8, not latin1 (busboy's default).
       defParamCharset: 'utf8',
     })

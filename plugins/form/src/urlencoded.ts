@@ -8,8 +8,8 @@ import type { ResolvedLimits } from './options.js'
 import type { FormFields } from './types.js'
 
 /**
- * The fields of a urlencoded body. `+` is a space, percent escapes are decoded as utf-8 (a malformed one is
- * kept as written, as URLSearchParams does); a name sent twice gives an array in the order sent.
+ * The fields of a urlencoded body. `+` is a space, percent escapes are decoded as utf-8 (a malformed escape is
+ * kept as written, bytes that are no utf-8 become U+FFFD, as URLSearchParams does); a name sent twice gives an array in the order sent.
  *
  * @example
  * await readUrlencoded(req, DEFAULT_LIMITS) // 'a=1&b=x+y&a=2' -> { a: ['1', '2'], b: 'x y' }
