@@ -179,7 +179,7 @@ describe('@vectora/form: multipart', () => {
       const crashed = await t.request(app, multipartRequest('/crash', [{ name: 'f', value: 'x', filename: 'x.bin' }]))
       assertProblem(crashed, { status: 500 })
       const [line] = app.logger.errors()
-      assert.equal((line?.fields?.err as Error).message, 'bucket unreachable')
+      assert.equal((line!.fields.err as Error).message, 'bucket unreachable')
     })
 
     it('refuses to save files on a route the plugin does not cover, with FORM_NOT_REGISTERED in the log', async () => {
@@ -194,7 +194,7 @@ describe('@vectora/form: multipart', () => {
       assert.equal((await t.request(app, multipartRequest('/covered/upload', parts))).json(), 1)
       const res = await t.request(app, multipartRequest('/uncovered', parts))
       assertProblem(res, { status: 500 })
-      const err = app.logger.errors()[0]?.fields?.err as Error & { code: string }
+      const err = app.logger.errors()[0]!.fields.err as Error & { code: string }
       assert.equal(err.code, 'FORM_NOT_REGISTERED')
       assert.match(err.message, /the plugin does not cover this route\. Register it on the app or the route’s group \(app\.register\(form\)\), or pass onFile/)
     })
