@@ -28,6 +28,9 @@ export interface CodecLevels {
   readonly zstdLevel: number
 }
 
+/** A zlib compression stream: a Transform with zlib's `flush(kind)`. */
+export type ZlibTransform = Transform & { flush(kind?: number, callback?: () => void): void }
+
 /** One coding, ready to use. */
 export interface Codec {
   readonly encoding: CompressEncoding
@@ -36,13 +39,15 @@ export interface Codec {
   /** The whole body (`size` bytes) at once, on libuv's thread pool. */
   async(body: string | Buffer, size: number): Promise<Buffer>
   /** A transform for a streamed body. `flushEach`: every write is flushed out at once (event streams). */
-  stream(flushEach: boolean, sizeHint?: number): Transform
+  stream(flushEach: boolean, sizeHint?: number): ZlibTransform
+  /** The `flush(kind)` that pushes out what the transform holds, keeping its history (zlib's Z_SYNC_FLUSH and kin). */
+  readonly flushKind: number
 }
 
 type Callback = (error: Error | null, result: Buffer) => void
 type OneShot = (body: string | Buffer, options: object) => Buffer
 type OneShotAsync = (body: string | Buffer, options: object, callback: Callback) => void
-type StreamMaker = (options: object) => Transform
+type StreamMaker = (options: object) => ZlibTransform
 
 /**
  * What the codecs are made of: node:zlib, whose `zstd*` functions may be missing. A test hands in a stand-in to
@@ -111,6 +116,7 @@ export function createCodec(encoding: CompressEncoding, levels: CodecLevels, z: 
         sync: (body) => once(body, options),
         async: (body) => promised(later, body, options),
         stream: (flushEach) => stream({ level: levels.gzipLevel, flush: flushEach ? c.Z_SYNC_FLUSH : c.Z_NO_FLUSH }),
+        flushKind: c.Z_SYNC_FLUSH!,
       }
     }
     case 'br': {
@@ -126,6 +132,7 @@ export function createCodec(encoding: CompressEncoding, levels: CodecLevels, z: 
             params: { [quality]: levels.brotliQuality, [c.BROTLI_PARAM_LGWIN!]: STREAM_BROTLI_WINDOW, ...(hint === undefined ? {} : { [sizeHint]: hint }) },
             flush: flushEach ? c.BROTLI_OPERATION_FLUSH : c.BROTLI_OPERATION_PROCESS,
           }),
+        flushKind: c.BROTLI_OPERATION_FLUSH!,
       }
     }
     case 'zstd': {
@@ -137,6 +144,7 @@ export function createCodec(encoding: CompressEncoding, levels: CodecLevels, z: 
         async: (body) => promised(z.zstdCompress!, body, options),
         stream: (flushEach) =>
           z.createZstdCompress!({ ...options, flush: flushEach ? (c.ZSTD_e_flush ?? ZSTD_E_FLUSH) : (c.ZSTD_e_continue ?? ZSTD_E_CONTINUE) }),
+        flushKind: c.ZSTD_e_flush ?? ZSTD_E_FLUSH,
       }
     }
   }

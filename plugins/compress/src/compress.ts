@@ -77,7 +77,7 @@ function createOnSend(config: ResolvedCompress) {
     if (encoding === undefined) return
     const codec = codecs.get(encoding)!
     if (typeof body === 'object' && !Buffer.isBuffer(body)) {
-      reply.body = compressedBody(body, codec.stream(type === 'text/event-stream', size))
+      reply.body = compressedBody(body, codec, type === 'text/event-stream', size)
       markEncoded(reply, encoding)
       return
     }
