@@ -85,12 +85,18 @@ const ZSTD_E_FLUSH = 1
 const STREAM_BROTLI_WINDOW = 18
 
 /**
- * The codings `z` can produce, in the default order of preference: `zstd` only when node:zlib has it.
+ * The codings this Node.js can produce, in the plugin's default order of preference: `zstd` only where node:zlib has
+ * it. What `encodings` defaults to.
  *
  * @example
  * supportedEncodings() // ['br', 'gzip', 'deflate'] on Node 20; ['br', 'zstd', 'gzip', 'deflate'] on Node 24
  */
-export function supportedEncodings(z: ZlibFunctions = nodeZlib): CompressEncoding[] {
+export function supportedEncodings(): CompressEncoding[] {
+  return supportedEncodingsOf(nodeZlib)
+}
+
+/** The codings `z` can produce, in the default order of preference (supportedEncodings of a given zlib). */
+export function supportedEncodingsOf(z: ZlibFunctions): CompressEncoding[] {
   return KNOWN_ENCODINGS.filter((encoding) => encoding !== 'zstd' || hasZstd(z))
 }
 
@@ -102,7 +108,7 @@ function hasZstd(z: ZlibFunctions): boolean {
  * The codec of `encoding` at `levels`. The caller checked that `z` supports it (supportedEncodings).
  *
  * @example
- * createCodec('gzip', { brotliQuality: 4, gzipLevel: 6, zstdLevel: 3 }).sync('hello') // a gzip member
+ * createCodec('gzip', { brotliQuality: 4, gzipLevel: 6, zstdLevel: 3 }).sync('hello', 5) // a gzip member
  */
 export function createCodec(encoding: CompressEncoding, levels: CodecLevels, z: ZlibFunctions = nodeZlib): Codec {
   const c = z.constants

@@ -4,7 +4,7 @@
  * CompressError at register().
  */
 import type { Reply, VectoraRequest } from 'vectora'
-import { type Codec, type CompressEncoding, createCodec, KNOWN_ENCODINGS, nodeZlib, supportedEncodings, type ZlibFunctions } from './codecs.js'
+import { type Codec, type CompressEncoding, createCodec, KNOWN_ENCODINGS, nodeZlib, supportedEncodingsOf, type ZlibFunctions } from './codecs.js'
 import { isCompressibleType } from './compressible.js'
 import { CompressError, show } from './errors.js'
 
@@ -85,7 +85,7 @@ export function resolveCompress(options: CompressOptions | undefined, z: ZlibFun
     const hint = key in RENAMED ? ` Write ${RENAMED[key]}.` : ` Known options: ${[...KNOWN].join(', ')}.`
     throw new CompressError('COMPRESS_OPTION_UNKNOWN', `there is no option "${key}".${hint}`)
   }
-  const supported = supportedEncodings(z)
+  const supported = supportedEncodingsOf(z)
   const encodings = options.encodings === undefined ? supported : checkEncodings(options.encodings, supported)
   const threshold = integer(options.threshold, 'threshold', DEFAULTS.threshold, 0, Number.MAX_SAFE_INTEGER, 'a whole number of bytes >= 0')
   const levels = {
