@@ -13,7 +13,7 @@ import type { Codec } from './codecs.js'
 import { mediaType } from './compressible.js'
 import { createNegotiator } from './negotiate.js'
 import { type CompressOptions, type ResolvedCompress, resolveCompress } from './options.js'
-import { appendVary, markEncoded, readReply } from './reply-headers.js'
+import { appendVary, markEncoded, readReply, revalidated } from './reply-headers.js'
 import { compressedBody } from './stream.js'
 
 /** After the default stage, @vectora/cors (1000) and @vectora/helmet (2000): last, so the body it compresses is final. */
@@ -55,12 +55,14 @@ function createOnSend(config: ResolvedCompress) {
   const negotiate = createNegotiator(config.encodings)
   const { codecs, threshold, filter } = config
   return function compressReply(reply: Reply, req: VectoraRequest<any>): void | Promise<void> {
-    const body = reply.body
-    // HEAD: the kernel sends no body (and its Content-Length is the identity body's); 1xx, 204, 304 have none; a
-    // 206 is a range of the identity representation, which is what its client asked for.
-    if (body === undefined || req.method === 'HEAD') return
+    // HEAD: the kernel sends no body (and its Content-Length is the identity body's); 1xx, 204, 304 have none (a
+    // 304 may need the validator the compressed 200 had); a 206 is a range of the identity representation, which is
+    // what its client asked for.
+    if (req.method === 'HEAD') return
     const status = reply.status
-    if (status < 200 || status === 204 || status === 206 || status === 304) return
+    if (status === 304) return revalidated(reply, req)
+    const body = reply.body
+    if (body === undefined || status < 200 || status === 204 || status === 206) return
     const facts = readReply(reply.headerList)
     if (facts.encoded || facts.noTransform || facts.ranged) return
     let size: number | undefined

@@ -97,3 +97,24 @@ export function markEncoded(reply: Reply, encoding: CompressEncoding): void {
   }
   list.push(['content-encoding', encoding])
 }
+
+/**
+ * A 304 that answers a validator this plugin weakened (the client holds the compressed representation: it sent back
+ * `W/"abc"` for the core's `"abc"`) carries what the compressed 200 carried: the weak ETag and `Vary:
+ * Accept-Encoding` (RFC 9110 §15.4.5). Otherwise a cache would not match it to what it stored (RFC 9111 §4.3.4: a
+ * strong validator selects only responses with that same strong validator). Any other 304 is left as it is.
+ *
+ * @example
+ * revalidated(notModified, req) // etag "abc" -> W/"abc" when If-None-Match lists W/"abc"
+ */
+export function revalidated(reply: Reply, req: { header(name: string): string | undefined }): void {
+  const list = reply.headerList
+  const at = list.findIndex(([name]) => name === 'etag')
+  if (at === -1) return
+  const etag = list[at]![1]
+  if (etag.startsWith('W/')) return
+  const ifNoneMatch = req.header('if-none-match')
+  if (ifNoneMatch === undefined || !ifNoneMatch.split(',').some((tag) => tag.trim() === `W/${etag}`)) return
+  list[at] = ['etag', `W/${etag}`]
+  appendVary(reply)
+}

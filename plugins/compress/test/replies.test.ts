@@ -186,6 +186,9 @@ describe('@vectora/compress: whole-body replies', () => {
       const notModified = await t.request(app, { url: '/304', headers: ALL })
       assert.equal(notModified.status, 304)
       assert.deepEqual([notModified.headers['content-encoding'], notModified.headers.vary, notModified.headers.etag], [undefined, undefined, '"v1"'])
+      // Revalidating the weak ETag a compressed 200 had: the 304 says what that 200 said.
+      const weak = await t.request(app, { url: '/304', headers: { ...ALL, 'if-none-match': '"v0", W/"v1"' } })
+      assert.deepEqual([weak.status, weak.headers.etag, weak.headers.vary, weak.headers['content-encoding']], [304, 'W/"v1"', 'Accept-Encoding', undefined])
       for (const url of ['/206', '/range']) {
         const res = await t.request(app, { url, headers: ALL })
         assert.equal(res.headers['content-encoding'], undefined, url)

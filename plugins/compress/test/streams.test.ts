@@ -133,7 +133,7 @@ describe('@vectora/compress: streamed and file replies', () => {
       assert.deepEqual(identity.body, content)
     })
 
-    it('leaves the 206 of a Range request, the 304 of a revalidation and a HEAD of a file untouched', async () => {
+    it('leaves the 206 of a Range request and a HEAD of a file untouched; a 304 gets the validator its client holds', async () => {
       const { path, content } = bigFile()
       const app = compressApp()
       app.get('/big.txt', () => reply.file(path))
@@ -144,11 +144,19 @@ describe('@vectora/compress: streamed and file replies', () => {
       assert.equal(range.headers['content-encoding'], undefined)
       assert.equal(range.headers['content-range'], `bytes 1000-1999/${content.length}`)
       assert.deepEqual(range.body, content.subarray(1000, 2000))
-      // The weak ETag of the compressed reply revalidates (If-None-Match compares weakly).
+      // The weak ETag of the compressed reply revalidates (If-None-Match compares weakly), and the 304 carries it
+      // and the Vary the 200 had, so a cache matches it to the compressed reply it stored.
       const notModified = await t.request(app, { url: '/big.txt', headers: { ...gzip, 'if-none-match': compressed.headers.etag! } })
       assert.equal(notModified.status, 304)
       assert.equal(notModified.headers['content-encoding'], undefined)
+      assert.equal(notModified.headers.etag, compressed.headers.etag)
+      assert.equal(notModified.headers.vary, 'Accept-Encoding')
       assert.equal(notModified.body.length, 0)
+      // A client holding the identity reply revalidates with the strong ETag, and gets the 304 the core made.
+      const strong = compressed.headers.etag!.slice(2)
+      const identity = await t.request(app, { url: '/big.txt', headers: { ...gzip, 'if-none-match': strong } })
+      assert.equal(identity.status, 304)
+      assert.deepEqual([identity.headers.etag, identity.headers.vary], [strong, undefined])
       const head = await t.request(app, { method: 'HEAD', url: '/big.txt', headers: gzip })
       assert.equal(head.status, 200)
       assert.equal(head.headers['content-encoding'], undefined)
