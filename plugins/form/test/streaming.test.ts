@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import { createReadStream, watch } from 'node:fs'
 import http from 'node:http'
 import net from 'node:net'
 import { pipeline } from 'node:stream/promises'
@@ -13,7 +13,7 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import { form, readForm } from '@vectora/form'
 import type { Outcome } from 'vectora'
-import { createTestApp, listen, useCleanup } from 'vectora/testing'
+import { createTestApp, listen, onCleanup, useCleanup } from 'vectora/testing'
 import { BOUNDARY, eventually, leftIn, MULTIPART, partHead, uploadParent } from './support.js'
 
 const MIB = 1024 * 1024
@@ -141,6 +141,35 @@ describe('@vectora/form: streamed uploads (socket)', () => {
     await eventually(() => outcomes.length === 1, 'onResponse ran')
     assert.ok(outcomes[0] === 'aborted' || outcomes[0] === 'errored', `outcome ${outcomes[0]}`)
     await eventually(() => leftIn(parent).length === 0, 'the partial upload is removed')
+    assert.deepEqual(app.logger.errors(), [])
+  })
+
+  it('answers 408 VEC_ERR_BODY_TIMEOUT to a client that stalls mid-file, removing the partial file', async () => {
+    const parent = uploadParent()
+    const app = createTestApp({ bodyIdleTimeout: 200 })
+    app.register(form, { tmpDir: parent })
+    app.post('/upload', { body: 'stream', bodyLimit: 64 * MIB }, async (req) => (await readForm(req)).files.length)
+    const port = await listen(app)
+
+    const made: string[] = []
+    const watcher = watch(parent, (_event, name) => void (name !== null && made.push(name)))
+    onCleanup(() => watcher.close())
+    const socket = net.connect(port, '127.0.0.1')
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    let answer = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (text: string) => (answer += text))
+    socket.on('error', () => {})
+    socket.write(`POST /upload HTTP/1.1\r\nhost: test\r\ncontent-type: ${MULTIPART}\r\ncontent-length: ${4 * MIB}\r\n\r\n`)
+    socket.write(partHead({ name: 'video', filename: 'big.bin' }))
+    socket.write(Buffer.alloc(256 * 1024, 1))
+    // Then nothing: the kernel's idle deadline fails the body stream, and the read with it.
+    await eventually(() => answer.includes('\r\n\r\n{'), 'the reply arrives')
+    socket.destroy()
+    assert.match(answer, /^HTTP\/1\.1 408 /)
+    assert.match(answer, /"code":"VEC_ERR_BODY_TIMEOUT"/)
+    await eventually(() => leftIn(parent).length === 0, 'the partial file is removed')
+    assert.ok(made.length > 0, 'the upload folder was made before the stall')
     assert.deepEqual(app.logger.errors(), [])
   })
 
