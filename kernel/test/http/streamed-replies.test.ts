@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import http from 'node:http'
 import net from 'node:net'
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Outcome, Reply, reply, StreamBody } from 'vectora'
 import { createTestApp, forEachTransport, httpRequest, listen, useCleanup } from 'vectora/testing'
@@ -164,6 +164,26 @@ describe('streamed replies', () => {
     await until('the source was destroyed', () => destroyed && signalled && outcomes.length === 1)
     assert.deepEqual(outcomes, ['aborted'])
     assert.equal((await httpRequest(port, { url: '/forever', method: 'HEAD' })).status, 200, 'the server serves on')
+  })
+
+  it('destroys a Readable and cancels a ReadableStream that wait for data when the client goes away', async () => {
+    const readable = new PassThrough()
+    let cancelled = false
+    const app = createTestApp()
+    app.get('/stalled-readable', () => {
+      readable.write('first chunk\n')
+      return readable
+    })
+    app.get('/stalled-web', () => new ReadableStream({ start: (c) => c.enqueue('first\n'), cancel: () => void (cancelled = true) }))
+    const port = await listen(app)
+    for (const path of ['/stalled-readable', '/stalled-web']) {
+      const req = http.get({ port, host: '127.0.0.1', path })
+      req.on('error', () => {})
+      const res = (await once(req, 'response'))[0] as http.IncomingMessage
+      await once(res, 'data')
+      req.destroy()
+    }
+    await until('both sources stopped', () => readable.destroyed && cancelled)
   })
 
   it('runs a generator producer’s finally when its client goes away', async () => {

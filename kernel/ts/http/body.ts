@@ -26,6 +26,7 @@ export type StreamSource = Readable | ReadableStream<StreamChunk> | AsyncIterabl
 export class StreamBody {
   readonly source: StreamSource
   readonly #cancel: (() => void) | undefined
+  #reader: ReadableStreamDefaultReader<StreamChunk> | undefined
 
   /** `cancel` runs when the reply is cut (the client went away): a producer waiting for its next value stops then. */
   constructor(source: StreamSource, options?: { cancel?: () => void }) {
@@ -34,14 +35,34 @@ export class StreamBody {
     this.#cancel = options?.cancel
   }
 
-  /** The reply was cut: tells the producer (the `cancel` option). The iterator is `return()`ed too. */
+  /**
+   * The reply was cut: stops the producer now, even one waiting for its next chunk — a Readable is destroyed, a
+   * ReadableStream cancelled, the `cancel` option called (an iterator's `return()` would wait behind that chunk).
+   */
   cancel(): void {
     this.#cancel?.()
+    const source = this.source
+    if (source instanceof Readable) source.destroy()
+    else if (source instanceof ReadableStream) this.#reader?.cancel().then(undefined, () => {})
   }
 
   /** The chunks, as one async iterable whatever the source is. Read it once. */
   chunks(): AsyncIterable<StreamChunk> {
-    return this.source as AsyncIterable<StreamChunk>
+    const source = this.source
+    if (!(source instanceof ReadableStream)) return source as AsyncIterable<StreamChunk>
+    const reader = source.getReader()
+    this.#reader = reader
+    return (async function* () {
+      try {
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) return
+          yield value
+        }
+      } finally {
+        reader.releaseLock()
+      }
+    })()
   }
 }
 
