@@ -12,7 +12,22 @@ import { promisify } from 'node:util'
 
 const run = promisify(execFile)
 const root = fileURLToPath(new URL('../', import.meta.url))
-const PACKAGES = ['kernel', 'plugins/cors', 'plugins/db', 'plugins/jwt', 'plugins/logger', 'plugins/openapi', 'plugins/otel', 'plugins/policy', 'plugins/rate-limit']
+const PACKAGES = [
+  'kernel',
+  'plugins/compress',
+  'plugins/cookie',
+  'plugins/cors',
+  'plugins/db',
+  'plugins/form',
+  'plugins/helmet',
+  'plugins/jwt',
+  'plugins/logger',
+  'plugins/openapi',
+  'plugins/otel',
+  'plugins/policy',
+  'plugins/rate-limit',
+  'plugins/static',
+]
 
 /** The paths `npm pack` would put in the tarball of the workspace at `dir`. */
 async function packedFiles(dir: string): Promise<Set<string>> {
