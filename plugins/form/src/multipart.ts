@@ -73,7 +73,8 @@ export async function readMultipart(req: VectoraRequest<any>, header: string, li
   })
 
   parser.on('file', (name, stream, info) => {
-    if (failure !== undefined || ++parts > limits.parts) {
+    if (failure !== undefined) return void stream.resume()
+    if (++parts > limits.parts) {
       stream.resume()
       return fail(tooManyParts(limits))
     }
