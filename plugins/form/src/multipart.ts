@@ -47,11 +47,15 @@ export async function readMultipart(req: VectoraRequest<any>, header: string, li
   /** Errors busboy raised (the parser's, its file streams'): a malformed body, not a server fault. */
   const fromBusboy = new WeakSet<object>()
   let failure: unknown
+  let failed!: () => void
+  /** Settles at the first failure: the read stops waiting for handlers then. */
+  const stopped = new Promise<void>((resolve) => (failed = resolve))
   let parts = 0
 
   const fail = (error: unknown): void => {
     if (failure !== undefined) return
     failure = classify(error, req, fromBusboy)
+    failed()
     // Not now: busboy emits its limit events in the middle of its own bookkeeping, which a synchronous destroy
     // would pull out from under it (its `limit` emitter sets `truncated` on the file stream it just cleared).
     const reason = failure instanceof Error ? failure : new Error(String(failure))
@@ -101,7 +105,7 @@ export async function readMultipart(req: VectoraRequest<any>, header: string, li
   try {
     await pipeline(req.stream(), parser)
     await Promise.all(writes)
-    await Promise.all(handlers)
+    await Promise.race([Promise.all(handlers), stopped])
   } catch (error) {
     fail(error)
   }

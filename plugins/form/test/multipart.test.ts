@@ -182,6 +182,27 @@ describe('@vectora/form: multipart', () => {
       assert.equal((line!.fields.err as Error).message, 'bucket unreachable')
     })
 
+    it('fails the read at the first failing onFile, without waiting for another that never settles', async () => {
+      const app = createTestApp()
+      app.post('/upload', (req) =>
+        readForm(req, {
+          onFile: async (part) => {
+            for await (const _ of part.stream);
+            if (part.field === 'first') return new Promise(() => {}) // a handler stuck after reading its part
+            throw new HttpError(422, 'The second file is refused.', { code: 'SECOND_REFUSED' })
+          },
+        }).then(() => 'read'),
+      )
+      const res = await t.request(
+        app,
+        multipartRequest('/upload', [
+          { name: 'first', value: 'a', filename: 'a.bin' },
+          { name: 'second', value: 'b', filename: 'b.bin' },
+        ]),
+      )
+      assertProblem(res, { status: 422, code: 'SECOND_REFUSED' })
+    })
+
     it('refuses to save files on a route the plugin does not cover, with FORM_NOT_REGISTERED in the log', async () => {
       const parent = uploadParent()
       const app = createTestApp()
