@@ -367,6 +367,7 @@ mod tests {
                     crate::error::KernelError::BadRequest,
                 )),
             ),
+            ("STREAM_BODY_ABORTED", bridge(StreamEvent::BodyAborted)),
         ];
         for (name, value) in expected {
             assert_eq!(const_number(&source, name), Some(value), "{name} in {path}");

@@ -48,6 +48,8 @@ pub(crate) enum StreamEvent {
     BodyEnd,
     /// The streamed request body failed (too large, too slow, malformed).
     BodyError(KernelError),
+    /// The client went away mid-body.
+    BodyAborted,
 }
 
 impl StreamEvent {
@@ -64,6 +66,7 @@ impl StreamEvent {
             Self::BodyChunk(_) => 2,
             Self::BodyEnd => 3,
             Self::BodyError(_) => 4,
+            Self::BodyAborted => 5,
         }
     }
 }
@@ -339,7 +342,9 @@ impl Bridge {
                 let f = self.stream.to_inner(cx);
                 let kind = cx.number(event.kind());
                 let data: Handle<JsValue> = match event {
-                    StreamEvent::Drain | StreamEvent::BodyEnd => undefined.upcast(),
+                    StreamEvent::Drain | StreamEvent::BodyEnd | StreamEvent::BodyAborted => {
+                        undefined.upcast()
+                    }
                     StreamEvent::Done(completed) => cx.boolean(completed).upcast(),
                     StreamEvent::BodyChunk(bytes) => JsBuffer::from_slice(cx, &bytes)?.upcast(),
                     StreamEvent::BodyError(error) => cx.string(error.code()).upcast(),

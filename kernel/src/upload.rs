@@ -35,9 +35,23 @@ pub(crate) async fn pump<B>(
 {
     let event = match read(body, limit, limits, id, bridge, pull).await {
         Ok(()) => StreamEvent::BodyEnd,
-        Err(e) => StreamEvent::BodyError(e),
+        Err(Ended::Client) => StreamEvent::BodyAborted,
+        Err(Ended::Error(e)) => StreamEvent::BodyError(e),
     };
     bridge.push(Job::Stream { id, event });
+}
+
+/// Why a streamed body stopped early.
+enum Ended {
+    /// The connection closed mid-body: the client went away (not a bad request).
+    Client,
+    Error(KernelError),
+}
+
+impl From<KernelError> for Ended {
+    fn from(e: KernelError) -> Self {
+        Self::Error(e)
+    }
 }
 
 async fn read<B>(
@@ -47,7 +61,7 @@ async fn read<B>(
     id: u64,
     bridge: &Arc<Bridge>,
     pull: &Notify,
-) -> Result<(), KernelError>
+) -> Result<(), Ended>
 where
     B: Body<Data = Bytes>,
     B::Error: std::error::Error + Send + Sync + 'static,
@@ -78,9 +92,15 @@ where
             let Some(frame) = frame else { return Ok(()) };
             let frame = frame.map_err(|e| {
                 if e.is::<LengthLimitError>() {
-                    KernelError::BodyTooLarge
+                    Ended::Error(KernelError::BodyTooLarge)
+                } else if e
+                    .downcast_ref::<hyper::Error>()
+                    .is_some_and(|h| !h.is_parse())
+                {
+                    // Not a malformed body: the connection ended under it (reset, closed, incomplete).
+                    Ended::Client
                 } else {
-                    KernelError::BadRequest
+                    Ended::Error(KernelError::BadRequest)
                 }
             })?;
             if let Ok(data) = frame.into_data() {

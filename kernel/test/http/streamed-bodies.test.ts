@@ -123,6 +123,40 @@ describe('streamed request bodies', () => {
     socket.destroy()
   })
 
+  it('aborts the request (req.signal, onResponse aborted) when the client goes away mid-body', async () => {
+    const seen: string[] = []
+    let signalled = false
+    let streamError: unknown
+    const app = createTestApp()
+    app.addHook('onResponse', (_req, info) => {
+      seen.push(info.outcome)
+    })
+    app.post('/up', { body: 'stream', bodyLimit: 0 }, async (req) => {
+      req.signal.addEventListener('abort', () => {
+        signalled = true
+      })
+      try {
+        for await (const _ of req.stream()) {
+        }
+      } catch (error) {
+        streamError = error
+        throw error
+      }
+      return 'ok'
+    })
+    const port = await listen(app)
+    const socket = net.connect(port, '127.0.0.1')
+    socket.on('error', () => {})
+    await once(socket, 'connect')
+    socket.write(`POST /up HTTP/1.1\r\nhost: x\r\ncontent-length: ${32 << 20}\r\n\r\n`)
+    socket.write(Buffer.alloc(1 << 20))
+    await sleep(100)
+    socket.destroy()
+    await until('the abort', () => seen.length === 1 && signalled)
+    assert.deepEqual(seen, ['aborted'])
+    assert.equal((streamError as Error).name, 'AbortError')
+  })
+
   it('answers a handler that never reads the body, and keeps serving', async () => {
     const app = createTestApp()
     app.put('/ignore', { body: 'stream', bodyLimit: 0 }, () => ({ ignored: true }))

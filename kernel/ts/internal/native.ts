@@ -77,6 +77,8 @@ export const STREAM_DONE = 1
 export const STREAM_BODY_CHUNK = 2
 export const STREAM_BODY_END = 3
 export const STREAM_BODY_ERROR = 4
+/** The client went away mid-body: the request is aborted (`req.signal`), the body stream destroyed with an AbortError. */
+export const STREAM_BODY_ABORTED = 5
 export type StreamFn = (id: number, kind: number, data: Buffer | string | boolean | undefined) => void
 
 /** What `serverStreamWrite` answers: written; written and the pipe is full (wait for STREAM_DRAIN); the reply is gone. */

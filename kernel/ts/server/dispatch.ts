@@ -1,7 +1,7 @@
 /** @module server/dispatch — the hot path: the DispatchFn and AbortFn handed to the kernel. */
 import { isThenable } from '../base/check.js'
 import { abortFlow, disposeScope, runFlow, unmatchedError, type Sender } from '../pipeline/run.js'
-import { ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle, type StreamFn } from '../internal/native.js'
+import { ABORT_CLIENT, ABORT_DEADLINE, ABORT_DRAIN, type AbortFn, type DispatchFn, type ServerHandle, type StreamFn } from '../internal/native.js'
 import type { Logger } from '../base/logger.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import { toProblem } from '../http/problem.js'
@@ -48,7 +48,10 @@ export function createDispatcher(state: DispatchState): {
   const kernel = state.kernel
   // One response buffer, filled and sent synchronously (JS is single-threaded), so no per-request object.
   const wire: Wire = { status: 200, headers: '', body: undefined }
-  const streams = createStreams(() => state)
+  const streams = createStreams(
+    () => state,
+    (id) => abort(id, ABORT_CLIENT),
+  )
 
   /** Sends `wire`: true/false (sent, or the request was gone) for bytes; for a streamed or file body, a Promise of whether it was sent whole. */
   function send(req: VectoraRequest<object>): boolean | Promise<boolean> {

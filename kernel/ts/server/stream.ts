@@ -23,6 +23,7 @@ import { abortRequest, attachBodyStream, type VectoraRequest } from '../http/req
 import {
   type NativeKernel,
   type ServerHandle,
+  STREAM_BODY_ABORTED,
   STREAM_BODY_CHUNK,
   STREAM_BODY_END,
   STREAM_BODY_ERROR,
@@ -71,10 +72,10 @@ const CLIENT_GONE = (): DOMException => new DOMException('client closed', 'Abort
  * The streams of one app.
  *
  * @example
- * const streams = createStreams(() => state)
+ * const streams = createStreams(() => state, (id) => abort(id, ABORT_CLIENT))
  * state.handle = kernel.serverNew(options, dispatch, abort, streams.events)
  */
-export function createStreams(host: () => StreamHost): Streams {
+export function createStreams(host: () => StreamHost, clientGone: (id: number) => void): Streams {
   const outgoing = new Map<number, Outgoing>()
   const incoming = new Map<number, Readable>()
 
@@ -159,6 +160,13 @@ export function createStreams(host: () => StreamHost): Streams {
         const body = incoming.get(id)
         incoming.delete(id)
         body?.push(null)
+        return
+      }
+      case STREAM_BODY_ABORTED: {
+        const body = incoming.get(id)
+        incoming.delete(id)
+        clientGone(id) // aborts the request as a client that left does: req.signal, onResponse 'aborted'
+        body?.destroy(CLIENT_GONE())
         return
       }
       case STREAM_BODY_ERROR: {
