@@ -149,6 +149,13 @@ function answered(req: Req, state: FlowState, answer: unknown): unknown {
 
 /** A phase or the handler failed: onError maps it (else problem+json), then onSend, then the send. */
 function failed(req: Req, state: FlowState, error: unknown): unknown {
+  // The kernel ended the request first (abortFlow reported it): the failure is its echo — an AbortError from
+  // `req.signal` or a body stream — unless it is something else, which is logged as the fast path logs it.
+  if (req.aborted) {
+    if (!(error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')))
+      state.host.log.error('request failed after it was aborted', { requestId: req.id, method: req.method, path: req.path, err: error })
+    return undefined
+  }
   return then(mapError(error, req, state), (reply) => onSend(req, state, reply as Reply, error, 0))
 }
 
