@@ -11,7 +11,7 @@
  *   module error;
  * - every plugin installs from its tarball next to vectora (its `files`, `exports`, `types`, peer range) and imports;
  * - `npm create vectora@latest my-app -- --template <t> --yes` for each bundled template, then `npm test`,
- *   `npm start`, a request, SIGTERM.
+ *   `npm run build` (when it has one), `npm start`, a request, SIGTERM.
  * Slow (minutes: real installs); under CI=true a missing verdaccio fails instead of skipping.
  */
 import assert from 'node:assert/strict'
@@ -83,7 +83,13 @@ async function nodeOf(major: number, env: NodeJS.ProcessEnv): Promise<string> {
 }
 
 /** Starts `command` and resolves once its output matches `ready` (the port in the first group). */
-function startServer(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+function startServer(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
   let output = ''
   return new Promise((resolve, reject) => {
@@ -125,7 +131,7 @@ const MUST_RUN = fs.existsSync(VERDACCIO) || process.env.CI === 'true'
   let verdaccio: ChildProcess | undefined
   const published: string[] = []
 
-  before(async function () {
+  before(async () => {
     assert.ok(fs.existsSync(VERDACCIO), 'verdaccio is missing: npm ci --prefix tools/release (.ci/run does it)')
     assert.ok(fs.existsSync(path.join(ROOT, 'kernel/index.node')), 'kernel/index.node is missing: npm run build:kernel')
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'vectora-release-'))
@@ -184,7 +190,15 @@ const MUST_RUN = fs.existsSync(VERDACCIO) || process.env.CI === 'true'
     const tarballs = path.join(work, 'tarballs')
     fs.mkdirSync(tarballs)
     fs.copyFileSync(path.join(ROOT, 'kernel/index.node'), path.join(ROOT, PLATFORM, 'index.node'))
-    const dirs = [PLATFORM, 'kernel', 'create-vectora', ...fs.readdirSync(path.join(ROOT, 'plugins')).filter((d) => fs.existsSync(path.join(ROOT, 'plugins', d, 'package.json'))).map((d) => `plugins/${d}`)]
+    const dirs = [
+      PLATFORM,
+      'kernel',
+      'create-vectora',
+      ...fs
+        .readdirSync(path.join(ROOT, 'plugins'))
+        .filter((d) => fs.existsSync(path.join(ROOT, 'plugins', d, 'package.json')))
+        .map((d) => `plugins/${d}`),
+    ]
     for (const dir of dirs) {
       const { stdout: packed } = await execFileP('npm', ['pack', '--pack-destination', tarballs, '--json'], { cwd: path.join(ROOT, dir), maxBuffer: 64 << 20 })
       const [report] = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string; name: string }>
@@ -205,7 +219,9 @@ const MUST_RUN = fs.existsSync(VERDACCIO) || process.env.CI === 'true'
   })
 
   it('published vectora with its platform package pinned exactly in optionalDependencies, and no install script', async () => {
-    const meta = (await (await fetch(`${registry}vectora`)).json()) as { versions: Record<string, { optionalDependencies?: Record<string, string>; scripts?: Record<string, string>; version: string }> }
+    const meta = (await (await fetch(`${registry}vectora`)).json()) as {
+      versions: Record<string, { optionalDependencies?: Record<string, string>; scripts?: Record<string, string>; version: string }>
+    }
     const latest = Object.values(meta.versions).at(-1)!
     assert.deepEqual(latest.optionalDependencies, { '@vectora/kernel-linux-x64-gnu': latest.version })
     for (const hook of ['preinstall', 'install', 'postinstall']) assert.equal(latest.scripts?.[hook], undefined, hook)
@@ -245,7 +261,10 @@ console.log('listening ' + port)
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'omitted', private: true, type: 'module' }))
     await sh('npm', ['install', 'vectora', '--omit=optional'], { cwd: app, env })
     assert.equal(fs.existsSync(path.join(app, 'node_modules/@vectora/kernel-linux-x64-gnu')), false)
-    fs.writeFileSync(path.join(app, 'index.mjs'), `import { createApp } from 'vectora'\nconst app = createApp()\napp.get('/', () => 'x')\nawait app.listen({ port: 0 })\n`)
+    fs.writeFileSync(
+      path.join(app, 'index.mjs'),
+      `import { createApp } from 'vectora'\nconst app = createApp()\napp.get('/', () => 'x')\nawait app.listen({ port: 0 })\n`,
+    )
     const failed = await execFileP(process.execPath, ['index.mjs'], { cwd: app, env }).then(
       () => assert.fail('the app started without a kernel'),
       (e: { stdout: string; stderr: string }) => e.stdout + e.stderr,
@@ -279,10 +298,17 @@ console.log('listening ' + port)
     it(`creates, tests and runs an app from the ${template} template with npm create vectora@latest`, async () => {
       const dir = path.join(work, `create-${template}`)
       fs.mkdirSync(dir)
-      await sh('npm', ['create', 'vectora@latest', 'my-app', '--', '--template', template, '--yes'], { cwd: dir, env, timeout: 600_000 })
+      // npm_config_yes: the "Ok to proceed?" a user answers when npm create fetches the package.
+      await sh('npm', ['create', 'vectora@latest', 'my-app', '--', '--template', template, '--yes'], {
+        cwd: dir,
+        env: { ...env, npm_config_yes: 'true' },
+        timeout: 600_000,
+      })
       const app = path.join(dir, 'my-app')
       assert.ok(fs.existsSync(path.join(app, 'node_modules/vectora')), 'the app was installed')
       await sh('npm', ['test'], { cwd: app, env, timeout: 600_000 })
+      // A template that compiles to dist/ starts from it: its README says `npm run build`, then `npm start`.
+      await sh('npm', ['run', 'build', '--if-present'], { cwd: app, env })
       const server = await startServer('npm', ['start'], app, { ...env, PORT: '0' }, /(?:127\.0\.0\.1|localhost|0\.0\.0\.0):(\d+)/)
       try {
         const res = await fetch(`http://127.0.0.1:${server.port}/health/live`)
