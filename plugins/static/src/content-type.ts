@@ -17,7 +17,7 @@ const MAX_EXTENSIONS = 256
  *
  * @example
  * const types = new ContentTypes()
- * await types.of('/srv/public/app.js') // 'application/javascript; charset=utf-8'
+ * await types.of('/srv/public/app.js') // 'text/javascript; charset=utf-8'
  */
 export class ContentTypes {
   readonly #byExtension = new Map<string, string>()
