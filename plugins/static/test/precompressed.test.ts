@@ -90,9 +90,9 @@ describe('@vectora/static: precompressed variants', () => {
       const folder = await t.request(app, { url: '/plain.txt', headers: { 'accept-encoding': 'br' } })
       assert.equal(folder.headers['content-encoding'], undefined)
       assert.equal(folder.text(), 'plain')
-      const escape = await t.request(app, { url: '/escape.js', headers: { 'accept-encoding': 'br' } })
-      assert.equal(escape.headers['content-encoding'], undefined)
-      assert.equal(escape.text(), 'escape')
+      const escaping = await t.request(app, { url: '/escape.js', headers: { 'accept-encoding': 'br' } })
+      assert.equal(escaping.headers['content-encoding'], undefined)
+      assert.equal(escaping.text(), 'escape')
     })
 
     it('gives each representation its own ETag, and answers If-None-Match with the variant 304', async () => {

@@ -140,7 +140,8 @@ export function configError(pattern: RegExp) {
   return (error: any): boolean => {
     if (error?.code !== 'VEC_ERR_PLUGIN_SETUP_FAILED') throw new Error(`expected VEC_ERR_PLUGIN_SETUP_FAILED, got ${error?.code}: ${error?.message}`)
     const cause = error.cause
-    if (cause?.name !== 'StaticConfigError' || cause.code !== 'STATIC_CONFIG_INVALID') throw new Error(`expected a StaticConfigError, got ${cause?.name}: ${cause?.message}`)
+    if (cause?.name !== 'StaticConfigError' || cause.code !== 'STATIC_CONFIG_INVALID')
+      throw new Error(`expected a StaticConfigError, got ${cause?.name}: ${cause?.message}`)
     if (!pattern.test(cause.message)) throw new Error(`message ${JSON.stringify(cause.message)} does not match ${pattern}`)
     return true
   }

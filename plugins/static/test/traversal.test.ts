@@ -55,7 +55,14 @@ describe('@vectora/static: traversal', () => {
 
     it('answers the same under a prefix', async () => {
       const app = staticApp({ prefix: '/static' })
-      for (const url of ['/static/../secret', '/static/%2e%2e/secret', '/static/..%2fsecret', '/static//etc/passwd', '/static/%2fetc%2fpasswd', '/static/..%5csecret']) {
+      for (const url of [
+        '/static/../secret',
+        '/static/%2e%2e/secret',
+        '/static/..%2fsecret',
+        '/static//etc/passwd',
+        '/static/%2fetc%2fpasswd',
+        '/static/..%5csecret',
+      ]) {
         const res = await t.request(app, { url })
         assert.equal(res.status, 404, url)
         assert.ok(!res.text().includes(SECRET), url)
