@@ -1,98 +1,108 @@
-/** @module playground/app — builds the playground app: its routes only, no socket (tests import it). */
-import { setTimeout as sleep } from 'node:timers/promises'
-import { type } from 'arktype'
-import { openapi } from '@vectora/openapi'
-import { createApp, definePlugin, HttpError, reply, type App, type Guard } from 'vectora'
-
-/** A stand-in for a database table; the db plugin replaces it in a later issue. */
-const users = new Map([
-  ['1', { id: '1', name: 'Ada Lovelace' }],
-  ['2', { id: '2', name: 'Grace Hopper' }],
-])
-
 /**
- * The playground's routes:
- * - `GET /` hello JSON
- * - `GET /users/:id` a user, or 404 problem+json (`USER_NOT_FOUND`) through HttpError
- * - `POST /echo` answers `{ message }` with 201; bodies over 16 KiB get 413 from the kernel
- * - `GET /slow?ms=2000` waits, cancelled through `req.signal` when the client leaves or the 5 s route
- *   timeout passes (then the kernel answers 503)
- * - `GET /items/:id?detail=true` a typed contract (id coerced to a number)
- * - `GET /admin/stats` behind a guard (`x-admin-key: playground`), 403 otherwise
- * - `GET /health/ready`, `GET /health/live` the lifecycle probes
- * - `GET /openapi.json` the OpenAPI 3.1 document of these routes, `GET /docs` its Swagger UI page
- *
- * @example
- * const app = buildApp()
- * const res = await app.inject({ url: '/users/1' })
+ * @module playground/app — the composition root: builds the playground app from its configuration, every plugin
+ * and every route, without a socket (main.ts listens; tests listen on port 0). Nothing here but wiring.
  */
-export function buildApp(): App {
-  const app = createApp({ bodyLimit: 1_048_576 })
+import { compress } from '@vectora/compress'
+import { cors } from '@vectora/cors'
+import { db } from '@vectora/db'
+import { helmet } from '@vectora/helmet'
+import { jwt, requireAuth } from '@vectora/jwt'
+import { logger } from '@vectora/logger'
+import { defaultFilter, openapi } from '@vectora/openapi'
+import { otel } from '@vectora/otel'
+import { policyPlugin } from '@vectora/policy'
+import { memoryStore, type RateLimitOptions } from '@vectora/rate-limit'
+import { rateLimit } from '@vectora/rate-limit'
+import { type App, type AppOptions, createApp } from 'vectora'
+import { adminRoutes } from './admin-routes.js'
+import { authRoutes, meRoute } from './auth-routes.js'
+import type { Limit, PlaygroundConfig } from './config.js'
+import { noteRoutes } from './note-routes.js'
+import { connectSources, corsOrigin } from './origins.js'
+import { page } from './page.js'
+import { notesPolicy } from './policy.js'
+import { migrate } from './schema.js'
+import { provideStores } from './services.js'
 
-  app.register(openapi, { info: { title: 'Vectora playground', version: '0.1.0' } })
+/** The folder the page is served from: playground/public/. */
+export const PUBLIC_DIR = new URL('../public/', import.meta.url)
 
-  app.get('/', { schema: { response: type({ hello: 'string' }) }, docs: { summary: 'Hello' } }, () => ({ hello: 'world' }))
+/** The `iss` and `aud` of the playground's tokens. */
+const TOKEN_ISSUER = 'vectora-playground'
 
-  app.get(
-    '/users/:id',
-    {
-      schema: { response: type({ id: 'string', name: 'string' }) },
-      docs: { summary: 'One user', responses: { 404: { description: 'No such user (USER_NOT_FOUND)' } } },
-    },
-    (req) => {
-      const user = users.get(req.params.id)
-      if (user === undefined) throw new HttpError(404, 'no such user', { code: 'USER_NOT_FOUND' })
-      return user
-    },
-  )
-
-  // A body contract: the document then says what the body is (without one, clients could not know that
-  // anything but JSON gets 415 — schemathesis found that). Bodies over 16 KiB get 413 from the kernel.
-  const message = type({ message: 'string <= 280' })
-  app.post('/echo', { bodyLimit: 16_384, schema: { body: message, response: message }, docs: { status: 201, summary: 'Echo a message' } }, (req) =>
-    reply.json({ message: req.body.message }, { status: 201 }),
-  )
-
-  app.get('/slow', { timeout: 5_000 }, async (req) => {
-    const raw = req.query.ms
-    const ms = Number(typeof raw === 'string' ? raw : 2_000)
-    if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
-      throw new HttpError(400, 'ms must be an integer from 0 to 60000', { code: 'BAD_DELAY' })
-    }
-    // The timer stops as soon as the request is aborted: no work continues for a client that is gone.
-    // The rejection (AbortError) is harmless: an aborted request's reply is dropped.
-    await sleep(ms, undefined, { signal: req.signal })
-    return { waited: ms }
-  })
-
-  // A tiny plugin: a Server-Timing header on every reply and one access-log line per request.
-  app.register(timing)
-
-  // A typed contract: `id` arrives as a number, bad input gets 400 problem+json listing every failure.
-  app.get('/items/:id', { schema: { params: type({ id: 'number.integer > 0' }), query: type({ 'detail?': 'boolean' }) } }, (req) => ({
-    id: req.params.id,
-    detail: req.query.detail ?? false,
-  }))
-
-  // A group with its own guard; the routes outside it never see the guard.
-  const hasAdminKey: Guard = (req) => req.header('x-admin-key') === 'playground'
-  app.group('/admin', { guards: [hasAdminKey] }, (admin) => {
-    admin.get('/stats', () => ({ users: users.size }))
-  })
-
-  return app
+/** What tests (or another entry point) may change beyond the configuration. */
+export interface BuildOptions {
+  /** Merged over the playground's `createApp()` options (`handleSignals: false` in tests, say). */
+  readonly app?: Omit<AppOptions, 'logger'>
+  /** Where the JSON log lines go. Default stdout. */
+  readonly logDestination?: NodeJS.WritableStream
+  /** The rate limiters' clock (ms). Default `Date.now`; tests freeze it so no budget refills mid-test. */
+  readonly clock?: () => number
 }
 
-/** Adds `server-timing` to replies and logs each finished request with its outcome. */
-const timing = definePlugin({
-  name: 'playground-timing',
-  version: '0.1.0',
-  setup(app) {
-    app.addHook('onSend', (out) => {
-      out.header('server-timing', 'app')
-    })
-    app.addHook('onResponse', (req, info) => {
-      app.log.info('request', { method: req.method, path: req.path, status: info.status, outcome: info.outcome, ms: Math.round(info.duration) })
-    })
-  },
-})
+/**
+ * The playground: a notes API with sign-up and login, its page, its docs and its metrics.
+ *
+ * @example
+ * const app = buildApp({ ...defaultConfig(), database: ':memory:' })
+ * const { port } = await app.listen({ port: 0 })
+ */
+export function buildApp(config: PlaygroundConfig, options: BuildOptions = {}): App {
+  const app = createApp({ bodyLimit: 65_536, development: config.development, ...options.app })
+  const store = () => (options.clock === undefined ? memoryStore() : memoryStore({ clock: options.clock }))
+  const limit = (policyName: string, l: Limit, extra: Partial<RateLimitOptions> = {}): RateLimitOptions => ({ ...l, policyName, store: store(), ...extra })
+
+  // Observability first, so every request below is logged and measured, refusals included.
+  app.register(logger, {
+    service: 'playground',
+    level: config.logLevel,
+    format: 'json',
+    redact: ['password', 'token'],
+    ...(options.logDestination !== undefined && { destination: options.logDestination }),
+  })
+  app.register(otel, { tracing: false })
+
+  // onRequest: CORS preflights first (stage -1000), then the per-IP limit, before any token is looked at.
+  app.register(cors, {
+    origin: corsOrigin(config),
+    allowedHeaders: ['content-type', 'authorization'],
+    exposedHeaders: ['ratelimit', 'ratelimit-policy', 'retry-after', 'x-request-id'],
+  })
+  app.register(rateLimit, limit('ip', config.ipLimit))
+
+  // onSend: the page's headers on its files (page.ts), helmet's API preset on everything else, then compression.
+  app.register(page, { root: PUBLIC_DIR, connectSources: connectSources(config) })
+  app.register(helmet, { preset: 'api' })
+  app.register(compress)
+
+  app.register(db, { filename: config.database })
+  provideStores(app)
+  app.onReady(() => migrate(app.resolve('db')))
+
+  app.register(jwt, { secret: config.jwtSecret, algorithms: ['HS256'], issuer: TOKEN_ISSUER, audience: TOKEN_ISSUER, mode: 'optional' })
+  app.register(policyPlugin, { policy: notesPolicy, challenge: 'Bearer' })
+  app.register(openapi, {
+    info: { title: 'Vectora playground', version: '0.1.0', description: 'A notes API: sign up, log in, then send the token as a bearer token.' },
+    filter: (route) => defaultFilter(route) && route.owner !== '@vectora/static',
+  })
+
+  // One per-user budget across the groups below: the same policy on the same store is one limit.
+  const perUser = limit('user', config.userLimit, { key: 'subject' })
+  app.group('/auth', (auth) => {
+    auth.register(rateLimit, limit('auth', config.authLimit))
+    authRoutes(auth, config)
+  })
+  app.group('/me', (me) => {
+    me.register(rateLimit, perUser)
+    meRoute(me, config)
+  })
+  app.group('/notes', (notes) => {
+    notes.register(rateLimit, perUser)
+    noteRoutes(notes)
+  })
+  app.group('/admin', { guards: [requireAuth] }, (admin) => {
+    admin.register(rateLimit, perUser)
+    adminRoutes(admin, config)
+  })
+  return app
+}
