@@ -24,13 +24,23 @@ import { notesPolicy } from './policy.js'
 import { migrate } from './schema.js'
 import { provideStores } from './services.js'
 
-/** The folder the page is served from: playground/public/. */
+/**
+ * The folder the page is served from: playground/public/.
+ *
+ * @example
+ * app.register(page, { root: PUBLIC_DIR, connectSources: [] })
+ */
 export const PUBLIC_DIR = new URL('../public/', import.meta.url)
 
 /** The `iss` and `aud` of the playground's tokens. */
 const TOKEN_ISSUER = 'vectora-playground'
 
-/** What tests (or another entry point) may change beyond the configuration. */
+/**
+ * What tests (or another entry point) may change beyond the configuration.
+ *
+ * @example
+ * buildApp(config, { app: { handleSignals: false }, clock: () => 0 })
+ */
 export interface BuildOptions {
   /** Merged over the playground's `createApp()` options (`handleSignals: false` in tests, say). */
   readonly app?: Omit<AppOptions, 'logger'>

@@ -100,12 +100,22 @@ export function subjectOf(req: { readonly auth?: AuthInfo }): string {
   return req.auth.subject
 }
 
-/** The role a user gets: `admin` when listed in `PLAYGROUND_ADMINS`. */
+/**
+ * The role a user gets: `admin` when listed in `PLAYGROUND_ADMINS`.
+ *
+ * @example
+ * roleOf({ ...config, admins: ['root'] }, 'root') // 'admin'
+ */
 export function roleOf(config: PlaygroundConfig, username: string): UserRecord['role'] {
   return config.admins.includes(username) ? 'admin' : 'user'
 }
 
-/** The public view of a user. */
+/**
+ * The public view of a user.
+ *
+ * @example
+ * return toUser(stored, roleOf(config, stored.username))
+ */
 export function toUser(user: StoredUser, role: UserRecord['role']): UserRecord {
   return { id: user.id, username: user.username, role, createdAt: user.createdAt }
 }
@@ -114,7 +124,12 @@ function loginFailed(): HttpError {
   return new HttpError(401, 'Unknown username or wrong password.', { code: 'LOGIN_FAILED' })
 }
 
-/** 401 for a valid token whose user is gone (the database was reset while the secret stayed). */
+/**
+ * 401 for a valid token whose user is gone (the database was reset while the secret stayed).
+ *
+ * @example
+ * if (user === undefined) throw userGone()
+ */
 export function userGone(): HttpError {
   return new HttpError(401, 'The account of this token no longer exists: sign up again.', { code: 'USER_GONE', headers: { 'www-authenticate': 'Bearer' } })
 }

@@ -6,7 +6,12 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 
-/** One rate limit: `limit` requests per `window` ms. */
+/**
+ * One rate limit: `limit` requests per `window` ms.
+ *
+ * @example
+ * const authLimit: Limit = { limit: 20, window: 60_000 }
+ */
 export interface Limit {
   readonly limit: number
   readonly window: number
@@ -42,7 +47,12 @@ export interface PlaygroundConfig {
   readonly development: boolean
 }
 
-/** What `loadConfig()` found worth telling the operator (logged as warnings once the logger is set up). */
+/**
+ * What `loadConfig()` found worth telling the operator (logged as warnings once the logger is set up).
+ *
+ * @example
+ * for (const w of warnings) app.log.warn(w.message, { code: w.code })
+ */
 export interface ConfigWarning {
   readonly code: string
   readonly message: string
@@ -63,7 +73,12 @@ export class PlaygroundConfigError extends Error {
   }
 }
 
-/** Where the SQLite file lives by default: playground/data/playground.db. */
+/**
+ * Where the SQLite file lives by default: playground/data/playground.db.
+ *
+ * @example
+ * mkdirSync(dirname(DEFAULT_DATABASE), { recursive: true })
+ */
 export const DEFAULT_DATABASE = fileURLToPath(new URL('../data/playground.db', import.meta.url))
 
 const USERNAME = /^[a-z0-9_-]{3,32}$/
@@ -92,7 +107,12 @@ export function defaultConfig(): PlaygroundConfig {
   }
 }
 
-/** Where to listen. */
+/**
+ * Where to listen.
+ *
+ * @example
+ * await app.listen(listen) // { host: '127.0.0.1', port: 3000 }
+ */
 export interface ListenConfig {
   readonly host: string
   readonly port: number

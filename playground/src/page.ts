@@ -10,7 +10,12 @@ import { securityHeaders } from '@vectora/helmet'
 import { serveStatic } from '@vectora/static'
 import { definePlugin, reply } from 'vectora'
 
-/** Options of `page`. */
+/**
+ * Options of `page`.
+ *
+ * @example
+ * const options: PageOptions = { root: new URL('../public/', import.meta.url), connectSources: ['http://localhost:*'] }
+ */
 export interface PageOptions {
   /** The folder holding index.html and assets/. */
   readonly root: URL
@@ -18,7 +23,12 @@ export interface PageOptions {
   readonly connectSources: readonly string[]
 }
 
-/** The route patterns whose replies are the page: `GET /` and what `@vectora/static` registers at `/assets`. */
+/**
+ * The route patterns whose replies are the page: `GET /` and what `@vectora/static` registers at `/assets`.
+ *
+ * @example
+ * PAGE_ROUTES.includes(req.route ?? '') // a reply of the page
+ */
 export const PAGE_ROUTES: readonly string[] = ['/', '/assets', '/assets/', '/assets/*']
 
 /**

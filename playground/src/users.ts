@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto'
 import { type Database, isDatabaseError } from '@vectora/db'
 import { HttpError } from 'vectora'
 
-/** A user row, password hash included: never sent to a client as it is. */
+/**
+ * A user row, password hash included: never sent to a client as it is.
+ *
+ * @example
+ * const user: StoredUser | undefined = await users.byName('ada')
+ */
 export interface StoredUser {
   readonly id: string
   readonly username: string
@@ -56,7 +61,12 @@ export class UserStore {
   }
 }
 
-/** 409: someone has that name. */
+/**
+ * 409: someone has that name.
+ *
+ * @example
+ * if (taken) throw usernameTaken()
+ */
 export function usernameTaken(): HttpError {
   return new HttpError(409, 'That username is taken: choose another one, or log in if it is yours.', { code: 'USERNAME_TAKEN' })
 }

@@ -1,7 +1,9 @@
-// The playground page's script: sign up, log in, list, add, edit and delete notes through the notes API.
-// Plain JavaScript, no build step, no dependency. The API is the page's own origin, or ?api=<origin> (another
-// origin, reached through CORS). The token lives in sessionStorage: it is gone when the tab closes.
-// Everything shown comes from the API and is set with textContent, never parsed as HTML.
+/**
+ * @module playground/public/assets/app — the page's script: sign up, log in, list, add, edit and delete notes
+ * through the notes API. Plain JavaScript, no build step, no dependency. The API is the page's own origin, or
+ * ?api=<origin> (another origin, reached through CORS). The token lives in sessionStorage: it is gone when the tab
+ * closes. Everything shown comes from the API and is set with textContent, never parsed as HTML.
+ */
 
 const $ = (selector) => document.querySelector(selector)
 
