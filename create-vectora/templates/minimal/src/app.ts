@@ -1,29 +1,22 @@
-/** @module app — builds the app and its routes; main.ts listens, tests call app.inject(). */
+/** @module app — builds the app and its one route; main.ts listens, test/app.test.ts calls app.inject(). */
 import { type } from 'arktype'
-import { createApp, HttpError, reply, type App } from 'vectora'
+import { createApp, type App, type AppOptions } from 'vectora'
 
-const USERS = new Map([[1, { id: 1, name: 'Ada' }]])
+/** The query of `GET /`: an optional name to greet. */
+const Greeting = type({ 'name?': 'string >= 1' })
 
 /**
- * Creates the app with every route registered, without opening a socket.
+ * Creates the app with its route registered, without opening a socket.
  *
  * @example
  * const app = buildApp()
- * const res = await app.inject({ url: '/' })
+ * const res = await app.inject({ url: '/?name=Ada' }) // 200 { "hello": "Ada" }
  */
-export function buildApp(): App {
-  const app = createApp({ bodyLimit: 1_048_576 })
+export function buildApp(options: AppOptions = {}): App {
+  const app = createApp(options)
 
-  app.get('/', () => ({ hello: 'world' }))
-
-  // A contract (arktype): `id` arrives as a number; /users/abc gets a 400 problem+json before the handler runs.
-  app.get('/users/:id', { schema: { params: type({ id: 'number.integer' }) } }, (req) => {
-    const user = USERS.get(req.params.id)
-    if (user === undefined) throw new HttpError(404, 'no such user', { code: 'USER_NOT_FOUND' })
-    return user
-  })
-
-  app.post('/echo', { bodyLimit: 1024 }, async (req) => reply.json(await req.json(), { status: 201 }))
+  // A contract (arktype) on the query: `?name=` (empty) gets a 400 problem+json before the handler runs.
+  app.get('/', { schema: { query: Greeting } }, (req) => ({ hello: req.query.name ?? 'world' }))
 
   return app
 }
