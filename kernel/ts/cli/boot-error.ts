@@ -50,7 +50,7 @@ function fixFor(code: string, err: Error): string {
     case 'EACCES':
       return 'Permission denied: ports below 1024 need privileges; use a higher port.'
   }
-  if (err instanceof SyntaxError) return 'Fix the syntax error at the file and line in the stack, then start again.'
+  if (err instanceof SyntaxError) return 'Fix the syntax error at the file and line Node.js prints below, then start again.'
   return 'The entry threw before the app listened: the stack below says where.'
 }
 
@@ -65,8 +65,9 @@ export function formatBootFailure(failure: BootFailure, who: string): string {
   for (const cause of failure.causes) lines.push(`  cause: ${cause}`)
   if (failure.fix !== '') lines.push('', `  fix: ${failure.fix}`)
   if (failure.stack !== undefined) {
-    const frames = failure.stack.split('\n').filter((line) => /^\s+at /.test(line))
+    // Node's own frames (the module loader's) say nothing about the app.
+    const frames = failure.stack.split('\n').filter((line) => /^\s+at /.test(line) && !line.includes('node:internal'))
     if (frames.length > 0) lines.push('', ...frames.slice(0, 8).map((frame) => `  ${frame.trim()}`))
   }
-  return lines.join('\n') + '\n'
+  return lines.join('\n') + '\n\n'
 }

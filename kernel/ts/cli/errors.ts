@@ -19,7 +19,6 @@ export const CLI_ERRORS = {
     exit: EXIT_USAGE,
     hint: 'Install it in the app (`npm install -D tsx`), or build the app and run the compiled .js entry.',
   },
-  VEC_ERR_CLI_BOOT_FAILED: { exit: EXIT_FAILURE, hint: 'Fix the error above (its code and cause say where), then start again.' },
   VEC_ERR_CLI_NO_APP: {
     exit: EXIT_FAILURE,
     hint: 'Point the command at the module that calls createApp() (your main), or export the app from it (`export default app`).',
