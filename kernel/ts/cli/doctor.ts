@@ -93,12 +93,13 @@ export async function runChecks(host: string, port: number, timeout: number): Pr
 
 /** The services checked when their variable is set, and the URL schemes each understands. */
 const SERVICES = {
-  redis: { variable: 'REDIS_URL', schemes: ['redis:', 'rediss:'], probe: probeRedis },
-  postgres: { variable: 'DATABASE_URL', schemes: ['postgres:', 'postgresql:'], probe: probePostgres },
+  // REDIS_URL means Redis: another scheme is a mistake. DATABASE_URL may name another database: not checked.
+  redis: { variable: 'REDIS_URL', schemes: ['redis:', 'rediss:'], probe: probeRedis, otherScheme: 'fail' },
+  postgres: { variable: 'DATABASE_URL', schemes: ['postgres:', 'postgresql:'], probe: probePostgres, otherScheme: 'skip' },
 } as const
 
 async function service(name: keyof typeof SERVICES, timeout: number): Promise<DoctorCheck> {
-  const { variable, schemes, probe } = SERVICES[name]
+  const { variable, schemes, probe, otherScheme } = SERVICES[name]
   const value = process.env[variable]
   if (value === undefined || value === '') return { name, status: 'skip', detail: `${variable} is not set` }
   let url: URL
@@ -113,7 +114,8 @@ async function service(name: keyof typeof SERVICES, timeout: number): Promise<Do
     }
   }
   if (!(schemes as readonly string[]).includes(url.protocol)) {
-    return { name, status: 'skip', detail: `${variable} is a ${url.protocol} URL; doctor checks ${schemes.join(' and ')} URLs` }
+    if (otherScheme === 'skip') return { name, status: 'skip', detail: `${variable} is a ${url.protocol} URL; doctor checks ${schemes.join(' and ')} URLs` }
+    return { name, status: 'fail', detail: `${variable} is a ${url.protocol} URL, not ${schemes.join(' or ')}`, fix: `Write it as ${schemes[0]}//host:port.` }
   }
   const result = await probe(url, timeout)
   return fromProbe(name, result.ok ? { ok: true, detail: `${redactUrl(url)}: ${result.detail}` } : { ...result, detail: `${redactUrl(url)}: ${result.detail}` })

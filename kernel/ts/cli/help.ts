@@ -45,7 +45,7 @@ Flags:
                        .ts .mts .cts .json (a file given to --watch counts whatever its extension).
   --kill-timeout <ms>  SIGKILL an old process still running this long after SIGTERM. Default 30000.
 
-Exit codes: the last app process's (0 after Ctrl-C and a clean shutdown) · 2 no entry, tsx missing, bad flag
+Exit codes: 0 after Ctrl-C and a clean shutdown (else the last app process's code) · 2 no entry, tsx missing, bad flag
 
 Example:
   vectora dev src/main.ts --watch src
