@@ -4,7 +4,7 @@
  * starts the app again, ignored paths do not restart it, and Ctrl-C leaves no process behind.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { CliProcess, ensureBuilt, get, jsonLines, killLeftovers, makeApp, removeApps, runCli } from './cli-process.js'
 
@@ -23,13 +23,18 @@ await app.listen({ host: '127.0.0.1', port: 0 })
 `
 }
 
-/** True while process `pid` exists. */
+/** True while process `pid` runs (an exited process its new parent has not reaped yet, a zombie, does not). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    // /proc/<pid>/stat: "pid (name) state ..."; Z is a zombie.
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return true
   }
 }
 
@@ -108,6 +113,17 @@ describe('vectora dev', () => {
     assert.match(cli.stderr, /^vectora dev: running main\.mjs; watching src$/m)
     cli.kill('SIGINT')
     assert.equal(await cli.exited, 0)
+  })
+
+  it('the app shuts down by itself when dev is killed (no orphan left serving)', async () => {
+    const dir = makeApp({ 'main.mjs': appSource(1) })
+    const cli = new CliProcess(['dev', 'main.mjs'], { cwd: dir })
+    const port = await cli.listening(1)
+    const { pid } = (await get(port, '/')).body as { pid: number }
+    cli.kill('SIGKILL')
+    await cli.exited
+    // The app notices its parent is gone (the IPC channel closes), drains and exits: wait for it, however long.
+    while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50))
   })
 
   it('runs each process as `vectora start`: the startup lines come from the child', async () => {

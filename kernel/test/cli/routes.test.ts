@@ -32,23 +32,23 @@ describe('vectora routes', () => {
         section(stdout, 'GET /admin/stats  (app)'),
         [
           'GET /admin/stats  (app)',
-          '  guards      isAdmin (needs stamp)',
-          '  onRequest   stamp    tag          stage -10',
-          '  authorize   vectora  guards',
-          '  preHandler  app      audit',
+          '  guards       isAdmin (needs stamp)',
+          '  onRequest    stamp    tag          stage -10',
+          '  authorize    vectora  guards',
+          '  preHandler   app      audit',
           '  handler',
-          '  onSend      stamp    stampHeader',
+          '  onSend       stamp    stampHeader',
         ].join('\n'),
       )
       assert.equal(
         section(stdout, 'GET /users/:id  (app)'),
         [
           'GET /users/:id  (app)',
-          '  contract    params, query',
-          '  onRequest   stamp    tag          stage -10',
-          '  validate    vectora  contract',
+          '  contract     params, query',
+          '  onRequest    stamp    tag          stage -10',
+          '  validate     vectora  contract',
           '  handler',
-          '  onSend      stamp    stampHeader',
+          '  onSend       stamp    stampHeader',
         ].join('\n'),
       )
       assert.equal(
@@ -67,6 +67,19 @@ describe('vectora routes', () => {
     const { code, stdout } = await runCli(['routes', 'main.mjs'], { cwd: dir })
     assert.equal(code, 0)
     assert.equal(stdout, '1 route of main.mjs\n\nGET /ping  (app)\n  no hooks: the handler is called straight from the kernel (fast path)\n')
+  })
+
+  it('keeps a space after the longest phase name (authenticate)', async () => {
+    const source = [
+      "import { createApp } from 'vectora'",
+      'const app = createApp({ health: false })',
+      "app.addHook('authenticate', function readToken() {})",
+      "app.get('/me', () => 'me')",
+      'await app.listen()',
+    ].join('\n')
+    const { code, stdout } = await runCli(['routes', 'main.mjs'], { cwd: makeApp({ 'main.mjs': source }) })
+    assert.equal(code, 0)
+    assert.equal(stdout, '1 route of main.mjs\n\nGET /me  (app)\n  authenticate app  readToken\n  handler\n')
   })
 
   it('--json gives every route with its pipeline as data', async () => {

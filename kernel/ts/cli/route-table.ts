@@ -47,5 +47,5 @@ function describe(route: RouteView): string[] {
 }
 
 function row(label: string, text: string): string {
-  return `${label.padEnd(12)}${text}`.trimEnd()
+  return `${label.padEnd(13)}${text}`.trimEnd()
 }
