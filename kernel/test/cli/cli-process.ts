@@ -39,7 +39,8 @@ export class CliProcess {
   #waiters: Array<() => void> = []
 
   constructor(args: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}) {
-    const env: Record<string, string | undefined> = { ...process.env, NODE_ENV: undefined, ...options.env }
+    // PORT and HOST of the machine must not move the fixtures (they listen on PORT, default 0).
+    const env: Record<string, string | undefined> = { ...process.env, NODE_ENV: undefined, PORT: undefined, HOST: undefined, ...options.env }
     // The test runner's own loader (mocha runs under tsx) must not leak into the CLI's process.
     delete env.NODE_OPTIONS
     this.child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
