@@ -22,7 +22,13 @@ const KEPT = ['.git']
  * inspectTarget('/work/my-app') // { exists: false, entries: [] }
  */
 export function inspectTarget(root) {
-  const stat = fs.statSync(root, { throwIfNoEntry: false })
+  let stat
+  try {
+    stat = fs.statSync(root, { throwIfNoEntry: false })
+  } catch (error) {
+    if (error?.code !== 'ENOTDIR') throw error
+    throw new CreateError('CREATE_NOT_A_DIRECTORY', `a parent of ${root} is a file, not a directory. Choose another place.`)
+  }
   if (stat === undefined) return { exists: false, entries: [] }
   if (!stat.isDirectory()) throw new CreateError('CREATE_NOT_A_DIRECTORY', `${root} exists and is not a directory. Choose another name.`)
   return { exists: true, entries: fs.readdirSync(root).filter((entry) => !KEPT.includes(entry)) }

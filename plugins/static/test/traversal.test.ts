@@ -97,9 +97,13 @@ describe('@vectora/static: traversal', () => {
       assert.equal((await t.request(staticApp({ allowSymlinksOutsideRoot: true }), { url: '/../secret' })).status, 404, 'still no ..')
     })
 
-    it('never serves a dotted path outside the root either: /.. is refused before the dotfiles policy', async () => {
-      const res = await t.request(staticApp({ dotfiles: 'allow' }), { url: '/../secret' })
-      assert.equal(res.status, 404)
+    it("refuses .. with dotfiles: 'allow' too: it is refused before the dotfiles policy", async () => {
+      const app = staticApp({ dotfiles: 'allow' })
+      for (const url of ['/../secret', '/%2e%2e/secret', '/a/../hello.txt', '/a/%2e%2e/hello.txt', '/./hello.txt', '/..%5chello.txt']) {
+        const res = await t.request(app, { url })
+        assert.equal(res.status, 404, url)
+        assert.ok(!res.text().includes(SECRET), url)
+      }
     })
   })
 
