@@ -35,7 +35,8 @@ export type { GuardOptions } from './pipeline/guards.js'
 export { Controller, Get, Post, Put, Patch, Delete, Options, Head } from './controllers/decorators.js'
 export type { ControllerOptions, RouteDecoratorOptions } from './controllers/decorators.js'
 export type { Contract, Infer, InferIn, RouteSchema, ValidationIssue } from './contracts/types.js'
-export { toJsonSchema } from './contracts/contract.js'
+export { stringCoercion, toJsonSchema } from './contracts/contract.js'
+export type { BodyReader } from './http/body-reader.js'
 export type { Lifetime, RequestScope, ServiceDefinition } from './services/container.js'
 export type { LifecycleState, ShutdownReport } from './lifecycle/lifecycle.js'
 export type { HealthOptions } from './lifecycle/health.js'
@@ -44,6 +45,7 @@ export type { MatchedRoute, RequestDecorations, RequestServices } from './http/r
 export type { AppOptions, ResolvedOptions } from './app/options.js'
 export type { TrustProxy } from './http/proxy.js'
 export type {
+  AnyRequest,
   ContractRequest,
   Deps,
   GuardedBy,

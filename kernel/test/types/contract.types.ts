@@ -5,6 +5,8 @@
 import { type } from 'arktype'
 import { compileContract } from '../../ts/contracts/contract.js'
 import type { Contract, ContractError, Infer, InferIn, RouteSchema } from '../../ts/contracts/types.js'
+import type { VectoraRequest } from '../../ts/http/request.js'
+import type { AnyRequest, RequestFor, TypedRequest } from '../../ts/routing/route.js'
 
 /** True only when A and B are the same type (not merely assignable). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -85,7 +87,19 @@ declare const failure: ContractError
 const issuePart: 'params' | 'query' | 'headers' | 'body' | 'response' = failure.errors[0].in
 const status: number = failure.status
 
+// A contract-typed request is no VectoraRequest<any> (its parts are retyped), but every request is an AnyRequest:
+// what a plugin's helper (readForm, resourceOf) takes.
+declare function helper(req: AnyRequest): string
+declare function strictHelper(req: VectoraRequest<any>): string
+declare const typed: TypedRequest<'/users/:id', typeof schema>
+declare const plain: TypedRequest<'/users/:id'>
+declare const guarded: RequestFor<typeof schema, '/users/:id', { user: { sub: string } }>
+const helped = [helper(typed), helper(plain), helper(guarded), strictHelper(plain)]
+// @ts-expect-error the contract retyped query, headers and body
+strictHelper(typed)
+
 export {
+  helped,
   id,
   idString,
   page,

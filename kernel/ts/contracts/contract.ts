@@ -9,6 +9,7 @@ import type { Contract, ContractInput, ContractOptions, ContractOutput, Contract
 
 const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
 const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const
+const NO_PLAN: readonly KeyPlan[] = []
 
 interface CompiledPart {
   readonly name: (typeof REQUEST_PARTS)[number]
@@ -42,11 +43,16 @@ export function compileContract(schema: RouteSchema, where: string, paramNames: 
 
   const jsonCache = new Map<ContractPart, JsonSchemaLike>()
   const parts: CompiledPart[] = []
+  let bodyPlan: KeyPlan[] = []
   for (const name of REQUEST_PARTS) {
     const type = schema[name]
     if (type === undefined) continue
     let plan: KeyPlan[] = []
-    if (name !== 'body') {
+    if (name === 'body') {
+      // Coerced only when a body reader says its values are strings (a form); a JSON body is never coerced.
+      const branches = objectBranches(jsonSchemaOf(type, 'in'))
+      if (branches !== null) bodyPlan = planOf(branches, declaredKeys(branches))
+    } else {
       const json = jsonSchemaOf(type, 'in')
       jsonCache.set(name, json)
       const branches = objectBranches(json)
@@ -72,14 +78,18 @@ export function compileContract(schema: RouteSchema, where: string, paramNames: 
     parts.push({ name, type, plan })
   }
 
+  const needsBody = schema.body !== undefined
   const contract: Contract = {
     schema,
-    needsBody: schema.body !== undefined,
+    needsBody,
+    bodyMediaTypes: needsBody ? ['application/json', ...(options.bodyMediaTypes ?? [])] : [],
     validate(input: ContractInput): ContractOutput {
       const output: ContractOutput = {}
       let issues: ValidationIssue[] | undefined
       for (const part of parts) {
-        const raw = part.plan.length === 0 ? input[part.name] : coerce(input[part.name] as Record<string, unknown>, part.plan)
+        const plan = part.name === 'body' ? (input.bodyStrings === true ? bodyPlan : NO_PLAN) : part.plan
+        const value = input[part.name]
+        const raw = plan.length === 0 || !isRecord(value) ? value : coerce(value, plan)
         const result = check(part.type, raw)
         if (result.issues !== undefined) issues = collectIssues(result.issues, part.name, issues ?? [])
         else output[part.name] = result.value
@@ -121,6 +131,10 @@ export function compileContract(schema: RouteSchema, where: string, paramNames: 
   return contract
 }
 
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 function invalid(where: string, reason: string): never {
   throw new VectoraError('VEC_ERR_CONTRACT_INVALID', `Route ${where}: ${reason}.`)
 }
@@ -156,6 +170,22 @@ function isArkType(value: unknown): value is Type {
  */
 export function toJsonSchema(type: Type, side: 'in' | 'out' = 'out'): Record<string, unknown> {
   return jsonSchemaOf(type, side)
+}
+
+/**
+ * The coercion a contract applies to values that arrive as strings (a query; a form's fields, with a body reader
+ * of `strings: true`), for a plugin that validates such values itself: top-level keys become numbers or booleans
+ * where `type` wants one and no string, a single value becomes `[value]` where it wants an array only
+ * (docs/contracts.md#coercion). Computed once; the identity when `type` is not an object or needs nothing.
+ *
+ * @example
+ * const coerce = stringCoercion(type({ age: 'number', 'tags?': 'string[]' }))
+ * coerce({ age: '42', tags: 'a' }) // { age: 42, tags: ['a'] }
+ */
+export function stringCoercion(type: Type): (values: Record<string, unknown>) => Record<string, unknown> {
+  const branches = objectBranches(jsonSchemaOf(type, 'in'))
+  const plan = branches === null ? [] : planOf(branches, declaredKeys(branches))
+  return plan.length === 0 ? (values) => values : (values) => coerce(values, plan)
 }
 
 /** A part's JSON Schema; never throws. Fallbacks keep arktype's closest expressible schema and say so. */

@@ -25,6 +25,11 @@ export interface ContractInput {
   query: Record<string, string | string[]>
   headers: Record<string, string>
   body: unknown
+  /**
+   * The body's values are strings (a body reader with `strings: true` read it, a form): its top-level keys are
+   * coerced as the query's are. A JSON body never is.
+   */
+  bodyStrings?: boolean
 }
 
 /** The validated (coerced, morphed) values; a key is present only for the parts the schema declares. */
@@ -67,6 +72,11 @@ export interface Contract {
   /** True when a body schema exists (the validate phase must read and parse the JSON body first). */
   readonly needsBody: boolean
   /**
+   * The media types a request body may have: `application/json`, then those of the body readers serving the
+   * route (docs/contracts.md#body-readers). Empty without a body schema.
+   */
+  readonly bodyMediaTypes: readonly string[]
+  /**
    * Coerces params, query and headers, then validates every declared part; returns the typed values.
    * Throws a ContractError (400 VEC_ERR_VALIDATION) listing EVERY failing path across all parts.
    */
@@ -90,6 +100,8 @@ export interface Contract {
 export interface ContractOptions {
   /** Response mismatches list their issues in the reply (true) or only in the log (false). Default: `NODE_ENV === 'development'`, like createApp(). */
   development?: boolean
+  /** The media types body readers add for this route (the contract step passes them), after `application/json`. */
+  bodyMediaTypes?: readonly string[]
 }
 
 /**

@@ -4,6 +4,7 @@
  * their core hooks; a route with nothing to run keeps `pipeline = null` (the fast path).
  */
 import type { Logger } from '../base/logger.js'
+import type { BodyReader } from '../http/body-reader.js'
 import { compilePipeline, type CompiledPipeline, type HookEntry, type HookInstrument, type Phase } from '../pipeline/compile.js'
 import type { RouteStep } from '../pipeline/steps.js'
 import type { Route } from '../routing/route.js'
@@ -19,6 +20,12 @@ export interface Registration {
   readonly identity: string
 }
 export type ScopedHook = HookEntry & { scope: Scope; registration?: Registration }
+/** A body reader with the scope it serves and the plugin that registered it. */
+export interface ScopedBodyReader {
+  readonly reader: BodyReader
+  readonly scope: Scope
+  readonly owner: string
+}
 
 /**
  * For a route whose scope chain holds several registrations of one configuration (a group registered it, then
@@ -26,7 +33,6 @@ export type ScopedHook = HookEntry & { scope: Scope; registration?: Registration
  * Instances of a `multiple` plugin with other options have other identities, so each of them applies.
  */
 function outermostRegistrations(ordered: Map<Phase, ScopedHook[]>, chain: ReadonlySet<Scope>): Map<string, Registration> {
-  const depth = (scope: Scope): number => (scope.parent === undefined ? 0 : 1 + depth(scope.parent))
   const best = new Map<string, Registration>()
   for (const entries of ordered.values()) {
     for (const { registration: r } of entries) {
@@ -49,6 +55,8 @@ export interface FlattenInput {
   log(): Logger
   /** Hook instruments (`instrumentHooks`); compiled into every hook wrapper when there is one. */
   readonly instruments: readonly HookInstrument[]
+  /** Body readers (`bodyReader()`) in registration order. */
+  readonly bodyReaders: readonly ScopedBodyReader[]
 }
 
 /**
@@ -74,7 +82,8 @@ export function flattenRoutes(routes: readonly Route[], input: FlattenInput): Co
     }
     const guards = [...[...chain].reverse().flatMap((s) => s.guards), ...route.guards]
     const hasPlugin = (name: string): boolean => [...chain].some((s) => registered.get(s)?.has(name) === true)
-    const step = { route, where: `${route.method} ${route.path}`, hooks: byPhase, guards, hasPlugin }
+    const bodyReaders = readersOf(input.bodyReaders, chain)
+    const step = { route, where: `${route.method} ${route.path}`, hooks: byPhase, guards, hasPlugin, bodyReaders }
     for (const routeStep of steps) routeStep(step)
     const empty = [...byPhase.values()].every((list) => list.length === 0)
     route.pipeline = empty && route.inject.length === 0 ? null : compilePipeline(byPhase, ctx)
@@ -86,4 +95,25 @@ export function flattenRoutes(routes: readonly Route[], input: FlattenInput): Co
       entries.filter((e) => e.scope === root),
     )
   return [...appWide.values()].some((l) => l.length > 0) ? compilePipeline(appWide, ctx) : null
+}
+
+/** The readers of a scope chain by media type; of one plugin's readers for a type, the innermost scope's. */
+function readersOf(readers: readonly ScopedBodyReader[], chain: ReadonlySet<Scope>): Map<string, BodyReader> {
+  const out = new Map<string, BodyReader>()
+  const depthOf = new Map<string, number>()
+  for (const { reader, scope } of readers) {
+    if (!chain.has(scope)) continue
+    const d = depth(scope)
+    for (const type of reader.mediaTypes) {
+      if ((depthOf.get(type) ?? -1) > d) continue
+      out.set(type, reader)
+      depthOf.set(type, d)
+    }
+  }
+  return out
+}
+
+/** How many groups enclose `scope` (the app is 0). */
+function depth(scope: Scope): number {
+  return scope.parent === undefined ? 0 : 1 + depth(scope.parent)
 }

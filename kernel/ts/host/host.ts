@@ -6,6 +6,7 @@
 import { VectoraError } from '../base/catalogue.js'
 import { describe } from '../base/check.js'
 import { isLogger, type Logger } from '../base/logger.js'
+import { checkBodyReader } from '../http/body-reader.js'
 import type { KernelStats } from '../internal/native.js'
 import { VectoraRequest } from '../http/request.js'
 import type { LifecycleHook } from '../lifecycle/lifecycle.js'
@@ -15,7 +16,7 @@ import { orderHooks } from '../pipeline/order.js'
 import type { RouteStep } from '../pipeline/steps.js'
 import type { Route, Routes, RouteTable } from '../routing/route.js'
 import type { Services } from '../services/container.js'
-import { flattenRoutes, type Registration, type ScopedHook } from './flatten.js'
+import { flattenRoutes, type Registration, type ScopedBodyReader, type ScopedHook } from './flatten.js'
 import { PluginRegistry } from './plugin.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
 import type { ApiContributionEntry, Group, GroupOptions, HostApi, Plugin, PluginApp, RouteInfo, Scope } from './types.js'
@@ -61,6 +62,8 @@ export class PluginHost {
   /** Registration slots: the app's calls take one each; a plugin takes one at register() for all its calls. */
   /** Hook instruments (`instrumentHooks`), compiled into the pipelines at ready. */
   readonly #instruments: HookInstrument[] = []
+  /** Body readers (`bodyReader()`) with the scope each serves, in registration order. */
+  readonly #bodyReaders: ScopedBodyReader[] = []
   /** `describeApi()` contributions with the scope each applies to. */
   readonly #contributions: Array<ApiContributionEntry & { scope: Scope }> = []
   #slots = 0
@@ -198,6 +201,12 @@ export class PluginHost {
         host.#instruments.push(instrument)
         return self
       },
+      bodyReader(reader) {
+        host.#open('bodyReader')
+        checkBodyReader(reader, owner)
+        host.#addBodyReader({ reader, scope, owner })
+        return self
+      },
       threads: host.#env.threads,
       development: host.#env.development,
     }
@@ -249,7 +258,27 @@ export class PluginHost {
       registered: this.#registered,
       log: () => this.#env.log(),
       instruments: this.#instruments,
+      bodyReaders: this.#bodyReaders,
     })
+  }
+
+  /**
+   * Adds a body reader; two plugins may not claim one media type for the same routes (one scope inside the
+   * other's), while one plugin registered in a group and on the app may: the innermost serves (flatten.ts).
+   */
+  #addBodyReader(entry: ScopedBodyReader): void {
+    const related = (a: Scope, b: Scope): boolean => within(a, b) || within(b, a)
+    for (const other of this.#bodyReaders) {
+      if (other.owner === entry.owner || !related(other.scope, entry.scope)) continue
+      const taken = entry.reader.mediaTypes.find((type) => other.reader.mediaTypes.includes(type))
+      if (taken !== undefined) {
+        throw new VectoraError(
+          'VEC_ERR_PLUGIN_INVALID',
+          `${entry.owner} registers a body reader for ${taken}, which ${other.owner} already reads for these routes. Register one of the two plugins.`,
+        )
+      }
+    }
+    this.#bodyReaders.push(entry)
   }
 
   /** The resolved order of a route's pipeline, for `app.pipeline()`. */
@@ -413,4 +442,10 @@ export class PluginHost {
 function sentence(cause: unknown): string {
   const text = cause instanceof Error ? cause.message : String(cause)
   return /[.!?]$/.test(text) ? text : `${text}.`
+}
+
+/** True when `inner` is `outer` or one of its descendants. */
+function within(inner: Scope, outer: Scope): boolean {
+  for (let s: Scope | undefined = inner; s !== undefined; s = s.parent) if (s === outer) return true
+  return false
 }

@@ -5,6 +5,7 @@
 import type { Logger } from '../base/logger.js'
 import type { KernelStats } from '../internal/native.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
+import type { BodyReader } from '../http/body-reader.js'
 import type { VectoraRequest } from '../http/request.js'
 import type { Guard } from '../pipeline/guards.js'
 import type { ErrorHook, HookInstrument, HookOptions, RequestHook, RequestPhase, ResponseHook, SendHook } from '../pipeline/compile.js'
@@ -96,6 +97,14 @@ export interface HostApi<Self> {
    * only, before ready. Costs nothing when no instrument is registered (hooks are then not wrapped).
    */
   instrumentHooks(instrument: HookInstrument): Self
+  /**
+   * Teaches the route contracts of this scope (and its groups) a media type besides JSON: a request whose
+   * `Content-Type` is one of `reader.mediaTypes` has its body read by `reader.read(req)` in the validate phase and
+   * checked by the route's `schema.body` (docs/contracts.md#body-readers). @vectora/form reads forms this way.
+   * Throws VEC_ERR_PLUGIN_INVALID for a malformed reader, a JSON media type, or a type another plugin already
+   * reads for these routes. Before ready.
+   */
+  bodyReader(reader: BodyReader): Self
   /**
    * JavaScript threads answering this app's requests (`createApp({ workers })`, docs/workers.md), each with
    * its own copy of the app: what a plugin keeps in memory is per thread. 1 without workers.

@@ -3,6 +3,7 @@
  * core hooks to a route at ready. The host runs the steps it is handed and knows nothing of what they do
  * (fastify's schema-controller seam): the core never imports a built-in.
  */
+import type { BodyReader } from '../http/body-reader.js'
 import type { Guard } from './guards.js'
 import type { HookEntry, Phase } from './compile.js'
 
@@ -12,6 +13,8 @@ export interface StepRoute {
   readonly path: string
   readonly paramNames: readonly string[]
   readonly schema: object | undefined
+  /** The kernel hands the body over as it arrives (`body: 'stream'`): a step reading it must await it. */
+  readonly streamBody: boolean
   /** Set by the contract step: the compiled contract, readable by plugins (OpenAPI) through routes(). */
   contract: unknown
   /** Set by the contract step: checks a handler's value and returns what to send, or throws. */
@@ -27,6 +30,11 @@ export interface RouteStepContext {
   readonly hooks: ReadonlyMap<Phase, HookEntry[]>
   /** The guards that apply, the enclosing groups' and controller's first, the route's own last. */
   readonly guards: readonly Guard<any>[]
+  /**
+   * The body readers of the route's scope chain (`bodyReader()`), by media type: where a reader is registered in
+   * a group and on the app, the group's.
+   */
+  readonly bodyReaders: ReadonlyMap<string, BodyReader>
   /** True when a plugin of this name was registered in the route's scope chain (app-wide included). */
   hasPlugin(name: string): boolean
 }

@@ -29,6 +29,21 @@ export type ContractRequest<P extends string, S extends RouteSchema> = Omit<
   readonly body: Infer<S, 'body', unknown>
 }
 
+/**
+ * A request of any route, typed by a contract or not: the parameter type of a helper that handlers call with their
+ * `req` (`readForm(req)`, `resourceOf(req)`). A contract-typed request is no `VectoraRequest<any>` to TypeScript (its
+ * query, headers and body are retyped, and the class's private fields do not survive that), but it is an AnyRequest.
+ * Read headers through `req.header(name)` there.
+ *
+ * @example
+ * export function clientIp(req: AnyRequest): string { return req.ip }
+ */
+export type AnyRequest = Omit<VectoraRequest<any>, 'query' | 'headers' | 'body'> & {
+  readonly query: unknown
+  readonly headers: unknown
+  readonly body: unknown
+}
+
 /** The request a handler receives: typed from the path, and from the contract when the route has one. */
 export type TypedRequest<P extends string, S extends RouteSchema = {}> = keyof S extends never ? VectoraRequest<PathParams<P>> : ContractRequest<P, S>
 
@@ -85,8 +100,9 @@ export interface RouteOptions<
   bodyLimit?: number
   /**
    * `'stream'`: the body is handed over as it arrives (`req.stream()`), for uploads larger than memory, still
-   * under `bodyLimit` and the body deadlines. Default `'buffer'`: the kernel reads it whole first. A streamed
-   * body cannot have a `schema.body` contract (it would have to be read whole to be checked).
+   * under `bodyLimit` and the body deadlines. Default `'buffer'`: the kernel reads it whole first. With a
+   * `schema.body` contract the validate phase reads the body before the handler: a JSON body whole, a body a
+   * reader claims (a multipart form) through that reader, which may stream it (files to disk).
    */
   body?: 'buffer' | 'stream'
   /** Deadline for this route's handler, ms (0 = none). Default: the app's `requestTimeout`. */
@@ -287,12 +303,6 @@ export class RouteTable {
       throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: body must be 'buffer' or 'stream' (got ${JSON.stringify(def.body)}).`)
     }
     const streamBody = def.body === 'stream'
-    if (streamBody && (def.schema as { body?: unknown } | undefined)?.body !== undefined) {
-      throw new VectoraError(
-        'VEC_ERR_ROUTE_INVALID',
-        `Route ${fullPath}: a body: 'stream' route cannot have a schema.body contract (checking it needs the whole body). Validate what you read from req.stream(), or drop body: 'stream'.`,
-      )
-    }
     const timeout = def.timeout === undefined ? -1 : checkInteger('timeout', def.timeout, 0)
     const methods = typeof def.method === 'string' ? [def.method] : def.method
     if (!Array.isArray(methods) || methods.length === 0) {

@@ -7,8 +7,7 @@
  * Any Standard Schema works (arktype, zod, valibot...); arktype Types also get the query coercion and the
  * core's issue wording (expected / actual from arktype's errors), others their own messages.
  */
-import { httpError, type HttpError, type ValidationIssue } from 'vectora'
-import { type FieldCoercion, fieldCoercion } from './coerce-fields.js'
+import { httpError, type HttpError, stringCoercion, type ValidationIssue } from 'vectora'
 import type { FormFields } from './types.js'
 
 /** The result of a Standard Schema's `validate`. */
@@ -49,6 +48,9 @@ export interface FieldsError extends HttpError {
   readonly errors: readonly ValidationIssue[]
 }
 
+/** How the fields of one schema are coerced (the core's query coercion, `stringCoercion`). */
+type FieldCoercion = (fields: FormFields) => Record<string, unknown>
+
 const coercions = new WeakMap<object, FieldCoercion>()
 
 /**
@@ -88,7 +90,7 @@ export function isFieldSchema(value: unknown): value is FieldSchema {
 function coercionOf(schema: object): FieldCoercion {
   let coercion = coercions.get(schema)
   if (coercion === undefined) {
-    coercion = fieldCoercion(schema)
+    coercion = stringCoercion(schema as Parameters<typeof stringCoercion>[0]) as FieldCoercion
     coercions.set(schema, coercion)
   }
   return coercion

@@ -2,6 +2,10 @@
  * @module @vectora/form/form — the plugin: the scope's default options for `readForm`, and the removal of
  * each request's upload folder when the request ends.
  *
+ * A body reader for both form media types, so a route's `schema.body` validates form fields (coerced as a query
+ * is) the way it validates JSON (docs/contracts.md#body-readers): the contract's read is `readForm(req)`, whose
+ * result a later `readForm(req)` in the handler returns (files included).
+ *
  * Two hooks on the routes of the scope it is registered in:
  * - `attach` (onRequest, synchronous): gives the request the plugin's options; nothing is read yet;
  * - `removeUploads` (onResponse, stage 1000: after other observers, which may still look at the files): removes
@@ -11,6 +15,7 @@
  */
 import { definePlugin } from 'vectora'
 import { type FormOptions, resolveFormOptions } from './options.js'
+import { readForm } from './read-form.js'
 import { attachForm, endForm } from './request-state.js'
 
 const VERSION = '0.1.0'
@@ -36,5 +41,10 @@ export const form = definePlugin<FormOptions | undefined>({
     const resolved = resolveFormOptions(options)
     app.addHook('onRequest', (req) => attachForm(req, resolved), { name: 'attach' })
     app.addHook('onResponse', (req) => endForm(req), { name: 'removeUploads', stage: REMOVE_STAGE })
+    app.bodyReader({
+      mediaTypes: ['application/x-www-form-urlencoded', 'multipart/form-data'],
+      strings: true,
+      read: async (req) => (await readForm(req)).fields,
+    })
   },
 })

@@ -3,7 +3,7 @@
  * multipart, under the limits of the call over those of the plugin, its fields validated by a schema when one
  * is given.
  */
-import type { VectoraRequest } from 'vectora'
+import type { AnyRequest, VectoraRequest } from 'vectora'
 import { formKind } from './content-type.js'
 import { type FieldSchema, type InferFields, isFieldSchema, validateFields } from './field-schema.js'
 import { type FileSink, readMultipart } from './multipart.js'
@@ -53,11 +53,13 @@ const READ_OPTIONS = ['schema', 'onFile']
  *   return { user: fields.user, bytes: files[0].size }
  * })
  */
-export function readForm<S extends FieldSchema>(req: VectoraRequest<any>, options: ReadFormOptions<S> & { schema: S }): Promise<Form<InferFields<S>>>
-export function readForm(req: VectoraRequest<any>, options?: ReadFormOptions): Promise<Form<FormFields>>
-export function readForm(req: VectoraRequest<any>, options?: ReadFormOptions<FieldSchema | undefined>): Promise<Form<unknown>> {
-  const state = formState(req)
-  state.read ??= read(req, state, options)
+export function readForm<S extends FieldSchema>(req: AnyRequest, options: ReadFormOptions<S> & { schema: S }): Promise<Form<InferFields<S>>>
+export function readForm(req: AnyRequest, options?: ReadFormOptions): Promise<Form<FormFields>>
+export function readForm(req: AnyRequest, options?: ReadFormOptions<FieldSchema | undefined>): Promise<Form<unknown>> {
+  // Any route's request, typed by a contract or not, is a VectoraRequest at run time.
+  const request = req as unknown as VectoraRequest<any>
+  const state = formState(request)
+  state.read ??= read(request, state, options)
   return state.read
 }
 

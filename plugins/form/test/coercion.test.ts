@@ -1,11 +1,11 @@
 /**
  * @module plugins/form/test/coercion — the coercion of form fields is the core's query coercion
  * (docs/contracts.md#coercion), row by row: each value goes through a core query contract and through
- * `readForm` with the same Type, and both must give the same validated value or the same issues. The plugin
- * restates the core's rules (src/coerce-fields.ts); this is what catches a drift.
+ * `readForm` with the same Type, and through a route whose `schema.body` is that Type (the plugin's body reader),
+ * and all three must give the same validated value or the same issues.
  */
 import assert from 'node:assert/strict'
-import { readForm } from '@vectora/form'
+import { form, readForm } from '@vectora/form'
 import { type } from 'arktype'
 import { createTestApp } from 'vectora/testing'
 import { URLENCODED } from './support.js'
@@ -75,8 +75,10 @@ const UNION_VALUES = ['kind=a&x=1', 'kind=b&x=true', 'kind=b&x=1', 'kind=c']
 /** An app answering the validated value (or the issues) of `schema`, as a core query and as a form. */
 function parityApp(schema: typeof Everything | typeof Union) {
   const app = createTestApp()
+  app.register(form)
   app.get('/query', { schema: { query: schema } }, (req) => ({ ...req.query }))
   app.post('/form', async (req) => ({ ...(await readForm(req, { schema: schema as typeof Everything })).fields }))
+  app.post('/contract', { schema: { body: schema as typeof Everything } }, (req) => ({ ...(req.body as object) }))
   return app
 }
 
@@ -98,7 +100,9 @@ describe('@vectora/form: coercion is the core query coercion', () => {
       for (const values_ of values) {
         const query = await outcome(app, { url: `/query?${values_}` })
         const fields = await outcome(app, { method: 'POST', url: '/form', headers: { 'content-type': URLENCODED }, body: values_ })
-        assert.deepEqual(fields, query, `for ${values_}`)
+        assert.deepEqual(fields, query, `readForm, for ${values_}`)
+        const contract = await outcome(app, { method: 'POST', url: '/contract', headers: { 'content-type': URLENCODED }, body: values_ })
+        assert.deepEqual(contract, query, `schema.body, for ${values_}`)
       }
     })
   }

@@ -92,7 +92,12 @@ function requestBodyOf(route: RouteInfo, body: object | undefined): JsonSchema |
   if (body === undefined) return undefined
   const optional = allowsUndefined(route.schema?.body)
   const schema = optional ? withoutAbsentBranch(body as JsonSchema) : body
-  return { required: !optional, content: { [JSON_TYPE]: mediaType(schema, route.docs?.examples, 'body') } }
+  // JSON, then what body readers add (a form plugin's media types): one schema, each read into the same contract.
+  const types = route.contract?.bodyMediaTypes ?? [JSON_TYPE]
+  const content: Record<string, JsonSchema> = {}
+  // A copy each: a YAML writer would turn a shared object into anchors and aliases.
+  for (const type of types.length === 0 ? [JSON_TYPE] : types) content[type] = structuredClone(mediaType(schema, route.docs?.examples, 'body'))
+  return { required: !optional, content }
 }
 
 /** The responses, by status in ascending order: the success, the framework's errors, contributions, then `docs.responses`. */

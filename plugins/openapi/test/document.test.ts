@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { type } from 'arktype'
-import { type Guard, reply } from 'vectora'
+import { definePlugin, type Guard, reply } from 'vectora'
 import { createTestApp, useCleanup } from 'vectora/testing'
+import { stringify } from 'yaml'
 import { defaultFilter, generateDocument, type OpenApiDocument, OpenApiConfigError } from '@vectora/openapi'
 import { deriveOperationId } from '../src/paths.js'
 import { assertValid, contracts, featureApp, findKeys } from './support.js'
@@ -88,6 +89,29 @@ describe('@vectora/openapi: the document', () => {
     assert.equal(avatar.required, false)
     // The `undefined` branch is what `required: false` says; the schema is the object alone.
     assert.deepEqual(avatar.content['application/json'].schema, { type: 'object', properties: { url: { type: 'string' } }, required: ['url'] })
+  })
+
+  it('lists the media types body readers add (a form plugin) beside application/json, each with the body schema', async () => {
+    const app = createTestApp()
+    const forms = definePlugin({
+      name: 'forms',
+      version: '1.0.0',
+      setup: (p) => void p.bodyReader({ mediaTypes: ['application/x-www-form-urlencoded', 'multipart/form-data'], strings: true, read: () => ({}) }),
+    })
+    app.group('/forms', (group) => {
+      group.register(forms)
+      group.post('/signup', { schema: { body: type({ email: 'string', 'age?': 'number' }) }, docs: { examples: { body: { email: 'a@b.c' } } } }, () => 'x')
+    })
+    app.post('/json', { schema: { body: type({ email: 'string' }) } }, () => 'x')
+    await app.ready()
+    const doc = generateDocument(app, { info: { title: 'Forms', version: '1.0.0' } })
+    const signup = (doc.paths['/forms/signup']!.post!.requestBody as any).content
+    assert.deepEqual(Object.keys(signup), ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'])
+    const expected = { schema: contractSchema(app as never, 'POST', '/forms/signup', 'body'), example: { email: 'a@b.c' } }
+    for (const media of Object.values(signup)) assert.deepEqual(media, expected)
+    assert.deepEqual(Object.keys((doc.paths['/json']!.post!.requestBody as any).content), ['application/json'])
+    assert.doesNotMatch(stringify(doc), /[&*]a\d/, 'no YAML anchors or aliases from shared objects')
+    await assertValid(doc)
   })
 
   it('documents the response contract under docs.status (default 200) with its output side and example', async () => {

@@ -5,7 +5,7 @@
  * (`phaseSpans`, from the phase-boundary hooks Server-Timing uses).
  */
 import type { Attributes, Context, Span, TextMapGetter, Tracer } from '@opentelemetry/api'
-import { HttpError, type HookInfo, type HookInstrument, type ResponseInfo, type VectoraRequest } from 'vectora'
+import { type AnyRequest, HttpError, type HookInfo, type HookInstrument, type ResponseInfo, type VectoraRequest } from 'vectora'
 import type { OtelApi } from './api.js'
 import { normalizeMethod, parseHost } from './http-attributes.js'
 import type { AttachingContextManager, TracingOptions } from './options.js'
@@ -165,7 +165,7 @@ function recordError(span: Span, error: unknown): void {
  * The ids of the request's server span, for log lines: undefined without one (tracing off, before the plugin's
  * onRequest hook, or no SDK registered, when the api's spans are no-ops).
  */
-export function traceContextOf(req: VectoraRequest<any>): { traceId: string; spanId: string } | undefined {
+export function traceContextOf(req: AnyRequest): { traceId: string; spanId: string } | undefined {
   const span = req.otelSpan
   if (span === undefined) return undefined
   const spanContext = span.spanContext()
@@ -178,7 +178,7 @@ export function traceContextOf(req: VectoraRequest<any>): { traceId: string; spa
  * Runs `fn` with the request's server span active (`context.with(req.otelContext, fn)`), so spans started inside
  * are its children and `trace.getActiveSpan()` returns it. Without a span (tracing off) it just calls `fn`.
  */
-export function withRequestContext<T>(req: VectoraRequest<any>, fn: () => T): T {
+export function withRequestContext<T>(req: AnyRequest, fn: () => T): T {
   const ctx = req.otelContext
   if (ctx === undefined) return fn()
   return activeApi!.context.with(ctx, fn)

@@ -4,7 +4,7 @@
  * decision (onDecision, and app.log at debug unless asked for more) and hands the loaded resource to the
  * handler (`resourceOf(req)`). A can() guard on a route without the plugin in its scope chain fails ready.
  */
-import { defineGuard, definePlugin, HttpError, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
+import { type AnyRequest, defineGuard, definePlugin, HttpError, type Guard, type PluginApp, type VectoraRequest } from 'vectora'
 import type { Subject } from './abac.js'
 import { isPolicy, type Policy, type Verdict } from './define.js'
 import { PolicyError, checkName, describe } from './errors.js'
@@ -271,8 +271,8 @@ export function can<R>(action: string, type: string, load?: ResourceLoader<R>): 
  * @example
  * app.get('/notes/:id', { guards: [can('read', 'Note', loadNote)] }, (req) => resourceOf<Note>(req, 'Note'))
  */
-export function resourceOf<T = unknown>(req: VectoraRequest<any>, type?: string): T | undefined {
-  const entry = loaded.get(req)
+export function resourceOf<T = unknown>(req: AnyRequest, type?: string): T | undefined {
+  const entry = loaded.get(req as unknown as VectoraRequest<any>)
   return (type === undefined ? entry?.last : entry?.byType.get(type)) as T | undefined
 }
 
