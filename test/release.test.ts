@@ -307,6 +307,8 @@ console.log('listening ' + port)
       const app = path.join(dir, 'my-app')
       assert.ok(fs.existsSync(path.join(app, 'node_modules/vectora')), 'the app was installed')
       await sh('npm', ['test'], { cwd: app, env, timeout: 600_000 })
+      // The README's promise: the app type-checks clean against the published packages' types.
+      await sh('npm', ['run', 'typecheck'], { cwd: app, env, timeout: 300_000 })
       // A template that compiles to dist/ starts from it: its README says `npm run build`, then `npm start`.
       await sh('npm', ['run', 'build', '--if-present'], { cwd: app, env })
       const server = await startServer('npm', ['start'], app, { ...env, PORT: '0' }, /(?:127\.0\.0\.1|localhost|0\.0\.0\.0):(\d+)/)

@@ -207,6 +207,49 @@ describe('streamed replies', () => {
     await until('the generator finished', () => cleaned)
   })
 
+  /** The raw bytes of a GET over a socket, until the server closes or `done(bytes)` says enough. */
+  async function rawGet(port: number, path: string, done: (text: string) => boolean): Promise<string> {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`)
+    let text = ''
+    for await (const chunk of socket) {
+      text += (chunk as Buffer).toString('latin1')
+      if (done(text)) break
+    }
+    socket.destroy()
+    return text
+  }
+
+  it('sends what a producer yields back to back in one chunk, in order, and what it yields alone at once', async () => {
+    const app = createTestApp()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    app.get('/burst', async function* () {
+      for (let i = 0; i < 200; i++) yield `event ${i}\n`
+      await held // the client must see the burst before the producer goes on
+      yield 'after\n'
+    } as never)
+    const port = await listen(app)
+    const burst = Array.from({ length: 200 }, (_, i) => `event ${i}\n`).join('')
+    const wire = await rawGet(port, '/burst', (text) => {
+      if (text.includes('event 199\n')) release()
+      return text.endsWith('0\r\n\r\n')
+    })
+    const body = wire.slice(wire.indexOf('\r\n\r\n') + 4)
+    // Chunked framing: size line, data, CRLF. Decode it and count the data chunks.
+    const chunks: string[] = []
+    for (let rest = body; ; ) {
+      const eol = rest.indexOf('\r\n')
+      const size = Number.parseInt(rest.slice(0, eol), 16)
+      if (size === 0) break
+      chunks.push(rest.slice(eol + 2, eol + 2 + size))
+      rest = rest.slice(eol + 2 + size + 2)
+    }
+    assert.equal(chunks.join(''), `${burst}after\n`)
+    assert.ok(chunks.length <= 4, `200 events yielded back to back crossed in ${chunks.length} chunks, not one each`)
+    assert.equal(chunks.at(-1), 'after\n')
+  })
+
   it('cuts the response when the producer fails mid-body (the client sees it incomplete), logs it, and serves on', async () => {
     const app = createTestApp()
     app.get('/fails', async function* () {

@@ -93,7 +93,16 @@ function single(field: string, value: string): string {
   return value
 }
 
-/** The event stream: events as they come, a heartbeat comment after `heartbeat` ms of silence. */
+const BEAT = Symbol('beat')
+const STOP = Symbol('stop')
+type Woken = IteratorResult<SseEvent | string> | typeof BEAT | typeof STOP
+
+/**
+ * The event stream: events as they come, a heartbeat comment after `heartbeat` ms of silence. One timer for the
+ * whole stream (re-armed by each event) and one abort listener: a long stream allocates one promise per event and
+ * holds nothing per past event (a `Promise.race` against the same abort promise each time would keep a reaction
+ * per event until the stream ends).
+ */
 async function* eventStream(
   events: AsyncIterable<SseEvent | string>,
   heartbeat: number,
@@ -101,27 +110,45 @@ async function* eventStream(
   signal: AbortSignal,
 ): AsyncGenerator<string> {
   const iterator = events[Symbol.asyncIterator]()
-  const stopped = new Promise<'stop'>((resolve) => (signal.aborted ? resolve('stop') : signal.addEventListener('abort', () => resolve('stop'), { once: true })))
+  let wake: ((woken: Woken) => void) | undefined
+  let beatDue = false
+  const onAbort = (): void => wake?.(STOP)
+  signal.addEventListener('abort', onAbort, { once: true })
+  const timer =
+    heartbeat > 0
+      ? setTimeout(() => {
+          beatDue = true
+          wake?.(BEAT)
+        }, heartbeat)
+      : undefined
+  // A heartbeat timer alone never keeps the process alive (drain ends the stream anyway).
+  timer?.unref()
   try {
     if (retry !== undefined) yield `retry: ${retry}\n\n`
     let next = iterator.next()
     for (;;) {
-      let timer: NodeJS.Timeout | undefined
-      const waits: Array<Promise<IteratorResult<SseEvent | string> | 'beat' | 'stop'>> = [next]
-      if (heartbeat > 0) waits.push(new Promise((resolve) => (timer = setTimeout(resolve, heartbeat, 'beat'))))
-      waits.push(stopped)
-      const got = await Promise.race(waits)
-      clearTimeout(timer)
-      if (got === 'stop') return
-      if (got === 'beat') {
+      if (signal.aborted) return
+      if (beatDue) {
+        beatDue = false
+        timer!.refresh()
         yield ':\n\n'
         continue
       }
+      const got = await new Promise<Woken>((resolve, reject) => {
+        wake = resolve
+        next.then(resolve, reject)
+      })
+      wake = undefined
+      if (got === STOP) return
+      if (got === BEAT) continue
       if (got.done === true) return
+      timer?.refresh()
       yield formatSseEvent(got.value)
       next = iterator.next()
     }
   } finally {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
     // Not awaited: a producer suspended in its own await finishes that first (its `finally` runs then).
     iterator.return?.()?.then(undefined, () => {})
   }

@@ -4,8 +4,11 @@
  * request bodies read as they arrive (`body: 'stream'` routes).
  *
  * Reply side: `serverRespondStream` sends the head, then the pump reads the source one chunk at a time and
- * writes it (`serverStreamWrite`); when the kernel's pipe is full (about 64 KiB) the pump waits for its drain
- * event, so a slow reader stops the producer and nothing queues without bound. The kernel reports how the body
+ * writes it (`serverStreamWrite`). Small chunks (under 16 KiB: SSE events, lines) wait for the end of the turn
+ * (`setImmediate`), so what a producer yields back to back crosses into the kernel in one call, and every reply
+ * with queued chunks is flushed in the same pass (a fan-out's broadcast); a large chunk crosses at once. When
+ * the kernel's pipe is full (about 64 KiB) the pump waits for its drain event, so a slow reader stops the
+ * producer and nothing queues without bound (at most 64 KiB more in JavaScript). The kernel reports how the body
  * ended (STREAM_DONE): all sent, or cut (the client went away, the drain's deadline) — then `req.signal`
  * aborts and the source is destroyed (`return()` on its iterator: a Readable is destroyed, a ReadableStream
  * cancelled, a generator's `finally` runs). The promise a send returns settles then, so onResponse runs after
@@ -52,6 +55,12 @@ interface Outgoing {
   /** The kernel cut the reply: stop producing. */
   cut: boolean
   iterator: AsyncIterator<StreamChunk> | undefined
+  /** Small chunks waiting for the turn's flush (see enqueue). */
+  queued: Array<string | Buffer>
+  /** Their length (string length for strings: a bound, not an exact byte count). */
+  queuedBytes: number
+  /** A write answered WRITE_FULL: the pump waits for STREAM_DRAIN before it reads the source again. */
+  full: boolean
 }
 
 /** The stream crossing of one app: `send` for streamed and file replies, `incoming` for request bodies, `events` for the kernel. */
@@ -67,6 +76,10 @@ export interface Streams {
 }
 
 const CLIENT_GONE = (): DOMException => new DOMException('client closed', 'AbortError')
+/** Chunks below this are coalesced with the others of the same turn (an SSE event, a line); larger ones cross alone. */
+const COALESCE_BELOW = 16 * 1024
+/** A reply whose queued chunks reach this is written at once, so a fast producer never queues more in JavaScript. */
+const QUEUE_LIMIT = 64 * 1024
 
 /**
  * The streams of one app.
@@ -84,9 +97,49 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
     const done = new Promise<boolean>((resolve) => {
       settle = resolve
     })
-    const entry: Outgoing = { req, body, drain: undefined, settle, cut: false, iterator: undefined }
+    const entry: Outgoing = { req, body, drain: undefined, settle, cut: false, iterator: undefined, queued: [], queuedBytes: 0, full: false }
     outgoing.set(req.rawId, entry)
     return [entry, done]
+  }
+
+  /** Replies with chunks waiting for this turn's flush, by request id. */
+  const queuedReplies = new Map<number, Outgoing>()
+  let flushScheduled = false
+
+  /** Writes what `entry` has queued in one crossing; notes a full pipe or a gone reply. */
+  function writeQueued(id: number, entry: Outgoing): void {
+    const { queued } = entry
+    if (queued.length === 0) return
+    entry.queued = []
+    entry.queuedBytes = 0
+    if (entry.cut) return
+    const { kernel, handle } = host()
+    const written = kernel.serverStreamWrite(handle, id, queued.length === 1 ? queued[0]! : joinChunks(queued))
+    if (written === WRITE_GONE) entry.cut = true
+    else if (written === WRITE_FULL) entry.full = true
+  }
+
+  /** The turn's flush: every reply's queued chunks, each in one crossing. */
+  function flushQueued(): void {
+    flushScheduled = false
+    for (const [id, entry] of queuedReplies) writeQueued(id, entry)
+    queuedReplies.clear()
+  }
+
+  /** Queues a small chunk until the end of this turn, so chunks produced back to back cross together. */
+  function enqueue(id: number, entry: Outgoing, chunk: string | Buffer): void {
+    entry.queued.push(chunk)
+    entry.queuedBytes += chunk.length
+    if (entry.queuedBytes >= QUEUE_LIMIT) {
+      queuedReplies.delete(id)
+      writeQueued(id, entry)
+      return
+    }
+    queuedReplies.set(id, entry)
+    if (!flushScheduled) {
+      flushScheduled = true
+      setImmediate(flushQueued)
+    }
   }
 
   async function pump(id: number, entry: Outgoing, body: StreamBody): Promise<void> {
@@ -96,19 +149,32 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
       iterator = body.chunks()[Symbol.asyncIterator]()
       entry.iterator = iterator
       while (!entry.cut) {
+        // The pipe is full (a write now or at a flush said so): wait for the kernel's drain event.
+        if (entry.full) await new Promise<void>((resolve) => (entry.drain = resolve))
+        if (entry.cut) break
         const next = await iterator.next()
         if (next.done === true || entry.cut) break
-        const written = kernel.serverStreamWrite(handle, id, toChunk(next.value))
-        if (written === WRITE_GONE) entry.cut = true
-        else if (written === WRITE_FULL && !entry.cut) {
-          await new Promise<void>((resolve) => {
-            entry.drain = resolve
-          })
+        const chunk = toChunk(next.value)
+        if (chunk.length < COALESCE_BELOW) {
+          enqueue(id, entry, chunk)
+          continue
         }
+        // A large chunk crosses at once, after what was queued before it.
+        queuedReplies.delete(id)
+        writeQueued(id, entry)
+        if (entry.cut) break
+        const written = kernel.serverStreamWrite(handle, id, chunk)
+        if (written === WRITE_GONE) entry.cut = true
+        else if (written === WRITE_FULL) entry.full = true
       }
+      queuedReplies.delete(id)
+      writeQueued(id, entry)
       if (entry.cut) await iterator.return?.()
       else kernel.serverStreamEnd(handle, id, false)
     } catch (error) {
+      // What was produced before the failure goes out first.
+      queuedReplies.delete(id)
+      writeQueued(id, entry)
       // The producer failed mid-reply: the status is sent, so the response is cut (the client sees it incomplete).
       if (!entry.cut) {
         log.error('a streamed reply failed; the response was cut', { requestId: entry.req.id, err: error })
@@ -124,8 +190,10 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
     switch (kind) {
       case STREAM_DRAIN: {
         const entry = outgoing.get(id)
-        const drain = entry?.drain
-        if (entry !== undefined) entry.drain = undefined
+        if (entry === undefined) return
+        const drain = entry.drain
+        entry.full = false
+        entry.drain = undefined
         drain?.()
         return
       }
@@ -135,6 +203,8 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
         outgoing.delete(id)
         if (data !== true) {
           entry.cut = true
+          entry.queued = []
+          queuedReplies.delete(id)
           const { kernel, handle, log } = host()
           kernel.serverStreamEnd(handle, id, true) // frees the kernel's pipe
           try {
@@ -219,6 +289,12 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
     },
     events,
   }
+}
+
+/** One chunk of several: strings joined as a string (the kernel encodes it), else bytes. */
+function joinChunks(chunks: ReadonlyArray<string | Buffer>): string | Buffer {
+  if (chunks.every((chunk) => typeof chunk === 'string')) return (chunks as string[]).join('')
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)))
 }
 
 function toChunk(value: StreamChunk): string | Buffer {
