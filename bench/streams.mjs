@@ -8,6 +8,7 @@
  *         per second until every subscriber has all N (Vectora `reply.sse` on an async generator; Fastify raw writes).
  *
  * Rounds alternate the servers. Usage: node bench/streams.mjs [--rounds 3] [--duration 5] [--clients 100,1000] [--events 200]
+ * [--only file,sse]; BENCH_NODE_ARGS adds node flags to the servers (a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`).
  */
 import { spawn, execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -33,7 +34,9 @@ const only = values.only.split(',')
 
 function start(program, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [program], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
+    // BENCH_NODE_ARGS: flags for the servers' node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a profile).
+    const flags = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+    const child = spawn(process.execPath, [...flags, program], { env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'inherit'] })
     let out = ''
     child.stdout.on('data', (d) => {
       out += d
@@ -78,7 +81,15 @@ async function fileBench() {
   fs.rmSync(dir, { recursive: true, force: true })
 }
 
-async function fanout(port, clients, events) {
+/** CPU seconds (user + system) a process (or one of its threads: `/proc/PID/task/TID`) has used, from /proc (10 ms ticks). */
+function cpuSeconds(pid, tid) {
+  const file = tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`
+  const fields = fs.readFileSync(file, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** Events per second of one fan-out, and the CPU the server and this client process used per event (µs). */
+async function fanout(port, clients, events, pid) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 10 })
   const counts = new Array(clients).fill(0)
   const reqs = []
@@ -109,12 +120,21 @@ async function fanout(port, clients, events) {
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
   const started = performance.now()
+  const serverCpu = pid === undefined ? 0 : cpuSeconds(pid)
+  // The main thread is the JavaScript thread (its thread id is the process id); the rest is the kernel's or libuv's.
+  const jsCpu = pid === undefined ? 0 : cpuSeconds(pid, pid)
+  const clientCpu = process.cpuUsage()
   await fetch(`http://127.0.0.1:${port}/broadcast?n=${events}`, { method: 'POST' })
   await done
   const seconds = (performance.now() - started) / 1000
+  const total = clients * events
+  const serverUs = pid === undefined ? 0 : ((cpuSeconds(pid) - serverCpu) * 1e6) / total
+  const jsUs = pid === undefined ? 0 : ((cpuSeconds(pid, pid) - jsCpu) * 1e6) / total
+  const used = process.cpuUsage(clientCpu)
+  const clientUs = (used.user + used.system) / total
   for (const req of reqs) req.destroy()
   agent.destroy()
-  return (clients * events) / seconds
+  return { rate: total / seconds, serverUs, jsUs, clientUs }
 }
 
 async function sseBench() {
@@ -126,14 +146,19 @@ async function sseBench() {
       for (const [name, program] of Object.entries(servers)) {
         const s = await start(path.join(here, program))
         await fanout(s.port, Math.min(clients, 10), 20) // warm-up
-        results[name].push(await fanout(s.port, clients, events))
+        results[name].push(await fanout(s.port, clients, events, s.child.pid))
         await stop(s)
       }
     }
-    const v = median(results.vectora)
-    const f = median(results.fastify)
+    const v = median(results.vectora.map((x) => x.rate))
+    const f = median(results.fastify.map((x) => x.rate))
+    const rounds_ = (name) => results[name].map((x) => x.rate.toFixed(0)).join(' ')
+    const cpu = (name, key) => median(results[name].map((x) => x[key])).toFixed(2)
     console.log(
-      `sse fan-out ${clients} clients x ${events} events: vectora ${v.toFixed(0)} events/s, fastify ${f.toFixed(0)} events/s — ${(v / f).toFixed(2)}x  [rounds: vectora ${results.vectora.map((x) => x.toFixed(0)).join(' ')}; fastify ${results.fastify.map((x) => x.toFixed(0)).join(' ')}]`,
+      `sse fan-out ${clients} clients x ${events} events: vectora ${v.toFixed(0)} events/s, fastify ${f.toFixed(0)} events/s — ${(v / f).toFixed(2)}x  [rounds: vectora ${rounds_('vectora')}; fastify ${rounds_('fastify')}]`,
+    )
+    console.log(
+      `  cpu per event (µs, median): server vectora ${cpu('vectora', 'serverUs')} (JS thread ${cpu('vectora', 'jsUs')}) / fastify ${cpu('fastify', 'serverUs')} (JS thread ${cpu('fastify', 'jsUs')}); client (this process) with vectora ${cpu('vectora', 'clientUs')} / with fastify ${cpu('fastify', 'clientUs')}`,
     )
   }
 }

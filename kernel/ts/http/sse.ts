@@ -56,7 +56,7 @@ export function sseReply(events: AsyncIterable<SseEvent | string>, options: SseO
     throw new TypeError('reply.sse() needs an async iterable of events (an async generator, say).')
   const cut = new AbortController()
   const signal = options.signal === undefined ? cut.signal : AbortSignal.any([cut.signal, options.signal])
-  const body = new StreamBody(eventStream(events, heartbeat, options.retry, signal), { cancel: () => cut.abort() })
+  const body = new StreamBody(new EventStream(events, heartbeat, options.retry, signal), { cancel: () => cut.abort() })
   const reply = new Reply(200, body, options.headers)
   const has = (name: string): boolean => reply.headerList.some(([n]) => n === name)
   if (!has('content-type')) reply.headerList.push(['content-type', 'text/event-stream; charset=utf-8'])
@@ -83,7 +83,8 @@ export function formatSseEvent(input: SseEvent | string): string {
   if (event.retry !== undefined) out += `retry: ${Math.max(0, Math.floor(event.retry))}\n`
   if (event.data !== undefined) {
     const text = typeof event.data === 'string' ? event.data : JSON.stringify(event.data)
-    for (const line of text.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
+    if (!text.includes('\n') && !text.includes('\r')) out += `data: ${text}\n`
+    else for (const line of text.split(LINE_BREAK)) out += `data: ${line}\n`
   }
   return `${out}\n`
 }
@@ -93,63 +94,148 @@ function single(field: string, value: string): string {
   return value
 }
 
-const BEAT = Symbol('beat')
-const STOP = Symbol('stop')
-type Woken = IteratorResult<SseEvent | string> | typeof BEAT | typeof STOP
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined })
+const LINE_BREAK = /\r\n|\r|\n/
 
 /**
- * The event stream: events as they come, a heartbeat comment after `heartbeat` ms of silence. One timer for the
- * whole stream (re-armed by each event) and one abort listener: a long stream allocates one promise per event and
- * holds nothing per past event (a `Promise.race` against the same abort promise each time would keep a reaction
- * per event until the stream ends).
+ * The event stream: events as they come, formatted; a heartbeat comment after `heartbeat` ms of silence; done when
+ * `signal` aborts or the events end. A hand-written iterator rather than an async generator: per event it costs the
+ * source's own step, one reaction and one promise (a generator adds its own queue and awaits), and it holds nothing
+ * per past event. One timer for the whole stream, re-armed by each event; one abort listener.
  */
-async function* eventStream(
-  events: AsyncIterable<SseEvent | string>,
-  heartbeat: number,
-  retry: number | undefined,
-  signal: AbortSignal,
-): AsyncGenerator<string> {
-  const iterator = events[Symbol.asyncIterator]()
-  let wake: ((woken: Woken) => void) | undefined
-  let beatDue = false
-  const onAbort = (): void => wake?.(STOP)
-  signal.addEventListener('abort', onAbort, { once: true })
-  const timer =
-    heartbeat > 0
-      ? setTimeout(() => {
-          beatDue = true
-          wake?.(BEAT)
-        }, heartbeat)
-      : undefined
-  // A heartbeat timer alone never keeps the process alive (drain ends the stream anyway).
-  timer?.unref()
-  try {
-    if (retry !== undefined) yield `retry: ${retry}\n\n`
-    let next = iterator.next()
-    for (;;) {
-      if (signal.aborted) return
-      if (beatDue) {
-        beatDue = false
-        timer!.refresh()
-        yield ':\n\n'
-        continue
-      }
-      const got = await new Promise<Woken>((resolve, reject) => {
-        wake = resolve
-        next.then(resolve, reject)
-      })
-      wake = undefined
-      if (got === STOP) return
-      if (got === BEAT) continue
-      if (got.done === true) return
-      timer?.refresh()
-      yield formatSseEvent(got.value)
-      next = iterator.next()
+class EventStream implements AsyncIterableIterator<string> {
+  readonly #source: AsyncIterator<SseEvent | string>
+  readonly #signal: AbortSignal
+  readonly #timer: NodeJS.Timeout | undefined
+  #retry: number | undefined
+  /** A source step is under way. */
+  #pulling = false
+  /** The source gave a result (or failed) while nobody waited: a heartbeat answered the wait first. */
+  #hasReady = false
+  #readyResult: IteratorResult<SseEvent | string> | undefined
+  #readyError: unknown
+  #beatDue = false
+  #ended = false
+  /** The timer, the abort listener and the source are released. */
+  #closed = false
+  /** The consumer's wait for the next chunk. */
+  #resolve: ((result: IteratorResult<string>) => void) | undefined
+  #reject: ((error: unknown) => void) | undefined
+  readonly #onAbort = (): void => this.#answer(DONE)
+  readonly #onResult = (result: IteratorResult<SseEvent | string>): void => this.#pulled(result, undefined)
+  readonly #onError = (error: unknown): void => this.#pulled(undefined, error)
+
+  constructor(events: AsyncIterable<SseEvent | string>, heartbeat: number, retry: number | undefined, signal: AbortSignal) {
+    this.#source = events[Symbol.asyncIterator]()
+    this.#signal = signal
+    this.#retry = retry
+    if (signal.aborted) this.#ended = true
+    else signal.addEventListener('abort', this.#onAbort, { once: true })
+    if (heartbeat > 0) {
+      this.#timer = setTimeout(() => {
+        this.#beatDue = true
+        if (this.#resolve !== undefined) this.#answer(this.#beat())
+      }, heartbeat)
+      // A heartbeat alone never keeps the process alive (the connection does).
+      this.#timer.unref()
     }
-  } finally {
-    clearTimeout(timer)
-    signal.removeEventListener('abort', onAbort)
-    // Not awaited: a producer suspended in its own await finishes that first (its `finally` runs then).
-    iterator.return?.()?.then(undefined, () => {})
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  next(): Promise<IteratorResult<string>> {
+    if (this.#ended) return Promise.resolve(this.#end())
+    if (this.#retry !== undefined) {
+      const retry = this.#retry
+      this.#retry = undefined
+      return Promise.resolve({ done: false, value: `retry: ${retry}\n\n` })
+    }
+    if (this.#hasReady) {
+      const result = this.#readyResult
+      const error = this.#readyError
+      this.#hasReady = false
+      this.#readyResult = this.#readyError = undefined
+      try {
+        return Promise.resolve(this.#chunk(result, error))
+      } catch (failure) {
+        return Promise.reject(failure)
+      }
+    }
+    if (this.#beatDue) return Promise.resolve(this.#beat())
+    if (!this.#pulling) {
+      this.#pulling = true
+      this.#source.next().then(this.#onResult, this.#onError)
+    }
+    return new Promise((resolve, reject) => {
+      this.#resolve = resolve
+      this.#reject = reject
+    })
+  }
+
+  return(): Promise<IteratorResult<string>> {
+    return Promise.resolve(this.#end())
+  }
+
+  #pulled(result: IteratorResult<SseEvent | string> | undefined, error: unknown): void {
+    this.#pulling = false
+    if (this.#ended) return
+    const resolve = this.#resolve
+    const reject = this.#reject
+    if (resolve === undefined) {
+      this.#hasReady = true
+      this.#readyResult = result
+      this.#readyError = error
+      return
+    }
+    this.#resolve = this.#reject = undefined
+    try {
+      resolve(this.#chunk(result, error))
+    } catch (failure) {
+      reject!(failure)
+    }
+  }
+
+  /** The chunk of what the source gave: the formatted event or the end; throws its error (or a formatting one). */
+  #chunk(result: IteratorResult<SseEvent | string> | undefined, error: unknown): IteratorResult<string> {
+    if (result === undefined) {
+      this.#end()
+      throw error
+    }
+    if (result.done === true) return this.#end()
+    this.#timer?.refresh()
+    try {
+      return { done: false, value: formatSseEvent(result.value) }
+    } catch (failure) {
+      this.#end()
+      throw failure
+    }
+  }
+
+  #beat(): IteratorResult<string> {
+    this.#beatDue = false
+    this.#timer!.refresh()
+    return { done: false, value: ':\n\n' }
+  }
+
+  /** Answers the consumer's wait, if there is one. */
+  #answer(result: IteratorResult<string>): void {
+    const resolve = this.#resolve
+    this.#resolve = this.#reject = undefined
+    if (result.done === true) this.#end()
+    resolve?.(result)
+  }
+
+  #end(): IteratorResult<string> {
+    this.#ended = true
+    if (!this.#closed) {
+      this.#closed = true
+      clearTimeout(this.#timer)
+      this.#signal.removeEventListener('abort', this.#onAbort)
+      // Not awaited: a producer suspended in its own await finishes that first (its `finally` runs then).
+      this.#source.return?.()?.then(undefined, () => {})
+    }
+    return DONE
   }
 }
