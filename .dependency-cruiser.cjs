@@ -2,7 +2,7 @@
  * The layering rules of the repository, checked by `npm run lint:layers` (dependency-cruiser) in CI.
  *
  * kernel/ts is cut into one folder per layer; imports point only downward, type-only imports included:
- *   base < internal < http < pipeline < lifecycle, services < contracts < routing < controllers < host < server < workers < app < testing
+ *   base < internal < http < pipeline < lifecycle, services < contracts < routing < controllers < host < server < workers < app < testing < cli
  * The core (base, internal, http, pipeline, routing, host, server) never imports a built-in (contracts,
  * services, controllers, lifecycle) at run time: built-ins plug in through pipeline/steps.ts. Plugins
  * import only vectora's public entry, and so does the test kit (`vectora/testing`, kernel/ts/testing), which is
@@ -10,7 +10,7 @@
  */
 'use strict'
 
-const LAYERS = ['base', 'internal', 'http', 'pipeline', 'lifecycle|services', 'contracts', 'routing', 'controllers', 'host', 'server', 'workers', 'app', 'testing']
+const LAYERS = ['base', 'internal', 'http', 'pipeline', 'lifecycle|services', 'contracts', 'routing', 'controllers', 'host', 'server', 'workers', 'app', 'testing', 'cli']
 const CORE = '^kernel/ts/(base|internal|http|pipeline|routing|host|server)/'
 const BUILT_INS = '^kernel/ts/(contracts|services|controllers|lifecycle)/'
 

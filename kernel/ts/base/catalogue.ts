@@ -4,8 +4,8 @@
 export interface ErrorEntry {
   /** HTTP status of the problem+json reply, or null when the error is thrown at the call site. */
   readonly status: number | null
-  /** Who raises it: the Rust kernel (answers by itself), the JS request path, JS at boot/call time, or the process-level error policy (a log line). */
-  readonly raisedBy: 'kernel' | 'request' | 'boot' | 'process'
+  /** Who raises it: the Rust kernel (answers by itself), the JS request path, JS at boot/call time, the process-level error policy (a log line), or the `vectora` CLI (one line on stderr and an exit code, docs/cli.md). */
+  readonly raisedBy: 'kernel' | 'request' | 'boot' | 'process' | 'cli'
   /** Short name for docs and logs. */
   readonly title: string
   /** Default `detail` of the reply (or the start of the thrown message). */
@@ -469,6 +469,43 @@ export const errorCatalogue = {
     title: 'App not ready',
     message: 'This call needs the app to be ready.',
     hint: 'await app.ready() (or listen()) first.',
+  },
+  VEC_ERR_CLI_USAGE: {
+    status: null,
+    raisedBy: 'cli',
+    title: 'CLI called wrong',
+    message: 'An unknown command or flag, or a flag without its value.',
+    hint: 'Run `vectora <command> --help` for the commands and flags.',
+  },
+  VEC_ERR_CLI_ENTRY_NOT_FOUND: {
+    status: null,
+    raisedBy: 'cli',
+    title: 'CLI entry not found',
+    message: 'The entry module given does not exist, or none was given and no default entry exists.',
+    meaning:
+      "Without an entry the CLI takes package.json's `main`, else the first of dist/main.js, src/main.ts, src/main.js (start) or src/main.ts, src/main.js, dist/main.js (dev, routes). A `main` that is missing usually means the app is not built yet.",
+    hint: 'Pass the module that creates your app (`vectora start dist/main.js`), or set `main` in package.json.',
+  },
+  VEC_ERR_CLI_TSX_MISSING: {
+    status: null,
+    raisedBy: 'cli',
+    title: 'tsx not installed',
+    message: "The entry is TypeScript and tsx is not installed in the app's node_modules.",
+    hint: 'Install it in the app (`npm install -D tsx`), or build the app and run the compiled .js entry.',
+  },
+  VEC_ERR_CLI_NO_APP: {
+    status: null,
+    raisedBy: 'cli',
+    title: 'No app in the entry',
+    message: 'The entry loaded without creating an app or exporting one.',
+    hint: 'Point the command at the module that calls createApp() (your main), or export the app from it (`export default app`).',
+  },
+  VEC_ERR_CLI_CHECK_FAILED: {
+    status: null,
+    raisedBy: 'cli',
+    title: 'A doctor check failed',
+    message: '`vectora doctor` found a check that fails (the kernel binary, the port, a configured service).',
+    hint: 'Fix each check marked FAIL (its line says how), then run `vectora doctor` again.',
   },
 } as const satisfies Record<`VEC_ERR_${string}`, ErrorEntry>
 

@@ -1,29 +1,22 @@
 /**
- * @module cli/errors — the CLI's own errors (VEC_ERR_CLI_*): a stable code, the cause, the fix, and the exit code
- * the command ends with. docs/cli.md lists every code.
+ * @module cli/errors — the CLI's own errors (VEC_ERR_CLI_*): a stable code, the cause, the fix (the catalogue's
+ * hint: base/catalogue.ts holds every code, docs/errors.md lists them), and the exit code the command ends with.
+ * docs/cli.md lists every code with its exit code.
  */
+import { errorCatalogue } from '../base/catalogue.js'
 
 /** Exit code of a command that was called wrong or a project the CLI cannot run (no entry, tsx missing). */
 export const EXIT_USAGE = 2
 /** Exit code of an app that failed (boot failure, a failed doctor check, no app found). */
 export const EXIT_FAILURE = 1
 
-/** Every code the CLI raises, with what to do about it (the message's last sentence). */
+/** Every code the CLI raises, with its exit code and what to do about it (the message's last sentence). */
 export const CLI_ERRORS = {
-  VEC_ERR_CLI_USAGE: { exit: EXIT_USAGE, hint: 'Run `vectora <command> --help` for the commands and flags.' },
-  VEC_ERR_CLI_ENTRY_NOT_FOUND: {
-    exit: EXIT_USAGE,
-    hint: 'Pass the module that creates your app (`vectora start dist/main.js`), or set `main` in package.json.',
-  },
-  VEC_ERR_CLI_TSX_MISSING: {
-    exit: EXIT_USAGE,
-    hint: 'Install it in the app (`npm install -D tsx`), or build the app and run the compiled .js entry.',
-  },
-  VEC_ERR_CLI_NO_APP: {
-    exit: EXIT_FAILURE,
-    hint: 'Point the command at the module that calls createApp() (your main), or export the app from it (`export default app`).',
-  },
-  VEC_ERR_CLI_CHECK_FAILED: { exit: EXIT_FAILURE, hint: 'Fix each check marked FAIL (its line says how), then run `vectora doctor` again.' },
+  VEC_ERR_CLI_USAGE: { exit: EXIT_USAGE, hint: errorCatalogue.VEC_ERR_CLI_USAGE.hint },
+  VEC_ERR_CLI_ENTRY_NOT_FOUND: { exit: EXIT_USAGE, hint: errorCatalogue.VEC_ERR_CLI_ENTRY_NOT_FOUND.hint },
+  VEC_ERR_CLI_TSX_MISSING: { exit: EXIT_USAGE, hint: errorCatalogue.VEC_ERR_CLI_TSX_MISSING.hint },
+  VEC_ERR_CLI_NO_APP: { exit: EXIT_FAILURE, hint: errorCatalogue.VEC_ERR_CLI_NO_APP.hint },
+  VEC_ERR_CLI_CHECK_FAILED: { exit: EXIT_FAILURE, hint: errorCatalogue.VEC_ERR_CLI_CHECK_FAILED.hint },
 } as const
 
 /** A CLI error code. */

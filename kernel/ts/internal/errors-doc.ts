@@ -6,6 +6,7 @@ const RAISED_BY: Record<ErrorEntry['raisedBy'], string> = {
   request: 'the request path (JavaScript)',
   boot: 'JavaScript, at the call site (thrown as `VectoraError`)',
   process: 'the process-level error policy (a log line, never sent)',
+  cli: 'the `vectora` CLI (one line on stderr, then its exit code; docs/cli.md)',
 }
 
 /**
