@@ -5,7 +5,8 @@
  *   file: GET of a 1 MiB file (Vectora `reply.file`, read and sent by the kernel; Fastify + @fastify/static), wrk
  *         with 10 and 100 connections; requests/s and MiB/s.
  *   sse:  Server-Sent Events fan-out: C subscribers, then one broadcast of N events to all of them; events delivered
- *         per second until every subscriber has all N (Vectora `reply.sse` on an async generator; Fastify raw writes).
+ *         per second until every subscriber has all N (Vectora `reply.sse` on an async generator, and `SseChannel`
+ *         pushed to; Fastify raw writes), with the CPU per event of the server (and its JS thread) and of the client.
  *
  * Rounds alternate the servers. Usage: node bench/streams.mjs [--rounds 3] [--duration 5] [--clients 100,1000] [--events 200]
  * [--only file,sse]; BENCH_NODE_ARGS adds node flags to the servers (a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`).
@@ -138,10 +139,11 @@ async function fanout(port, clients, events, pid) {
 }
 
 async function sseBench() {
-  const servers = { vectora: 'servers/sse/vectora.mjs', fastify: 'servers/sse/fastify.mjs' }
+  // vectora: reply.sse on an async generator per client; vectora-channel: SseChannel, pushed to; fastify: raw writes.
+  const servers = { vectora: 'servers/sse/vectora.mjs', 'vectora-channel': 'servers/sse/vectora-channel.mjs', fastify: 'servers/sse/fastify.mjs' }
   const events = Number(values.events)
   for (const clients of values.clients.split(',').map(Number)) {
-    const results = { vectora: [], fastify: [] }
+    const results = Object.fromEntries(Object.keys(servers).map((name) => [name, []]))
     for (let r = 0; r < rounds; r++) {
       for (const [name, program] of Object.entries(servers)) {
         const s = await start(path.join(here, program))
@@ -150,16 +152,17 @@ async function sseBench() {
         await stop(s)
       }
     }
-    const v = median(results.vectora.map((x) => x.rate))
-    const f = median(results.fastify.map((x) => x.rate))
-    const rounds_ = (name) => results[name].map((x) => x.rate.toFixed(0)).join(' ')
+    const rate = (name) => median(results[name].map((x) => x.rate))
+    const f = rate('fastify')
     const cpu = (name, key) => median(results[name].map((x) => x[key])).toFixed(2)
-    console.log(
-      `sse fan-out ${clients} clients x ${events} events: vectora ${v.toFixed(0)} events/s, fastify ${f.toFixed(0)} events/s — ${(v / f).toFixed(2)}x  [rounds: vectora ${rounds_('vectora')}; fastify ${rounds_('fastify')}]`,
-    )
-    console.log(
-      `  cpu per event (µs, median): server vectora ${cpu('vectora', 'serverUs')} (JS thread ${cpu('vectora', 'jsUs')}) / fastify ${cpu('fastify', 'serverUs')} (JS thread ${cpu('fastify', 'jsUs')}); client (this process) with vectora ${cpu('vectora', 'clientUs')} / with fastify ${cpu('fastify', 'clientUs')}`,
-    )
+    console.log(`sse fan-out ${clients} clients x ${events} events (events/s, median of ${rounds}; rounds in brackets):`)
+    for (const name of Object.keys(servers)) {
+      const ratio = name === 'fastify' ? '' : ` — ${(rate(name) / f).toFixed(2)}x fastify`
+      console.log(
+        `  ${name.padEnd(16)} ${rate(name).toFixed(0).padStart(7)}${ratio}  [${results[name].map((x) => x.rate.toFixed(0)).join(' ')}]` +
+          `  cpu/event µs: server ${cpu(name, 'serverUs')} (JS thread ${cpu(name, 'jsUs')}), client ${cpu(name, 'clientUs')}`,
+      )
+    }
   }
 }
 

@@ -13,6 +13,19 @@ import { Readable } from 'node:stream'
 /** One chunk of a streamed body: bytes, or text sent as utf-8. */
 export type StreamChunk = Uint8Array | string
 
+/**
+ * What a push-style producer writes to when the kernel sends its body itself (`StreamBody`'s `push` option): the
+ * stream crossing hands one over once the head is sent. Writes of one turn cross into the kernel together.
+ */
+export interface StreamWriter {
+  /** Queues `chunk`; false when the client's pipe is full (or the reply is gone): wait for `onDrain` before more. */
+  write(chunk: StreamChunk): boolean
+  /** Ends the body after what was written (`cut`: ends it as failed, so the client sees it incomplete). */
+  end(cut?: boolean): void
+  /** Called once the pipe has room again after a `write` answered false. */
+  onDrain: (() => void) | undefined
+}
+
 /** What a streamed body reads from. */
 export type StreamSource = Readable | ReadableStream<StreamChunk> | AsyncIterable<StreamChunk>
 
@@ -26,13 +39,22 @@ export type StreamSource = Readable | ReadableStream<StreamChunk> | AsyncIterabl
 export class StreamBody {
   readonly source: StreamSource
   readonly #cancel: (() => void) | undefined
+  /**
+   * A push-style producer (an `SseChannel`): the kernel's stream crossing gives it a `StreamWriter` instead of
+   * reading `chunks()`. `chunks()` still works (inject, an onSend transform that replaces the body reads it).
+   */
+  readonly push: ((writer: StreamWriter) => void) | undefined
   #reader: ReadableStreamDefaultReader<StreamChunk> | undefined
 
-  /** `cancel` runs when the reply is cut (the client went away): a producer waiting for its next value stops then. */
-  constructor(source: StreamSource, options?: { cancel?: () => void }) {
+  /**
+   * `cancel` runs when the reply is cut (the client went away): a producer waiting for its next value stops then.
+   * `push` makes the body push-style (see the `push` property).
+   */
+  constructor(source: StreamSource, options?: { cancel?: () => void; push?: (writer: StreamWriter) => void }) {
     if (!isStreamSource(source)) throw new TypeError('A StreamBody reads a Readable, a ReadableStream or an async iterable of chunks.')
     this.source = source
     this.#cancel = options?.cancel
+    this.push = options?.push
   }
 
   /**

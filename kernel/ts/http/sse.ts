@@ -57,7 +57,17 @@ export function sseReply(events: AsyncIterable<SseEvent | string>, options: SseO
   const cut = new AbortController()
   const signal = options.signal === undefined ? cut.signal : AbortSignal.any([cut.signal, options.signal])
   const body = new StreamBody(new EventStream(events, heartbeat, options.retry, signal), { cancel: () => cut.abort() })
-  const reply = new Reply(200, body, options.headers)
+  return sseHeaders(new Reply(200, body, options.headers))
+}
+
+/**
+ * Gives an event-stream reply its headers where the app set none: `text/event-stream`, no caching, no proxy
+ * buffering (nginx's `X-Accel-Buffering`). Returns `reply`.
+ *
+ * @example
+ * sseHeaders(new Reply(200, body)).headerList // [['content-type', 'text/event-stream; charset=utf-8'], ...]
+ */
+export function sseHeaders(reply: Reply): Reply {
   const has = (name: string): boolean => reply.headerList.some(([n]) => n === name)
   if (!has('content-type')) reply.headerList.push(['content-type', 'text/event-stream; charset=utf-8'])
   if (!has('cache-control')) reply.headerList.push(['cache-control', 'no-cache'])

@@ -20,7 +20,7 @@
 import { Readable } from 'node:stream'
 import type { Logger } from '../base/logger.js'
 import type { HttpErrorCode } from '../base/catalogue.js'
-import { FileBody, type StreamBody, type StreamChunk } from '../http/body.js'
+import { FileBody, type StreamBody, type StreamChunk, type StreamWriter } from '../http/body.js'
 import { httpError } from '../http/errors.js'
 import { abortRequest, attachBodyStream, type VectoraRequest } from '../http/request.js'
 import {
@@ -61,6 +61,8 @@ interface Outgoing {
   queuedBytes: number
   /** A write answered WRITE_FULL: the pump waits for STREAM_DRAIN before it reads the source again. */
   full: boolean
+  /** The writer of a push-style body (`StreamBody.push`), told of drains; undefined for a pumped one. */
+  writer: StreamWriter | undefined
 }
 
 /** The stream crossing of one app: `send` for streamed and file replies, `incoming` for request bodies, `events` for the kernel. */
@@ -97,7 +99,7 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
     const done = new Promise<boolean>((resolve) => {
       settle = resolve
     })
-    const entry: Outgoing = { req, body, drain: undefined, settle, cut: false, iterator: undefined, queued: [], queuedBytes: 0, full: false }
+    const entry: Outgoing = { req, body, drain: undefined, settle, cut: false, iterator: undefined, queued: [], queuedBytes: 0, full: false, writer: undefined }
     outgoing.set(req.rawId, entry)
     return [entry, done]
   }
@@ -142,6 +144,49 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
     }
   }
 
+  /** Writes one chunk: small ones join the turn's flush, a large one crosses at once after them. */
+  function writeChunk(id: number, entry: Outgoing, chunk: string | Buffer): void {
+    if (chunk.length < COALESCE_BELOW) {
+      enqueue(id, entry, chunk)
+      return
+    }
+    queuedReplies.delete(id)
+    writeQueued(id, entry)
+    if (entry.cut) return
+    const { kernel, handle } = host()
+    const written = kernel.serverStreamWrite(handle, id, chunk)
+    if (written === WRITE_GONE) entry.cut = true
+    else if (written === WRITE_FULL) entry.full = true
+  }
+
+  /** Hands a push-style body its writer: what it writes goes the pump's way (coalesced, backpressure by `full`). */
+  function attach(id: number, entry: Outgoing, push: (writer: StreamWriter) => void): void {
+    let ended = false
+    const writer: StreamWriter = {
+      write(chunk) {
+        if (ended || entry.cut) return false
+        writeChunk(id, entry, toChunk(chunk))
+        return !entry.full && !entry.cut
+      },
+      end(cut = false) {
+        if (ended) return
+        ended = true
+        queuedReplies.delete(id)
+        if (cut) entry.queued = []
+        else writeQueued(id, entry)
+        if (!entry.cut) host().kernel.serverStreamEnd(host().handle, id, cut)
+      },
+      onDrain: undefined,
+    }
+    entry.writer = writer
+    try {
+      push(writer)
+    } catch (error) {
+      host().log.error('a streamed reply failed; the response was cut', { requestId: entry.req.id, err: error })
+      writer.end(true)
+    }
+  }
+
   async function pump(id: number, entry: Outgoing, body: StreamBody): Promise<void> {
     const { kernel, handle, log } = host()
     let iterator: AsyncIterator<StreamChunk> | undefined
@@ -154,18 +199,7 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
         if (entry.cut) break
         const next = await iterator.next()
         if (next.done === true || entry.cut) break
-        const chunk = toChunk(next.value)
-        if (chunk.length < COALESCE_BELOW) {
-          enqueue(id, entry, chunk)
-          continue
-        }
-        // A large chunk crosses at once, after what was queued before it.
-        queuedReplies.delete(id)
-        writeQueued(id, entry)
-        if (entry.cut) break
-        const written = kernel.serverStreamWrite(handle, id, chunk)
-        if (written === WRITE_GONE) entry.cut = true
-        else if (written === WRITE_FULL) entry.full = true
+        writeChunk(id, entry, toChunk(next.value))
       }
       queuedReplies.delete(id)
       writeQueued(id, entry)
@@ -195,6 +229,7 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
         entry.full = false
         entry.drain = undefined
         drain?.()
+        entry.writer?.onDrain?.()
         return
       }
       case STREAM_DONE: {
@@ -262,7 +297,8 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
         return undefined
       }
       const [entry, done] = track(req, body)
-      void pump(id, entry, body)
+      if (body.push !== undefined) attach(id, entry, body.push)
+      else void pump(id, entry, body)
       return done
     },
     incoming(req) {
