@@ -5,7 +5,7 @@
  */
 import { HelmetError, show } from './errors.js'
 import type { PresetDirective } from './presets.js'
-import { closestName } from './suggest.js'
+import { closestName } from 'vectora'
 
 /**
  * One directive's value: a source list (`["'self'", 'https://cdn.example.com']`, or the same as one

@@ -4,7 +4,7 @@
  */
 import { HelmetError, show } from './errors.js'
 import { SHARED } from './presets.js'
-import { closestName } from './suggest.js'
+import { closestName } from 'vectora'
 
 /**
  * The `strictTransportSecurity` option.

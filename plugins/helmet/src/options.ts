@@ -10,7 +10,7 @@ import { resolveHsts, type StrictTransportSecurityOptions } from './hsts.js'
 import { type HelmetPreset, PRESETS } from './presets.js'
 import { type ReferrerPolicyToken, resolveReferrerPolicy } from './referrer-policy.js'
 import { resolveSimpleHeader, SIMPLE_HEADERS, type SimpleHeaderOptions } from './simple-headers.js'
-import { closestName } from './suggest.js'
+import { closestName } from 'vectora'
 
 /**
  * The options of `app.register(helmet, options)`; all optional. Each header option is `false` (send no such

@@ -7,6 +7,7 @@ import { realpathSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { show, StaticConfigError } from './errors.js'
+import { closestName } from 'vectora'
 
 /**
  * What happens to a path with a segment that starts with a dot (`/.env`, `/.git/config`, `/a/.hidden/b.txt`):
@@ -265,29 +266,7 @@ function isFileName(name: unknown): boolean {
   return typeof name === 'string' && name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name)
 }
 
-/** The known option nearest to a misspelt one (ignoring case, at most 2 edits), or undefined. */
+/** The known option nearest to a misspelt one (the core's "did you mean"), or undefined. */
 function closest(name: string): string | undefined {
-  const lower = name.toLowerCase()
-  let best: string | undefined
-  let bestScore = 3
-  for (const known of KNOWN) {
-    const score = distance(lower, known.toLowerCase())
-    if (score < bestScore) {
-      best = known
-      bestScore = score
-    }
-  }
-  return best
-}
-
-/** Levenshtein distance, capped at 3 (option names are short: a two-row table). */
-function distance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 2) return 3
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i]
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    prev = row
-  }
-  return Math.min(prev[b.length]!, 3)
+  return closestName(name, KNOWN)
 }
