@@ -40,23 +40,38 @@ export interface RateLimitOptions {
   order?: { before?: string | readonly string[]; after?: string | readonly string[]; stage?: number }
 }
 
-/** Each store's readiness check: one name and one function per store, which the app counts once. */
-const checks = new WeakMap<RateLimitStore, { name: string; fn: (signal: AbortSignal) => Promise<unknown> }>()
+/** Each store's readiness check: one function per store (the app counts it once), and the name it got first. */
+const checks = new WeakMap<RateLimitStore, { name: string | undefined; fn: (signal: AbortSignal) => Promise<unknown> }>()
 
-const checkNames = new Map<string, number>()
-
-function storeCheck(store: RateLimitStore, policyName: string) {
+function storeCheck(store: RateLimitStore) {
   if (store.check === undefined) return undefined
   let check = checks.get(store)
   if (check === undefined) {
     const run = store.check.bind(store)
-    // Two stores under one policy name (two Redis servers) get two names: rate-limit:api, rate-limit:api-2.
-    const seen = (checkNames.get(policyName) ?? 0) + 1
-    checkNames.set(policyName, seen)
-    const name = seen === 1 ? `rate-limit:${policyName}` : `rate-limit:${policyName}-${seen}`
-    checks.set(store, (check = { name, fn: (signal) => run(signal) }))
+    checks.set(store, (check = { name: undefined, fn: (signal) => run(signal) }))
   }
   return check
+}
+
+/**
+ * Registers the store's check on `app` as `rate-limit:<policy>`; where another store of the app already has that
+ * name (two Redis servers under one policy name), as `rate-limit:<policy>-2`, `-3`... — counted per app, so the
+ * names of one app do not depend on the apps created before it in the process.
+ */
+function registerCheck(app: PluginApp, check: NonNullable<ReturnType<typeof storeCheck>>, policyName: string, critical: boolean): void {
+  const base = `rate-limit:${policyName}`
+  const names = check.name === undefined ? [] : [check.name]
+  for (let n = 1; n <= 100; n++) names.push(n === 1 ? base : `${base}-${n}`)
+  for (const name of names) {
+    try {
+      app.healthCheck(name, check.fn, { critical })
+      check.name ??= name
+      return
+    } catch (error) {
+      const taken = (error as { code?: string }).code === 'VEC_ERR_INVALID_OPTION' && /already registered/.test(String((error as Error).message))
+      if (!taken) throw error
+    }
+  }
 }
 
 /** The 429 problem type (draft-ietf-httpapi-ratelimit-headers §5.1). */
@@ -201,8 +216,8 @@ export const rateLimit = definePlugin({
     app.addHook('onSend', onRateLimitHeaders, { name: 'rate-limit-headers' })
     app.describeApi(describeRateLimit(policyName, onStoreError === 'closed'))
     // One readiness check per store (several policies may share one), critical when a limit on it fails closed.
-    const check = storeCheck(store, policyName)
-    if (check !== undefined) app.healthCheck(check.name, check.fn, { critical: onStoreError === 'closed' })
+    const check = storeCheck(store)
+    if (check !== undefined) registerCheck(app, check, policyName, onStoreError === 'closed')
     app.onReady(async () => {
       for (const warning of store.warnings ?? []) app.log.warn(`rate limit: ${warning}`, { plugin: '@vectora/rate-limit', policy: policyName })
       // Each JavaScript thread of createApp({ workers }) has its own copy of an in-memory store.
