@@ -41,7 +41,7 @@ export type { Lifetime, RequestScope, ServiceDefinition } from './services/conta
 export type { LifecycleState, ShutdownReport } from './lifecycle/lifecycle.js'
 export type { HealthOptions } from './lifecycle/health.js'
 export type { CheckReport, HealthCheck, HealthCheckOptions } from './lifecycle/readiness.js'
-export type { MatchedRoute, RequestDecorations, RequestServices } from './http/request.js'
+export type { MatchedRoute, RequestDecorations, RequestServices, RouteConfig } from './http/request.js'
 export type { AppOptions, ResolvedOptions } from './app/options.js'
 export type { TrustProxy } from './http/proxy.js'
 export type {

@@ -3,6 +3,7 @@ import { checkInteger, describe, invalid } from '../base/check.js'
 import type { RouteSchema } from '../contracts/types.js'
 import { VectoraError } from '../base/catalogue.js'
 import type { Guard } from '../pipeline/guards.js'
+import type { RouteConfig } from '../http/request.js'
 import type { RouteDocs } from '../routing/docs.js'
 
 /** Options of `@Controller(prefix, options)`; they apply to every route of the class. */
@@ -27,6 +28,8 @@ export interface RouteDecoratorOptions {
   timeout?: number
   /** What an API description says about the route (checked when the controller is registered). */
   docs?: RouteDocs
+  /** Settings for the hooks and plugins on the route (`req.routeConfig`). */
+  config?: RouteConfig
 }
 
 /** One route of a controller, as `readController()` lists it. */
@@ -79,7 +82,7 @@ let seq = 0
 const controllers = new WeakMap<Function, ControllerDefinition>()
 
 const CONTROLLER_KEYS = new Set(['guards', 'inject'])
-const ROUTE_KEYS = new Set(['guards', 'schema', 'inject', 'bodyLimit', 'timeout', 'docs'])
+const ROUTE_KEYS = new Set(['guards', 'schema', 'inject', 'bodyLimit', 'timeout', 'docs', 'config'])
 
 /**
  * Marks a class as a controller: its decorated methods become routes under `prefix`.
@@ -247,6 +250,8 @@ function checkRouteOptions(method: string, options: unknown): RouteDecoratorOpti
     ...(o.bodyLimit !== undefined && { bodyLimit: checkInteger('bodyLimit', o.bodyLimit, 0) }),
     ...(o.timeout !== undefined && { timeout: checkInteger('timeout', o.timeout, 0) }),
     ...(o.docs !== undefined && { docs: o.docs as RouteDocs }),
+    // Checked where the route is added (a plain object, frozen), as for app.get().
+    ...(o.config !== undefined && { config: o.config as RouteConfig }),
   })
 }
 

@@ -228,6 +228,7 @@ export class PluginHost {
       schema: route.schema as RouteSchema | undefined,
       contract: route.contract as Contract | undefined,
       docs: route.docs,
+      config: route.config,
       guards: [...chain.flatMap((scope) => scope.guards), ...route.guards],
       contributions: this.#contributions.filter((c) => chain.includes(c.scope)).map(({ plugin, contribution }) => ({ plugin, contribution })),
     }

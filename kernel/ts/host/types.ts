@@ -6,7 +6,7 @@ import type { Logger } from '../base/logger.js'
 import type { KernelStats } from '../internal/native.js'
 import type { Contract, RouteSchema } from '../contracts/types.js'
 import type { BodyReader } from '../http/body-reader.js'
-import type { VectoraRequest } from '../http/request.js'
+import type { RouteConfig, VectoraRequest } from '../http/request.js'
 import type { Guard } from '../pipeline/guards.js'
 import type { ErrorHook, HookInstrument, HookOptions, RequestHook, RequestPhase, ResponseHook, SendHook } from '../pipeline/compile.js'
 import type { Routes } from '../routing/route.js'
@@ -128,6 +128,8 @@ export interface RouteInfo {
   readonly contract: Contract | undefined
   /** The route's `docs` option. */
   readonly docs: RouteDocs | undefined
+  /** The route's `config` option (frozen). */
+  readonly config: Readonly<RouteConfig> | undefined
   /** The guards the route runs: the enclosing groups' (outermost first), then its own. */
   readonly guards: readonly Guard[]
   /** The `describeApi()` contributions registered in the route's scope or an enclosing one, in registration order. */

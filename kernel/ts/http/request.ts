@@ -22,6 +22,23 @@ export interface MatchedRoute {
   /** The pattern as declared, group prefixes included (`/users/:id`). */
   readonly path: string
   readonly paramNames: readonly string[]
+  /** The route's `config` option, frozen. */
+  readonly config?: Readonly<RouteConfig> | undefined
+}
+
+/**
+ * A route's `config` option: values for the hooks and plugins on it to read (`req.routeConfig`), such as a
+ * plugin's per-route setting. A plugin types its own keys by augmenting this interface:
+ *
+ * @example
+ * declare module 'vectora' {
+ *   interface RouteConfig { audit?: 'off' | 'full' }
+ * }
+ * app.post('/payments', { config: { audit: 'full' } }, pay)
+ * app.addHook('onResponse', (req) => { if (req.routeConfig?.audit === 'full') audit(req) })
+ */
+export interface RouteConfig {
+  [key: string]: unknown
 }
 
 const UNMATCHED: MatchedRoute = { path: '', paramNames: [] }
@@ -220,6 +237,11 @@ export class VectoraRequest<P extends object = Record<string, string>> {
    * The route pattern this request matched, as declared (`/users/:id`), or undefined for an unmatched
    * (404/405) request: the label logs and metrics group by, never the raw path.
    */
+  /** The matched route's `config` option (frozen), or undefined: no route matched, or it has none. */
+  get routeConfig(): Readonly<RouteConfig> | undefined {
+    return this.#route.config
+  }
+
   get route(): string | undefined {
     return this.#route === UNMATCHED ? undefined : this.#route.path
   }

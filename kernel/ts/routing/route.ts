@@ -6,7 +6,7 @@ import type { Contract, Infer, RouteSchema } from '../contracts/types.js'
 import type { Guard } from '../pipeline/guards.js'
 import type { CompiledPipeline } from '../pipeline/compile.js'
 import { checkRouteDocs, type RouteDocs } from './docs.js'
-import type { VectoraRequest } from '../http/request.js'
+import type { RouteConfig, VectoraRequest } from '../http/request.js'
 
 type Segments<P extends string> = P extends `${infer Head}/${infer Rest}` ? Head | Segments<Rest> : P
 type ParamOf<S extends string> = S extends `:${infer Name}` ? Name : S extends '*' ? '*' : never
@@ -115,6 +115,11 @@ export interface RouteOptions<
   inject?: I
   /** What an API description (@vectora/openapi) says about the route: summary, tags, operationId, more responses. */
   docs?: RouteDocs
+  /**
+   * Settings for the hooks and plugins on this route, read as `req.routeConfig` (frozen) and in `routes()`: a
+   * plugin's per-route option, a flag for your own hook. Type your keys by augmenting `RouteConfig`.
+   */
+  config?: RouteConfig
 }
 
 /** The object form of a route, for `app.route()`. */
@@ -182,6 +187,8 @@ export interface Route {
   readonly schema: object | undefined
   readonly inject: readonly string[]
   readonly docs: RouteDocs | undefined
+  /** The `config` option, frozen (`req.routeConfig`). */
+  readonly config: Readonly<RouteConfig> | undefined
   /** The scope the route was declared in (host.ts `Scope`); its hooks and guards apply. */
   readonly scope: unknown
   /** Who declared it: `app` or a plugin name. */
@@ -205,7 +212,7 @@ const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 // Query and fragment are never part of a route; controls and spaces are never valid in a path.
 const BAD_PATH_CHARS = /[?#\s\x00-\x1f\x7f]/
 // The plugin host extends this set with the route options plugins declare (contracts, config...).
-const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'body', 'timeout', 'guards', 'schema', 'inject', 'docs'])
+const ROUTE_KEYS = new Set(['method', 'path', 'handler', 'bodyLimit', 'body', 'timeout', 'guards', 'schema', 'inject', 'docs', 'config'])
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 /**
@@ -298,6 +305,7 @@ export class RouteTable {
       throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: schema must be an object of arktype types.`)
     }
     const docs = checkRouteDocs(fullPath, def.docs)
+    const config = routeConfigOf(fullPath, def.config)
     const bodyLimit = def.bodyLimit === undefined ? -1 : checkInteger('bodyLimit', def.bodyLimit, 0)
     if (def.body !== undefined && def.body !== 'buffer' && def.body !== 'stream') {
       throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${fullPath}: body must be 'buffer' or 'stream' (got ${JSON.stringify(def.body)}).`)
@@ -336,6 +344,7 @@ export class RouteTable {
         schema: def.schema,
         inject: [...inject],
         docs,
+        config,
         scope: where.scope,
         owner: where.owner,
         contract: undefined,
@@ -359,4 +368,14 @@ export class RouteTable {
 
 function fail(path: unknown, reason: string): never {
   throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route path ${describe(path)} is invalid: ${reason}.`)
+}
+
+/** A route's `config`: a plain object, copied and frozen (one object for every method of the route). */
+function routeConfigOf(path: string, config: unknown): Readonly<RouteConfig> | undefined {
+  if (config === undefined) return undefined
+  const proto = typeof config === 'object' && config !== null ? Object.getPrototypeOf(config) : undefined
+  if (proto !== Object.prototype && proto !== null) {
+    throw new VectoraError('VEC_ERR_ROUTE_INVALID', `Route ${path}: config must be a plain object of settings for hooks and plugins (got ${describe(config)}).`)
+  }
+  return Object.freeze({ ...(config as RouteConfig) })
 }
