@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { type } from 'arktype'
 import { compileContract } from '../../ts/contracts/contract.js'
+import { validationError, validationIssues } from '../../ts/contracts/issues.js'
 import type { Contract, ContractError, ContractInput, RouteSchema, ValidationIssue } from '../../ts/contracts/types.js'
 import { VectoraError } from '../../ts/base/catalogue.js'
 import { isHttpError, type HttpError } from '../../ts/http/errors.js'
@@ -556,5 +557,26 @@ describe('contracts', () => {
         { in: 'body', path: 'name', expected: 'a string', actual: 'missing', message: 'name must be a string (was missing)' },
       ])
     })
+  })
+
+  it('validationIssues and validationError give a plugin the very error a body contract answers', () => {
+    const Body = type({ name: 'string', age: 'number.integer >= 0' })
+    const contract = compileContract({ body: Body }, 'POST /people', [])
+    const value = { name: 7, age: -1.5 }
+    const fromContract = (() => {
+      try {
+        contract.validate({ params: {}, query: {}, headers: {}, body: value })
+      } catch (error) {
+        return error as ContractError
+      }
+      throw new Error('the contract accepted an invalid body')
+    })()
+    const result = Body['~standard'].validate(value) as { issues: Parameters<typeof validationIssues>[0] }
+    const fromPlugin = validationError('POST /people', validationIssues(result.issues, 'body'))
+    assert.equal(fromPlugin.status, 400)
+    assert.equal(fromPlugin.code, 'VEC_ERR_VALIDATION')
+    assert.equal(fromPlugin.message, fromContract.message)
+    assert.deepEqual(fromPlugin.errors, fromContract.errors)
+    assert.equal(fromPlugin.errors.length, 3) // name; age not an integer, and below 0
   })
 })

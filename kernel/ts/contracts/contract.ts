@@ -4,7 +4,7 @@ import { VectoraError } from '../base/catalogue.js'
 import { describe } from '../base/check.js'
 import { httpError } from '../http/errors.js'
 import { coerce, declaredKeys, objectBranches, planOf, type JsonSchemaLike, type KeyPlan } from './coerce.js'
-import { collectIssues, contractError, summarize } from './issues.js'
+import { collectIssues, contractError, summarize, validationError } from './issues.js'
 import type { Contract, ContractInput, ContractOptions, ContractOutput, ContractPart, RouteSchema, ValidationIssue } from './types.js'
 
 const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
@@ -95,7 +95,7 @@ export function compileContract(schema: RouteSchema, where: string, paramNames: 
         else output[part.name] = result.value
       }
       if (issues !== undefined) {
-        throw contractError('VEC_ERR_VALIDATION', `Invalid request for ${where}: ${summarize(issues)}`, issues)
+        throw validationError(where, issues)
       }
       return output
     },

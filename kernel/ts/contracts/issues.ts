@@ -7,6 +7,29 @@ import type { ContractError, ContractPart, ValidationIssue } from './types.js'
 const DESCRIPTION = /^(an? )?(string|number|bigint|boolean|null)$/
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/
 
+/**
+ * arktype's errors as the core's validation issues (`{ in, path, expected, actual, message }`, docs/contracts.md#errors),
+ * for a plugin that checks values with an arktype Type itself (a form's fields) and answers as a contract does.
+ *
+ * @example
+ * const result = Signup['~standard'].validate(fields)
+ * if (result.issues) throw validationError('POST /signup', validationIssues(result.issues, 'body'))
+ */
+export function validationIssues(errors: ArkErrors, part: ContractPart): ValidationIssue[] {
+  return collectIssues(errors, part, [])
+}
+
+/**
+ * The 400 VEC_ERR_VALIDATION a failed contract answers, for `issues` of the request for `where` (`POST /signup`):
+ * the same detail (`Invalid request for POST /signup: ...`, three issues then a count) and `errors` member.
+ *
+ * @example
+ * throw validationError('POST /signup', issues)
+ */
+export function validationError(where: string, issues: ValidationIssue[]): ContractError {
+  return contractError('VEC_ERR_VALIDATION', `Invalid request for ${where}: ${summarize(issues)}`, issues)
+}
+
 /** Appends one issue per failing value (intersections flattened into their constituents). */
 export function collectIssues(errors: ArkErrors, part: ContractPart, into: ValidationIssue[]): ValidationIssue[] {
   for (const error of errors) for (const flat of error.flat) into.push(toIssue(flat, part))

@@ -7,7 +7,7 @@
  * Any Standard Schema works (arktype, zod, valibot...); arktype Types also get the query coercion and the
  * core's issue wording (expected / actual from arktype's errors), others their own messages.
  */
-import { httpError, type HttpError, stringCoercion, type ValidationIssue } from 'vectora'
+import { type ContractError, stringCoercion, type ValidationIssue, validationError, validationIssues } from 'vectora'
 import type { FormFields } from './types.js'
 
 /** The result of a Standard Schema's `validate`. */
@@ -43,10 +43,8 @@ export type InferFields<S> = S extends { readonly '~standard': { readonly types?
     : unknown
   : unknown
 
-/** The HttpError of fields that fail their schema: `errors` is a problem member and a property. */
-export interface FieldsError extends HttpError {
-  readonly errors: readonly ValidationIssue[]
-}
+/** The HttpError of fields that fail their schema (the core's contract error): `errors` is a problem member and a property. */
+export type FieldsError = ContractError
 
 /** How the fields of one schema are coerced (the core's query coercion, `stringCoercion`). */
 type FieldCoercion = (fields: FormFields) => Record<string, unknown>
@@ -66,13 +64,9 @@ export async function validateFields<S extends FieldSchema>(schema: S, fields: F
   const input = arktype ? coercionOf(schema)(fields) : fields
   const result = await standard.validate(input)
   if (result.issues === undefined) return result.value as InferFields<S>
-  const issues: ValidationIssue[] = []
-  for (const issue of result.issues) {
-    const flat = arktype ? (issue as { flat?: unknown }).flat : undefined
-    if (Array.isArray(flat)) for (const error of flat) issues.push(fromArktype(error as ArkLike))
-    else issues.push(fromStandard(issue))
-  }
-  throw fieldsError(issues, where)
+  // arktype's errors in the core's words (the issues a route contract gives); another schema's as it words them.
+  const issues = arktype ? validationIssues(result.issues as Parameters<typeof validationIssues>[0], 'body') : result.issues.map(fromStandard)
+  throw validationError(where, issues)
 }
 
 /**
@@ -96,69 +90,7 @@ function coercionOf(schema: object): FieldCoercion {
   return coercion
 }
 
-function fieldsError(issues: ValidationIssue[], where: string): FieldsError {
-  const errors = Object.freeze(issues)
-  const shown = issues.slice(0, 3).map((i) => (i.path === '' ? i.message : `body: ${i.message}`))
-  const more = issues.length > 3 ? `; and ${issues.length - 3} more` : ''
-  const error = httpError('VEC_ERR_VALIDATION', `Invalid request for ${where}: ${shown.join('; ')}${more}.`, { extensions: { errors } })
-  Object.defineProperty(error, 'errors', { value: errors, enumerable: true })
-  return error as FieldsError
-}
-
-/** What this module reads of an arktype error (one of `ArkErrors[i].flat`). */
-interface ArkLike {
-  readonly code: string
-  readonly path: readonly PropertyKey[]
-  readonly propString: string
-  readonly expected: string
-  readonly actual: string
-  readonly message: string
-  readonly data: unknown
-}
-
-// arktype's `actual` for a domain mismatch describes the type ("a string"); the value itself says more.
-const DESCRIPTION = /^(an? )?(string|number|bigint|boolean|null)$/
 const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/
-
-/** An arktype error in the core's words (kernel/ts/contracts/issues.ts does the same for route contracts). */
-function fromArktype(error: ArkLike): ValidationIssue {
-  const path = pathOf(error.path)
-  let expected = error.expected
-  if (error.code === 'union') {
-    // arktype's union `expected` is a sentence (`a must be "x" or "y" (was "z")`): keep its middle.
-    const head = error.propString === '' ? 'must be ' : `${error.propString} must be `
-    const tail = error.actual === '' ? '' : ` (was ${error.actual})`
-    if (expected.startsWith(head) && expected.endsWith(tail) && expected.length > head.length + tail.length) {
-      expected = expected.slice(head.length, expected.length - tail.length)
-    }
-  }
-  const actual = actualOf(error)
-  let message = error.message
-  for (const prefix of [`value at ${error.propString} `, `${error.propString} `]) {
-    if (error.propString !== '' && message.startsWith(prefix)) {
-      message = `${path} ${message.slice(prefix.length)}`
-      break
-    }
-  }
-  const was = ` (was ${error.actual})`
-  if (actual !== error.actual && message.endsWith(was)) message = `${message.slice(0, -was.length)} (was ${actual})`
-  if (path === '' && message.startsWith('must ')) message = `body ${message}`
-  return { in: 'body', path, expected, actual, message }
-}
-
-function actualOf(error: ArkLike): string {
-  let data = error.data
-  if (error.code === 'required' || (error.actual !== '' && !DESCRIPTION.test(error.actual))) return error.actual
-  if (error.actual === '' && typeof data === 'object' && data !== null) {
-    const key = error.path[error.path.length - 1]
-    if (key !== undefined && Object.hasOwn(data, key)) data = (data as Record<PropertyKey, unknown>)[key]
-  }
-  if (typeof data === 'string') return JSON.stringify(data.length > 60 ? data.slice(0, 60) + '…' : data)
-  if (typeof data === 'number' || typeof data === 'boolean' || data === null) return String(data)
-  if (error.actual !== '') return error.actual
-  if (data === undefined) return 'undefined'
-  return Array.isArray(data) ? 'an array' : typeof data === 'object' ? 'an object' : `a ${typeof data}`
-}
 
 /** Another Standard Schema's issue: its path and message; what was expected and received is in the message. */
 function fromStandard(issue: {
