@@ -214,6 +214,8 @@ pub(crate) struct PipeBody {
     notice: EndNotice,
     /// A length JavaScript declared (`Content-Length`), else chunked.
     length: Option<u64>,
+    /// A data frame went out since the last wait: a failure waits one poll, so hyper flushes it first.
+    sent_data: bool,
 }
 
 impl PipeBody {
@@ -222,6 +224,7 @@ impl PipeBody {
             pipe,
             notice,
             length,
+            sent_data: false,
         }
     }
 
@@ -254,10 +257,17 @@ impl PipeBody {
                     event: StreamEvent::Drain,
                 });
             }
+            self.sent_data = true;
             return Poll::Ready(Some(Ok(Frame::data(frame))));
         }
         if s.failed {
             drop(s);
+            if std::mem::take(&mut self.sent_data) {
+                // hyper drops what it has buffered when the body fails: yield once (it flushes on Pending), so the
+                // chunks JavaScript wrote before the failure reach the client, and fail on the next poll.
+                cx.waker().wake_by_ref();
+                return Poll::Pending;
+            }
             self.notice.finish(false);
             return Poll::Ready(Some(Err(io::Error::other("the reply's stream failed"))));
         }
@@ -266,6 +276,7 @@ impl PipeBody {
             self.notice.finish(true);
             return Poll::Ready(None);
         }
+        self.sent_data = false;
         s.waker = Some(cx.waker().clone());
         Poll::Pending
     }

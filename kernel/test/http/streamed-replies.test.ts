@@ -258,17 +258,11 @@ describe('streamed replies', () => {
     } as never)
     app.get('/ok', () => 'ok')
     const port = await listen(app)
-    const req = http.get({ port, host: '127.0.0.1', path: '/fails' })
-    const res = (await once(req, 'response'))[0] as http.IncomingMessage
-    assert.equal(res.statusCode, 200)
-    let body = ''
-    res.on('data', (d: Buffer) => {
-      body += d.toString()
-    })
-    const [error] = await Promise.race([once(res, 'error'), once(res, 'aborted'), once(req, 'error')])
-    assert.ok(error === undefined || error instanceof Error)
-    assert.equal(res.complete, false, 'the chunked body never ended properly')
-    assert.equal(body, 'partial')
+    // A raw socket: a Node client that sees the cut may drop the bytes that came with it; the wire does not.
+    const wire = await rawGet(port, '/fails', () => false)
+    assert.match(wire, /^HTTP\/1\.1 200 /)
+    assert.ok(wire.includes('\r\n7\r\npartial\r\n'), `the chunk produced before the failure was sent: ${JSON.stringify(wire)}`)
+    assert.ok(!wire.endsWith('0\r\n\r\n'), 'the chunked body never ended properly')
     await until('the failure is logged', () => app.logger.errors().length === 1)
     assert.match(String((app.logger.errors()[0]!.fields as { err: Error }).err.message), /the database went away/)
     assert.equal((await httpRequest(port, { url: '/ok' })).text(), 'ok')

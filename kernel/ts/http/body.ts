@@ -22,6 +22,8 @@ export interface StreamWriter {
   write(chunk: StreamChunk): boolean
   /** Ends the body after what was written (`cut`: ends it as failed, so the client sees it incomplete). */
   end(cut?: boolean): void
+  /** The producer failed: the error is logged with the request id and the response cut (as a failing stream's is). */
+  fail(error: unknown): void
   /** Called once the pipe has room again after a `write` answered false. */
   onDrain: (() => void) | undefined
 }

@@ -4,7 +4,7 @@
  * comes (so proxies keep the connection open), and the reconnection delay; `lastEventId(req)` is the id a
  * reconnecting `EventSource` sends back, to resume from.
  */
-import { StreamBody } from './body.js'
+import { StreamBody, type StreamWriter } from './body.js'
 import type { HeadersInit } from './headers.js'
 import { Reply } from './reply.js'
 
@@ -56,7 +56,8 @@ export function sseReply(events: AsyncIterable<SseEvent | string>, options: SseO
     throw new TypeError('reply.sse() needs an async iterable of events (an async generator, say).')
   const cut = new AbortController()
   const signal = options.signal === undefined ? cut.signal : AbortSignal.any([cut.signal, options.signal])
-  const body = new StreamBody(new EventStream(events, heartbeat, options.retry, signal), { cancel: () => cut.abort() })
+  const stream = new EventStream(events, heartbeat, options.retry, signal)
+  const body = new StreamBody(stream, { cancel: () => cut.abort(), push: (writer) => stream.attach(writer) })
   return sseHeaders(new Reply(200, body, options.headers))
 }
 
@@ -128,6 +129,10 @@ class EventStream implements AsyncIterableIterator<string> {
   #ended = false
   /** The timer, the abort listener and the source are released. */
   #closed = false
+  /** Push mode (the kernel's writer took the stream): events are written as the source gives them. */
+  #writer: StreamWriter | undefined
+  /** Push mode: the client's pipe is full; the source is not stepped until it drains. */
+  #full = false
   /** The consumer's wait for the next chunk. */
   #resolve: ((result: IteratorResult<string>) => void) | undefined
   #reject: ((error: unknown) => void) | undefined
@@ -144,7 +149,11 @@ class EventStream implements AsyncIterableIterator<string> {
     if (heartbeat > 0) {
       this.#timer = setTimeout(() => {
         this.#beatDue = true
-        if (this.#resolve !== undefined) this.#answer(this.#beat())
+        if (this.#writer !== undefined) {
+          // A full pipe is data on its way: no beat is needed then.
+          if (!this.#full) this.#full = !this.#writer.write(this.#beat().value)
+          else this.#beat()
+        } else if (this.#resolve !== undefined) this.#answer(this.#beat())
       }, heartbeat)
       // A heartbeat alone never keeps the process alive (the connection does).
       this.#timer.unref()
@@ -188,9 +197,68 @@ class EventStream implements AsyncIterableIterator<string> {
     return Promise.resolve(this.#end())
   }
 
+  /**
+   * Push mode, taken when the kernel sends the reply itself: each event the source gives is formatted and written at
+   * once, and the source is stepped again unless the pipe is full (then on its drain) — no promise of this
+   * iterator's and no await of the pump's per event. The iterator stays for a reader that is not the writer.
+   */
+  attach(writer: StreamWriter): void {
+    this.#writer = writer
+    writer.onDrain = () => {
+      this.#full = false
+      this.#step()
+    }
+    if (this.#ended) {
+      this.#end()
+      return
+    }
+    if (this.#retry !== undefined) {
+      const retry = this.#retry
+      this.#retry = undefined
+      this.#full = !writer.write(`retry: ${retry}\n\n`)
+    }
+    this.#step()
+  }
+
+  /** Push mode: asks the source for its next event, unless one is being asked for or the pipe is full. */
+  #step(): void {
+    if (this.#ended || this.#full || this.#pulling) return
+    this.#pulling = true
+    this.#source.next().then(this.#onResult, this.#onError)
+  }
+
+  /** Push mode: writes what the source gave, then steps it again; its end ends the reply, its error cuts it. */
+  #pushed(writer: StreamWriter, result: IteratorResult<SseEvent | string> | undefined, error: unknown): void {
+    if (result === undefined) return this.#failPush(writer, error)
+    if (result.done === true) {
+      this.#end()
+      return
+    }
+    let text: string
+    try {
+      text = formatSseEvent(result.value)
+    } catch (failure) {
+      return this.#failPush(writer, failure)
+    }
+    this.#timer?.refresh()
+    this.#full = !writer.write(text)
+    this.#step()
+  }
+
+  /** Push mode: the source (or an event's format) failed: the reply is cut and the error logged, then all is released. */
+  #failPush(writer: StreamWriter, error: unknown): void {
+    this.#writer = undefined
+    writer.fail(error)
+    this.#end()
+  }
+
   #pulled(result: IteratorResult<SseEvent | string> | undefined, error: unknown): void {
     this.#pulling = false
     if (this.#ended) return
+    if (this.#writer !== undefined) {
+      this.#pushed(this.#writer, result, error)
+      return
+    }
     const resolve = this.#resolve
     const reject = this.#reject
     if (resolve === undefined) {
@@ -241,6 +309,8 @@ class EventStream implements AsyncIterableIterator<string> {
     this.#ended = true
     if (!this.#closed) {
       this.#closed = true
+      // Push mode: the reply ends after what was written (a no-op once the kernel cut it).
+      this.#writer?.end()
       clearTimeout(this.#timer)
       this.#signal.removeEventListener('abort', this.#onAbort)
       // Not awaited: a producer suspended in its own await finishes that first (its `finally` runs then).

@@ -176,14 +176,21 @@ export function createStreams(host: () => StreamHost, clientGone: (id: number) =
         else writeQueued(id, entry)
         if (!entry.cut) host().kernel.serverStreamEnd(host().handle, id, cut)
       },
+      fail(error) {
+        if (ended) return
+        if (!entry.cut) host().log.error('a streamed reply failed; the response was cut', { requestId: entry.req.id, err: error })
+        // What was produced before the failure goes out first, as from a failing pumped stream.
+        queuedReplies.delete(id)
+        writeQueued(id, entry)
+        writer.end(true)
+      },
       onDrain: undefined,
     }
     entry.writer = writer
     try {
       push(writer)
     } catch (error) {
-      host().log.error('a streamed reply failed; the response was cut', { requestId: entry.req.id, err: error })
-      writer.end(true)
+      writer.fail(error)
     }
   }
 
