@@ -214,8 +214,9 @@ pub(crate) struct PipeBody {
     notice: EndNotice,
     /// A length JavaScript declared (`Content-Length`), else chunked.
     length: Option<u64>,
-    /// A data frame went out since the last wait: a failure waits one poll, so hyper flushes it first.
-    sent_data: bool,
+    /// hyper may hold bytes of this reply it has not flushed (the head, a data frame since the last wait): a
+    /// failure then waits one poll, so they reach the client before the cut.
+    unflushed: bool,
 }
 
 impl PipeBody {
@@ -224,7 +225,7 @@ impl PipeBody {
             pipe,
             notice,
             length,
-            sent_data: false,
+            unflushed: true,
         }
     }
 
@@ -257,14 +258,14 @@ impl PipeBody {
                     event: StreamEvent::Drain,
                 });
             }
-            self.sent_data = true;
+            self.unflushed = true;
             return Poll::Ready(Some(Ok(Frame::data(frame))));
         }
         if s.failed {
             drop(s);
-            if std::mem::take(&mut self.sent_data) {
+            if std::mem::take(&mut self.unflushed) {
                 // hyper drops what it has buffered when the body fails: yield once (it flushes on Pending), so the
-                // chunks JavaScript wrote before the failure reach the client, and fail on the next poll.
+                // head and the chunks JavaScript wrote before the failure reach the client; fail on the next poll.
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
@@ -276,7 +277,7 @@ impl PipeBody {
             self.notice.finish(true);
             return Poll::Ready(None);
         }
-        self.sent_data = false;
+        self.unflushed = false;
         s.waker = Some(cx.waker().clone());
         Poll::Pending
     }
