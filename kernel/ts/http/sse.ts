@@ -229,7 +229,10 @@ class EventStream implements AsyncIterableIterator<string> {
 
   /** Push mode: writes what the source gave, then steps it again; its end ends the reply, its error cuts it. */
   #pushed(writer: StreamWriter, result: IteratorResult<SseEvent | string> | undefined, error: unknown): void {
-    if (result === undefined) return this.#failPush(writer, error)
+    if (result === undefined) {
+      this.#failPush(writer, error)
+      return
+    }
     if (result.done === true) {
       this.#end()
       return
@@ -238,7 +241,8 @@ class EventStream implements AsyncIterableIterator<string> {
     try {
       text = formatSseEvent(result.value)
     } catch (failure) {
-      return this.#failPush(writer, failure)
+      this.#failPush(writer, failure)
+      return
     }
     this.#timer?.refresh()
     this.#full = !writer.write(text)
