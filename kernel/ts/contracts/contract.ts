@@ -9,7 +9,6 @@ import type { Contract, ContractInput, ContractOptions, ContractOutput, Contract
 
 const PARTS: readonly ContractPart[] = ['params', 'query', 'headers', 'body', 'response']
 const REQUEST_PARTS = ['params', 'query', 'headers', 'body'] as const
-const NO_PLAN: readonly KeyPlan[] = []
 
 interface CompiledPart {
   readonly name: (typeof REQUEST_PARTS)[number]
@@ -87,9 +86,13 @@ export function compileContract(schema: RouteSchema, where: string, paramNames: 
       const output: ContractOutput = {}
       let issues: ValidationIssue[] | undefined
       for (const part of parts) {
-        const plan = part.name === 'body' ? (input.bodyStrings === true ? bodyPlan : NO_PLAN) : part.plan
-        const value = input[part.name]
-        const raw = plan.length === 0 || !isRecord(value) ? value : coerce(value, plan)
+        // params, query and headers are always records; the body is coerced only when a reader of strings read it.
+        const raw =
+          part.plan.length > 0
+            ? coerce(input[part.name] as Record<string, unknown>, part.plan)
+            : part.name === 'body' && input.bodyStrings === true && bodyPlan.length > 0 && isRecord(input.body)
+              ? coerce(input.body, bodyPlan)
+              : input[part.name]
         const result = check(part.type, raw)
         if (result.issues !== undefined) issues = collectIssues(result.issues, part.name, issues ?? [])
         else output[part.name] = result.value
