@@ -10,6 +10,7 @@ import { describeRateLimit } from './describe.js'
 import { limitItem, listField, policyItem, POLICY_NAME, strictest } from './headers.js'
 import { createKeyOf, type KeyStrategy } from './key.js'
 import { memoryStore } from './memory-store.js'
+import { registerCheck, storeCheck } from './readiness.js'
 import type { RateLimitStore } from './store.js'
 
 /** Options of `app.register(rateLimit, options)`. Durations are milliseconds, as everywhere in Vectora. */
@@ -38,40 +39,6 @@ export interface RateLimitOptions {
   skip?: (req: VectoraRequest<any>) => boolean
   /** Where the limiter's hook runs among the phase's other hooks (see docs/pipeline.md). */
   order?: { before?: string | readonly string[]; after?: string | readonly string[]; stage?: number }
-}
-
-/** Each store's readiness check: one function per store (the app counts it once), and the name it got first. */
-const checks = new WeakMap<RateLimitStore, { name: string | undefined; fn: (signal: AbortSignal) => Promise<unknown> }>()
-
-function storeCheck(store: RateLimitStore) {
-  if (store.check === undefined) return undefined
-  let check = checks.get(store)
-  if (check === undefined) {
-    const run = store.check.bind(store)
-    checks.set(store, (check = { name: undefined, fn: (signal) => run(signal) }))
-  }
-  return check
-}
-
-/**
- * Registers the store's check on `app` as `rate-limit:<policy>`; where another store of the app already has that
- * name (two Redis servers under one policy name), as `rate-limit:<policy>-2`, `-3`... — counted per app, so the
- * names of one app do not depend on the apps created before it in the process.
- */
-function registerCheck(app: PluginApp, check: NonNullable<ReturnType<typeof storeCheck>>, policyName: string, critical: boolean): void {
-  const base = `rate-limit:${policyName}`
-  const names = check.name === undefined ? [] : [check.name]
-  for (let n = 1; n <= 100; n++) names.push(n === 1 ? base : `${base}-${n}`)
-  for (const name of names) {
-    try {
-      app.healthCheck(name, check.fn, { critical })
-      check.name ??= name
-      return
-    } catch (error) {
-      const taken = (error as { code?: string }).code === 'VEC_ERR_INVALID_OPTION' && /already registered/.test(String((error as Error).message))
-      if (!taken) throw error
-    }
-  }
 }
 
 /** The 429 problem type (draft-ietf-httpapi-ratelimit-headers §5.1). */
